@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { HealthModule } from '@gateway/health';
+import { IngressModule } from '@gateway/ingress';
+import { NatsModule } from '@gateway/nats';
+import { ObservabilityModule } from '@gateway/observability';
+import { SecurityModule } from '@gateway/security';
+import type { GatewayConfig } from './config/gateway-config';
+import { SOURCE_MODULES } from './sources';
+
+/** The composition root: every module, configured from one validated GatewayConfig. */
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ObservabilityModule.forRoot(config.logging),
+        NatsModule.forRoot(config.nats),
+        SecurityModule.forRoot(config.security),
+        IngressModule.forRoot(config.ingress),
+        HealthModule,
+        ...SOURCE_MODULES,
+      ],
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+
+const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const NATS_URLS = /^((nats|tls|ws|wss):\/\/)?[^\s,]+(,((nats|tls|ws|wss):\/\/)?[^\s,]+)*$/;
+const SOURCE_LIST = /^\s*[A-Za-z0-9._-]{1,64}(\s*,\s*[A-Za-z0-9._-]{1,64})*\s*$/;
+
+/** TradingView's published webhook addresses. */
+export const TRADINGVIEW_ADDRESSES = '52.89.214.238,34.212.75.30,54.218.53.128,52.32.178.7';
+
+/**
+ * The environment variables of CONTRACT.md section 5, with their defaults. Validated once at
+ * start-up: a bad value stops the process before it listens.
+ */
+export class Environment {
+  @IsString() @IsNotEmpty() SERVICE_NAME = 'at-gateway';
+  @Matches(/^[a-z][a-z0-9-]*$/) ENV = 'development';
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535) PORT = 8001;
+  @IsString() @IsNotEmpty() HOST = '0.0.0.0';
+  /** Express `trust proxy`: a hop count, `loopback`, or addresses/CIDRs. Unset: trust no proxy. */
+  @IsOptional() @IsString() TRUST_PROXY?: string;
+
+  @Matches(NATS_URLS, { message: 'NATS_URL must be one or more comma-separated NATS URLs' }) NATS_URL =
+    'nats://127.0.0.1:4222';
+  @Matches(NAME) NATS_STREAM = 'trading-events';
+  @Matches(NAME) NATS_DURABLE = 'gateway-dlq-replayer';
+  @Type(() => Number) @IsInt() @Min(1) @Max(5) NATS_STREAM_REPLICAS = 1;
+  // Bounded so that every answer still leaves within 2.5 s (TradingView gives up at 3 s).
+  @Type(() => Number) @IsInt() @Min(100) @Max(2000) NATS_PUBLISH_TIMEOUT_MS = 1500;
+
+  @ValidateIf((env: Environment) => env.ENV === 'production')
+  @IsString()
+  @IsNotEmpty({ message: 'API_KEY_HMAC_SECRET is required when ENV=production' })
+  API_KEY_HMAC_SECRET?: string;
+  @Type(() => Number) @IsInt() @Min(1) @Max(86400) REPLAY_WINDOW_SEC = 300;
+  @Type(() => Number) @IsInt() @Min(1) @Max(604800) IDEMPOTENCY_TTL_SEC = 3600;
+  @Matches(SOURCE_LIST, { message: 'ALLOWED_SOURCES must be a comma-separated list of source ids' })
+  ALLOWED_SOURCES = 'tradingview';
+  @Type(() => Number) @Min(0.01) @Max(100000) RATE_LIMIT_RPS = 50;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000) RATE_LIMIT_BURST?: number;
+  @Type(() => Number) @IsInt() @Min(1024) @Max(16 * 1024 * 1024) MAX_BODY_BYTES = 1024 * 1024;
+
+  @IsIn(['hmac', 'token']) TRADINGVIEW_AUTH = 'hmac';
+  @ValidateIf((env: Environment) => env.TRADINGVIEW_AUTH === 'token')
+  @IsString()
+  @IsNotEmpty({ message: 'TRADINGVIEW_PASSPHRASE is required when TRADINGVIEW_AUTH=token' })
+  TRADINGVIEW_PASSPHRASE?: string;
+  @IsString() TRADINGVIEW_IPS = TRADINGVIEW_ADDRESSES;
+
+  /** How long SIGTERM may take before the process exits anyway; below Kubernetes' 30 s default. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(600000) SHUTDOWN_GRACE_MS = 25000;
+  /** Above the idle timeouts of common load balancers (AWS ALB 60 s), so they close first. */
+  @Type(() => Number) @IsInt() @Min(1000) @Max(600000) KEEP_ALIVE_TIMEOUT_MS = 65000;
+}

@@ -1,0 +1,19 @@
+import type { IngressModuleOptions } from '@gateway/ingress';
+import type { NatsModuleOptions } from '@gateway/nats';
+import type { LoggingOptions } from '@gateway/observability';
+import type { SecurityModuleOptions } from '@gateway/security';
+
+/** The validated configuration, shaped for the modules that use it. */
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  trustProxy?: string | number | boolean;
+  shutdownGraceMs: number;
+  keepAliveTimeoutMs: number;
+  logging: LoggingOptions;
+  nats: NatsModuleOptions;
+  security: SecurityModuleOptions;
+  ingress: IngressModuleOptions;
+  /** Set when no secret was configured outside production and the development secret is used. */
+  usesDevelopmentSecret: boolean;
+}

@@ -1,0 +1,69 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { Environment } from './environment';
+import type { GatewayConfig } from './gateway-config';
+
+/** Used only outside production when no secret is set, so `npm start` works out of the box. */
+export const DEVELOPMENT_SECRET = 'dev-secret-change-me';
+
+export class ConfigError extends Error {}
+
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** Express `trust proxy` from text: a hop count, `true`/`false`, or names and addresses as given. */
+function trustProxy(value: string | undefined): string | number | boolean | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value;
+}
+
+function firstMessage(errors: ValidationError[]): string {
+  const [first] = errors;
+  const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+  return message.startsWith(first.property) ? message : `${first.property} ${message}`;
+}
+
+/** Validates the environment into a GatewayConfig; throws a ConfigError naming the variable. */
+export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
+  // An empty variable means "not set": let the default apply.
+  const given = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const env = plainToInstance(Environment, given, { exposeDefaultValues: true });
+  const errors = validateSync(env, { stopAtFirstError: true });
+  if (errors.length > 0) throw new ConfigError(firstMessage(errors));
+
+  const secrets = list(env.API_KEY_HMAC_SECRET ?? '');
+  const usesDevelopmentSecret = secrets.length === 0;
+  const burst = env.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(env.RATE_LIMIT_RPS));
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
+    usesDevelopmentSecret,
+    logging: { serviceName: env.SERVICE_NAME, env: env.ENV, level: env.LOG_LEVEL },
+    nats: {
+      servers: list(env.NATS_URL),
+      name: env.SERVICE_NAME,
+      stream: env.NATS_STREAM,
+      replicas: env.NATS_STREAM_REPLICAS,
+      duplicateWindowSec: env.IDEMPOTENCY_TTL_SEC,
+      publishTimeoutMs: env.NATS_PUBLISH_TIMEOUT_MS,
+      // A nonce signed at now+window stays acceptable until now+2*window.
+      nonceTtlSec: env.REPLAY_WINDOW_SEC * 2,
+    },
+    security: {
+      secrets: usesDevelopmentSecret ? [DEVELOPMENT_SECRET] : secrets,
+      replayWindowSec: env.REPLAY_WINDOW_SEC,
+      allowedSources: list(env.ALLOWED_SOURCES),
+      rateLimitRps: env.RATE_LIMIT_RPS,
+      rateLimitBurst: burst,
+    },
+    ingress: { maxBodyBytes: env.MAX_BODY_BYTES },
+  };
+}

@@ -1,0 +1,24 @@
+import type { GatewayEvent } from './events';
+import type { Subject } from './subjects';
+
+/** Where events go. The NATS library implements it with acknowledged JetStream publishes. */
+export abstract class EventPublisher {
+  /** Resolves once the stream stored the event; `duplicate` when its id was already stored. */
+  abstract publish(subject: Subject, msgId: string, event: GatewayEvent, corrId: string): Promise<{ duplicate: boolean }>;
+}
+
+/** Remembers nonces for the replay window, shared by every replica. */
+export abstract class NonceStore {
+  /** True the first time a nonce is claimed; false when it was seen before. */
+  abstract claim(nonce: string): Promise<boolean>;
+  /** Forgets a nonce whose request was not accepted, so the sender can retry it. */
+  abstract release(nonce: string): Promise<void>;
+}
+
+/** Raised when the event store cannot confirm a write: the request must fail closed with 503. */
+export class StoreUnavailableError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'StoreUnavailableError';
+  }
+}

@@ -1,0 +1,73 @@
+import type { SourceAdapter } from './source-adapter';
+
+/** What authentication established about a request; replay protection builds on it. */
+export interface AuthResult {
+  /** Unix seconds the sender signed at, when the scheme carries one. */
+  timestamp?: number;
+  /** Unique per request; refused when seen again within the replay window. */
+  nonce?: string;
+  /** A scheme-provided idempotency key (Standard Webhooks' `webhook-id`). */
+  idempotencyKey?: string;
+}
+
+export type ValidationStatus = 'valid' | 'invalid' | 'not_validated';
+
+const NOT_PARSED = Symbol('not parsed');
+
+/**
+ * One webhook request as it moves through middleware, guards, pipe and service. Created by the
+ * body middleware; each stage adds what it learned, and the telemetry middleware reads it at the end.
+ */
+export class WebhookContext {
+  adapter?: SourceAdapter;
+  /** The source the request speaks for, once identified (for /webhooks/custom, from the body). */
+  sourceId?: string;
+  /** True once the source passed the allowlist; only then is `sourceId` a safe metric label. */
+  allowed = false;
+  auth: AuthResult = {};
+  instrument?: string;
+  validation: ValidationStatus = 'not_validated';
+  problemCode?: string;
+  private parsed: unknown = NOT_PARSED;
+
+  /** The exact bytes received; set once the body has been read. */
+  body: Buffer = Buffer.alloc(0);
+
+  constructor(
+    /** The `<route>` of `/webhooks/<route>`, as requested. */
+    readonly route: string,
+    readonly corrId: string,
+    readonly headers: Readonly<Record<string, string | string[] | undefined>>,
+    readonly receivedAt = new Date(),
+  ) {}
+
+  /** The media type without parameters, lower-cased ('' when absent). */
+  get mediaType(): string {
+    const value = this.header('content-type') ?? '';
+    const semi = value.indexOf(';');
+    return (semi === -1 ? value : value.slice(0, semi)).trim().toLowerCase();
+  }
+
+  /** The body parsed as JSON, once; throws the JSON.parse SyntaxError when it is not JSON. */
+  json(): unknown {
+    if (this.parsed === NOT_PARSED) this.parsed = JSON.parse(this.body.toString('utf8'));
+    return this.parsed;
+  }
+
+  header(name: string): string | undefined {
+    const value = this.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  }
+
+  /** A bounded label for metrics and logs: never an attacker-chosen string. */
+  get sourceLabel(): string {
+    if (!this.adapter) return 'unknown';
+    return this.allowed && this.sourceId ? this.sourceId : this.adapter.route;
+  }
+}
+
+/** The webhook context of the request a guard, pipe or decorator is looking at. */
+export function webhookOf(req: { webhook?: WebhookContext }): WebhookContext {
+  if (!req.webhook) throw new Error('no webhook context: WebhookBodyMiddleware is not mounted on this route');
+  return req.webhook;
+}

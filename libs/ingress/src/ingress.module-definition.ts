@@ -1,0 +1,5 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { IngressModuleOptions } from './ingress.options';
+
+export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: INGRESS_OPTIONS } =
+  new ConfigurableModuleBuilder<IngressModuleOptions>().setClassMethodName('forRoot').build();

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import {
+  derivedEventId,
+  DlqEventV1,
+  EventPublisher,
+  NonceStore,
+  NormalizedEventV1,
+  problem,
+  RawEventV1,
+  rawEventId,
+  Schemas,
+  StoreUnavailableError,
+  Subjects,
+} from '@gateway/contracts';
+import type { NormalizedWebhook } from '@gateway/sources-core';
+import { idempotencyKeyOf } from './idempotency-key';
+
+export interface IngestReply {
+  status: 'accepted' | 'duplicate';
+  event_id: string;
+  corr_id: string;
+}
+
+/**
+ * Turns an authenticated, normalized webhook into stored events. It answers only after JetStream
+ * acknowledged every event, so a 2xx means stored; event ids are derived from (source, key), so a
+ * retry or a second replica publishes the same `Nats-Msg-Id` and the stream stores it once.
+ */
+@Injectable()
+export class IngressService {
+  constructor(
+    private readonly publisher: EventPublisher,
+    private readonly nonces: NonceStore,
+  ) {}
+
+  async ingest({ webhook, result }: NormalizedWebhook): Promise<IngestReply> {
+    const source = webhook.sourceId!;
+    const key = idempotencyKeyOf(webhook);
+    const eventId = rawEventId(source, key);
+    const common = { corr_id: webhook.corrId, source, received_at: webhook.receivedAt.toISOString() };
+    const raw: RawEventV1 = {
+      schema: Schemas.raw,
+      event_id: eventId,
+      ...common,
+      content_type: webhook.header('content-type') ?? '',
+      body: webhook.body.toString('utf8'),
+      idempotency_key: key,
+    };
+    try {
+      if (result.ok) {
+        const normalizedId = derivedEventId(eventId, 'normalized');
+        const normalized: NormalizedEventV1 = {
+          schema: Schemas.normalized,
+          event_id: normalizedId,
+          raw_event_id: eventId,
+          ...common,
+          ...result.signal,
+        };
+        const acks = await Promise.all([
+          this.publisher.publish(Subjects.raw, eventId, raw, webhook.corrId),
+          this.publisher.publish(Subjects.normalized, normalizedId, normalized, webhook.corrId),
+        ]);
+        const duplicate = acks.every((ack) => ack.duplicate);
+        return { status: duplicate ? 'duplicate' : 'accepted', event_id: eventId, corr_id: webhook.corrId };
+      }
+      const dlq: DlqEventV1 = { schema: Schemas.dlq, raw_event_id: eventId, ...common, errors: result.errors };
+      await Promise.all([
+        this.publisher.publish(Subjects.raw, eventId, raw, webhook.corrId),
+        this.publisher.publish(Subjects.dlq, derivedEventId(eventId, 'dlq'), dlq, webhook.corrId),
+      ]);
+    } catch (err) {
+      // Nothing was confirmed, so the sender will retry this very request: let its nonce pass again.
+      if (err instanceof StoreUnavailableError && webhook.auth.nonce) void this.nonces.release(webhook.auth.nonce);
+      throw err;
+    }
+    throw problem(
+      422,
+      'schema_validation_failed',
+      'Unprocessable Content',
+      `the payload does not match the ${webhook.adapter!.route} schema`,
+      { extensions: { errors: result.errors, raw_event_id: eventId } },
+    );
+  }
+}

@@ -1,0 +1,4 @@
+export * from './nats.module';
+export * from './nats.options';
+export { NatsConnectionManager, type NatsState } from './nats-connection.manager';
+export { covers } from './stream.provisioner';

@@ -1,0 +1,136 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { StoreUnavailableError } from '@gateway/contracts';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { connect, DebugEvents, Events, JetStreamClient, KV, NatsConnection } from 'nats';
+import type { Gauge } from 'prom-client';
+import { NATS_OPTIONS } from './nats.module-definition';
+import { NATS_CONNECTED } from './nats.metrics';
+import type { NatsModuleOptions } from './nats.options';
+import { StreamMisconfiguredError, StreamProvisioner } from './stream.provisioner';
+
+export type NatsState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+const PROVISION_RETRY_MS = 1000;
+
+/**
+ * Owns the one NATS connection. It never gives up reconnecting (nats.js stops after 10 tries by
+ * default), and its state drives readiness, `/healthz` and the fail-closed path: while it is not
+ * ready, callers get a StoreUnavailableError at once instead of a publish that waits for a timeout.
+ */
+@Injectable()
+export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Nats');
+  private nc?: NatsConnection;
+  private js?: JetStreamClient;
+  private kv?: KV;
+  private state: NatsState = 'connecting';
+  private streamReady = false;
+  private shuttingDown = false;
+
+  constructor(
+    @Inject(NATS_OPTIONS) private readonly options: NatsModuleOptions,
+    private readonly provisioner: StreamProvisioner,
+    @InjectMetric(NATS_CONNECTED) private readonly connectedGauge: Gauge,
+  ) {}
+
+  /** Connects in the background: the process serves its probes while NATS is still away. */
+  onApplicationBootstrap(): void {
+    void this.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
+  }
+
+  get status(): { state: NatsState; streamReady: boolean } {
+    return { state: this.state, streamReady: this.streamReady };
+  }
+
+  /** Connected and the stream and nonce bucket are in place. */
+  get ready(): boolean {
+    return this.state === 'connected' && this.streamReady;
+  }
+
+  jetStream(): JetStreamClient {
+    if (!this.ready || !this.js) throw new StoreUnavailableError(`NATS ${this.state}`);
+    return this.js;
+  }
+
+  nonceBucket(): KV {
+    if (!this.ready || !this.kv) throw new StoreUnavailableError(`NATS ${this.state}`);
+    return this.kv;
+  }
+
+  private async connect(): Promise<void> {
+    const nc = await connect({
+      servers: this.options.servers,
+      name: this.options.name,
+      maxReconnectAttempts: -1,
+      waitOnFirstConnect: true,
+      reconnectTimeWait: 250,
+      // A peer that vanishes without closing the socket is noticed within ~10 s, not 4 minutes.
+      pingInterval: 5000,
+      maxPingOut: 2,
+    });
+    this.nc = nc;
+    this.js = nc.jetstream({ timeout: this.options.publishTimeoutMs });
+    this.setState('connected');
+    this.logger.log(`connected to ${nc.getServer()}`);
+    void this.watchStatus(nc);
+    void this.watchClosed(nc);
+    void this.provision(nc);
+  }
+
+  private async watchStatus(nc: NatsConnection): Promise<void> {
+    for await (const s of nc.status()) {
+      if (s.type === Events.Disconnect || s.type === DebugEvents.Reconnecting) {
+        if (this.state === 'connected') this.logger.warn(`disconnected from ${String(s.data)}`);
+        this.setState('reconnecting');
+      } else if (s.type === Events.Reconnect) {
+        this.logger.log(`reconnected to ${String(s.data)}`);
+        this.setState('connected');
+        void this.provision(nc);
+      }
+    }
+  }
+
+  private async watchClosed(nc: NatsConnection): Promise<void> {
+    const err = await nc.closed();
+    this.setState('closed');
+    if (this.shuttingDown) return;
+    // Reconnecting is unlimited, so a close means something is wrong for good: a pod that stays
+    // up answering 503 forever helps nobody, a restart might.
+    this.logger.fatal(`NATS connection closed${err ? `: ${err.message}` : ''}; exiting`);
+    process.exit(1);
+  }
+
+  private async provision(nc: NatsConnection): Promise<void> {
+    this.streamReady = false;
+    this.updateGauge();
+    while (this.state === 'connected' && !nc.isClosed()) {
+      try {
+        this.kv = await this.provisioner.provision(nc);
+        this.streamReady = true;
+        this.updateGauge();
+        return;
+      } catch (err) {
+        if (err instanceof StreamMisconfiguredError) {
+          this.logger.fatal(err.message);
+          process.exit(1);
+        }
+        this.logger.warn(`stream not ready yet: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, PROVISION_RETRY_MS));
+      }
+    }
+  }
+
+  private setState(state: NatsState): void {
+    this.state = state;
+    this.updateGauge();
+  }
+
+  private updateGauge(): void {
+    this.connectedGauge.set(this.ready ? 1 : 0);
+  }
+}

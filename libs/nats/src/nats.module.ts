@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { EventPublisher, NonceStore } from '@gateway/contracts';
+import { JetStreamPublisher } from './jetstream.publisher';
+import { KvNonceStore } from './kv-nonce.store';
+import { NatsConnectionManager } from './nats-connection.manager';
+import { ConfigurableModuleClass } from './nats.module-definition';
+import { natsMetricProviders } from './nats.metrics';
+import type { NatsModuleOptions } from './nats.options';
+import { StreamProvisioner } from './stream.provisioner';
+
+/** The NATS connection, the stream, and the two ports built on them: EventPublisher and NonceStore. */
+@Module({
+  providers: [
+    ...natsMetricProviders,
+    StreamProvisioner,
+    NatsConnectionManager,
+    { provide: EventPublisher, useClass: JetStreamPublisher },
+    { provide: NonceStore, useClass: KvNonceStore },
+  ],
+  exports: [NatsConnectionManager, EventPublisher, NonceStore],
+})
+export class NatsModule extends ConfigurableModuleClass {
+  /** Global: the ports are used by guards and services across the application. */
+  static override forRoot(options: NatsModuleOptions): DynamicModule {
+    return { ...super.forRoot(options), global: true };
+  }
+}

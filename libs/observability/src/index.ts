@@ -1,0 +1,5 @@
+export * from './observability.module';
+export * from './correlation-id';
+export * from './logger-options';
+export * from './webhook.metrics';
+export * from './webhook-telemetry.middleware';

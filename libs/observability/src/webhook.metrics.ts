@@ -1,0 +1,25 @@
+import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+
+export const WEBHOOKS_RECEIVED_TOTAL = 'gateway_webhooks_received_total';
+export const WEBHOOK_DURATION_SECONDS = 'gateway_webhook_duration_seconds';
+export const VALIDATION_ERRORS_TOTAL = 'gateway_validation_errors_total';
+
+export const webhookMetricProviders = [
+  makeCounterProvider({
+    name: WEBHOOKS_RECEIVED_TOTAL,
+    help: 'Webhook requests answered, by source and HTTP status.',
+    labelNames: ['source', 'status'],
+  }),
+  makeHistogramProvider({
+    name: WEBHOOK_DURATION_SECONDS,
+    help: 'Time from request to response for webhooks, by source.',
+    labelNames: ['source'],
+    // Around the two JetStream round trips, up to the 2.5 s answer deadline.
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2.5],
+  }),
+  makeCounterProvider({
+    name: VALIDATION_ERRORS_TOTAL,
+    help: 'Webhooks refused for their payload, by error code.',
+    labelNames: ['type'],
+  }),
+];

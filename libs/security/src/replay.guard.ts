@@ -1,0 +1,31 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { NonceStore, problem, webhookOf } from '@gateway/contracts';
+import { SECURITY_OPTIONS } from './security.module-definition';
+import type { SecurityModuleOptions } from './security.options';
+
+/**
+ * Refuses a request signed outside the replay window (either side: clocks drift both ways) or
+ * whose nonce was already used. Nonces live in the shared NonceStore, so a request replayed to
+ * another replica is refused there too.
+ */
+@Injectable()
+export class ReplayGuard implements CanActivate {
+  constructor(
+    @Inject(SECURITY_OPTIONS) private readonly options: SecurityModuleOptions,
+    private readonly nonces: NonceStore,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const { auth } = webhookOf(context.switchToHttp().getRequest());
+    if (auth.timestamp !== undefined) {
+      const skew = Math.abs(Date.now() / 1000 - auth.timestamp);
+      if (skew > this.options.replayWindowSec) {
+        throw problem(401, 'stale_timestamp', 'Unauthorized', `the timestamp is outside the replay window`);
+      }
+    }
+    if (auth.nonce !== undefined && !(await this.nonces.claim(auth.nonce))) {
+      throw problem(401, 'replayed_nonce', 'Unauthorized', 'this nonce was already used');
+    }
+    return true;
+  }
+}

@@ -1,0 +1,68 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { AuthResult, problem, webhookOf, WebhookContext } from '@gateway/contracts';
+import { SECURITY_OPTIONS } from '../security.module-definition';
+import type { SecurityModuleOptions } from '../security.options';
+import { verifyGatewaySignature, verifyStandardSignature } from './hmac-signature';
+import { SigningKeys, signingKeys } from './signing-keys';
+
+const UNIX_SECONDS = /^\d{1,12}$/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]{1,128}$/;
+
+const unauthorized = (code: 'missing_signature' | 'invalid_signature', detail: string) =>
+  problem(401, code, 'Unauthorized', detail);
+
+/**
+ * Authenticates a request by its HMAC signature over the exact bytes received: the gateway's
+ * `X-Signature` scheme, or Standard Webhooks when a request carries `webhook-*` headers. The
+ * timestamp and nonce it establishes are checked by the ReplayGuard next.
+ */
+@Injectable()
+export class HmacSignatureGuard implements CanActivate {
+  private readonly keys: SigningKeys;
+
+  constructor(@Inject(SECURITY_OPTIONS) options: SecurityModuleOptions) {
+    this.keys = signingKeys(options.secrets);
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const webhook = webhookOf(context.switchToHttp().getRequest());
+    webhook.auth = webhook.header('webhook-signature') ? this.standardWebhook(webhook) : this.gatewayScheme(webhook);
+    return true;
+  }
+
+  private gatewayScheme(webhook: WebhookContext): AuthResult {
+    const signature = webhook.header('x-signature');
+    const timestamp = webhook.header('x-timestamp');
+    const nonce = webhook.header('x-nonce');
+    if (!signature || !timestamp || !nonce) {
+      throw unauthorized('missing_signature', 'X-Signature, X-Timestamp and X-Nonce headers are required');
+    }
+    if (!UNIX_SECONDS.test(timestamp)) throw unauthorized('invalid_signature', 'X-Timestamp must be Unix seconds');
+    if (!PRINTABLE_ASCII.test(nonce)) {
+      throw unauthorized('invalid_signature', 'X-Nonce must be 1-128 printable ASCII characters');
+    }
+    if (!verifyGatewaySignature(this.keys.gateway, signature, timestamp, nonce, webhook.body)) {
+      throw unauthorized('invalid_signature', 'the signature does not match the request');
+    }
+    return { timestamp: Number(timestamp), nonce };
+  }
+
+  private standardWebhook(webhook: WebhookContext): AuthResult {
+    const id = webhook.header('webhook-id');
+    const timestamp = webhook.header('webhook-timestamp');
+    const signature = webhook.header('webhook-signature') ?? '';
+    if (!id || !timestamp) {
+      throw unauthorized('missing_signature', 'webhook-id and webhook-timestamp headers are required');
+    }
+    if (!UNIX_SECONDS.test(timestamp)) throw unauthorized('invalid_signature', 'webhook-timestamp must be Unix seconds');
+    if (!PRINTABLE_ASCII.test(id)) {
+      throw unauthorized('invalid_signature', 'webhook-id must be 1-128 printable ASCII characters');
+    }
+    if (!verifyStandardSignature(this.keys.standard, signature, id, timestamp, webhook.body)) {
+      throw unauthorized('invalid_signature', 'the signature does not match the request');
+    }
+    // The id alone is the sender's message identity (its retries reuse it with a new timestamp);
+    // id + timestamp identifies this one delivery, so only an exact replay is refused.
+    return { timestamp: Number(timestamp), nonce: `${id}.${timestamp}`, idempotencyKey: id };
+  }
+}

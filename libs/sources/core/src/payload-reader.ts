@@ -1,0 +1,128 @@
+import type { NormalizationResult, Signal, TradeAction, ValidationIssue } from '@gateway/contracts';
+
+const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const PLACEHOLDER = /\{\{.*\}\}/;
+// Keys that would reach an object's prototype if copied naively; never carried into an event.
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const MAX_STRING = 256;
+
+export type Aliases = readonly [string, ...string[]];
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads canonical fields out of a parsed payload. Each field is taken from the first of its
+ * aliases present; what a read rejects is collected in `errors` (the 422's list) rather than
+ * thrown, so one response names every problem. Fields never read end up in `extra()`.
+ */
+export class PayloadReader {
+  readonly errors: ValidationIssue[] = [];
+  private readonly consumed = new Set<string>();
+
+  constructor(private readonly payload: Record<string, unknown>) {}
+
+  /** A non-empty string (numbers are taken as their text, as TradingView renders `{{interval}}`). */
+  string(aliases: Aliases, required: true): string;
+  string(aliases: Aliases, required?: false): string | null;
+  string(aliases: Aliases, required = false): string | null {
+    const [key, value] = this.take(aliases);
+    if (value === undefined || value === null || value === '') {
+      if (required) this.fail(aliases[0], `is required (as ${aliases.join(' or ')})`);
+      return null;
+    }
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    if (typeof value !== 'string') return this.fail(key, 'must be a string');
+    if (value.length > MAX_STRING) return this.fail(key, `must be at most ${MAX_STRING} characters`);
+    if (PLACEHOLDER.test(value)) return this.fail(key, 'is an unexpanded placeholder');
+    return value.trim();
+  }
+
+  /** A finite number, or a string holding one (`"64123.5"`). */
+  number(aliases: Aliases, { min }: { min?: number } = {}): number | null {
+    const [key, value] = this.take(aliases);
+    if (value === undefined || value === null || value === '') return null;
+    let n: number;
+    if (typeof value === 'number') n = value;
+    else if (typeof value === 'string' && PLACEHOLDER.test(value)) return this.fail(key, 'is an unexpanded placeholder');
+    else if (typeof value === 'string' && NUMERIC.test(value.trim())) n = Number(value.trim());
+    else return this.fail(key, 'must be a number');
+    if (!Number.isFinite(n)) return this.fail(key, 'must be a finite number');
+    if (min !== undefined && n < min) return this.fail(key, `must be at least ${min}`);
+    return n;
+  }
+
+  /** A trade action through a table of accepted spellings (matched lower-cased). */
+  action(aliases: Aliases, spellings: Readonly<Record<string, TradeAction>>): TradeAction {
+    const text = this.string(aliases, true);
+    if (text === null) return 'buy'; // already failed as required; the value is never used
+    const action = Object.hasOwn(spellings, text.toLowerCase()) ? spellings[text.toLowerCase()] : undefined;
+    if (!action) this.fail(this.keyOf(aliases), `must be one of ${Object.keys(spellings).join(', ')}`);
+    return action ?? 'buy';
+  }
+
+  /** An RFC 3339 timestamp, kept as sent; epoch seconds or milliseconds become RFC 3339 UTC. */
+  time(aliases: Aliases): string | null {
+    const [key, value] = this.take(aliases);
+    if (value === undefined || value === null || value === '') return null;
+    if (typeof value === 'number' && Number.isFinite(value)) {
+      const ms = value < 1e11 ? value * 1000 : value;
+      const date = new Date(ms);
+      return Number.isNaN(date.getTime()) ? this.fail(key, 'is not a valid time') : date.toISOString();
+    }
+    if (typeof value === 'string' && RFC3339.test(value) && !Number.isNaN(Date.parse(value))) return value;
+    return this.fail(key, 'must be an RFC 3339 timestamp or Unix time');
+  }
+
+  /** Every field not read (and not `dropped`), for the event's `extra`. */
+  extra(dropped: readonly string[] = []): Record<string, unknown> {
+    const extra: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(this.payload)) {
+      if (!this.consumed.has(key) && !dropped.includes(key) && !PROTOTYPE_KEYS.has(key)) extra[key] = value;
+    }
+    return extra;
+  }
+
+  /** Marks keys as handled without reading them (e.g. an id used only for idempotency). */
+  consume(...keys: string[]): void {
+    for (const key of keys) this.consumed.add(key);
+  }
+
+  private take(aliases: Aliases): [string, unknown] {
+    const key = this.keyOf(aliases);
+    this.consumed.add(key);
+    return [key, Object.hasOwn(this.payload, key) ? this.payload[key] : undefined];
+  }
+
+  /** The first alias present; later aliases stay in `extra` (e.g. `timenow` beside `time`). */
+  private keyOf(aliases: Aliases): string {
+    return aliases.find((a) => Object.hasOwn(this.payload, a)) ?? aliases[0];
+  }
+
+  private fail(field: string, message: string): null {
+    this.errors.push({ field, message });
+    return null;
+  }
+}
+
+export type JsonObjectResult = { ok: true; payload: Record<string, unknown> } | { ok: false; issue: ValidationIssue };
+
+/** The request body as a JSON object, or the issue that makes it not one. */
+export function jsonObjectOf(webhook: { json(): unknown }): JsonObjectResult {
+  let payload: unknown;
+  try {
+    payload = webhook.json();
+  } catch {
+    return { ok: false, issue: { field: 'body', message: 'is not valid JSON' } };
+  }
+  return isPlainObject(payload)
+    ? { ok: true, payload }
+    : { ok: false, issue: { field: 'body', message: 'must be a JSON object' } };
+}
+
+/** The result of a read: the signal when nothing was rejected, else every rejection. */
+export function resultOf(reader: PayloadReader, signal: Signal): NormalizationResult {
+  return reader.errors.length > 0 ? { ok: false, errors: reader.errors } : { ok: true, signal };
+}

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { NormalizationResult, problem, SourceAdapter, WebhookContext } from '@gateway/contracts';
+import { jsonObjectOf, WebhookSource } from '@gateway/sources-core';
+import { normalizeCustom } from './custom.normalizer';
+
+const SOURCE_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Other bots posting the canonical format. The payload's `source` names the source, so a body
+ * that does not parse cannot be attributed to anyone: that is a 400, not a 422.
+ */
+@WebhookSource()
+@Injectable()
+export class CustomSource implements SourceAdapter {
+  readonly route = 'custom';
+  readonly contentTypes = ['application/json'];
+
+  sourceId(webhook: WebhookContext): string {
+    const body = jsonObjectOf(webhook);
+    if (!body.ok) throw problem(400, 'invalid_json', 'Bad Request', `the body ${body.issue.message}`);
+    const { source } = body.payload;
+    if (typeof source !== 'string' || !SOURCE_ID.test(source)) {
+      throw problem(400, 'invalid_source', 'Bad Request', 'the body needs a string "source" of 1-64 [A-Za-z0-9._-]');
+    }
+    return source;
+  }
+
+  normalize(webhook: WebhookContext): NormalizationResult {
+    const body = jsonObjectOf(webhook);
+    return body.ok ? normalizeCustom(body.payload) : { ok: false, errors: [body.issue] };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './custom.module';
+export * from './custom.source';
+export * from './custom.normalizer';

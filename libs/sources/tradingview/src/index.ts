@@ -1,0 +1,3 @@
+export * from './tradingview.module';
+export * from './tradingview.source';
+export * from './tradingview.normalizer';

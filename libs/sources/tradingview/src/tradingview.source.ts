@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import type { NormalizationResult, SourceAdapter, WebhookContext } from '@gateway/contracts';
+import { jsonObjectOf, WebhookSource } from '@gateway/sources-core';
+import { normalizeTradingView } from './tradingview.normalizer';
+
+/**
+ * TradingView alerts. TradingView posts `application/json` when the alert message parses as JSON
+ * and `text/plain` otherwise, so a body that is not a JSON object is a 422 (kept for review),
+ * not a 400: it is how a mistyped alert template arrives.
+ */
+@WebhookSource()
+@Injectable()
+export class TradingViewSource implements SourceAdapter {
+  readonly route = 'tradingview';
+  readonly contentTypes = ['application/json', 'text/plain'];
+
+  sourceId(): string {
+    return 'tradingview';
+  }
+
+  normalize(webhook: WebhookContext): NormalizationResult {
+    const body = jsonObjectOf(webhook);
+    return body.ok ? normalizeTradingView(body.payload) : { ok: false, errors: [body.issue] };
+  }
+}
