@@ -15,13 +15,15 @@ export async function createGateway(config: GatewayConfig): Promise<NestExpressA
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
-  const server = app.getHttpServer() as Server;
+  const server: Server = app.getHttpServer();
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
   server.headersTimeout = config.keepAliveTimeoutMs + 1000;
   // Slow clients are cut off rather than allowed to hold a connection open.
   server.requestTimeout = 10_000;
   if (config.usesDevelopmentSecret) {
-    app.get(Logger).warn('API_KEY_HMAC_SECRET is not set: using the development secret (never in production)');
+    app
+      .get(Logger)
+      .warn('API_KEY_HMAC_SECRET is not set: using the development secret (never in production)');
   }
   return app;
 }

@@ -4,7 +4,12 @@ import type { Subject } from './subjects';
 /** Where events go. The NATS library implements it with acknowledged JetStream publishes. */
 export abstract class EventPublisher {
   /** Resolves once the stream stored the event; `duplicate` when its id was already stored. */
-  abstract publish(subject: Subject, msgId: string, event: GatewayEvent, corrId: string): Promise<{ duplicate: boolean }>;
+  abstract publish(
+    subject: Subject,
+    msgId: string,
+    event: GatewayEvent,
+    corrId: string,
+  ): Promise<{ duplicate: boolean }>;
 }
 
 /** Remembers nonces for the replay window, shared by every replica. */

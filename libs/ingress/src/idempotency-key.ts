@@ -13,7 +13,12 @@ export function idempotencyKeyOf(webhook: WebhookContext): string {
   const header = webhook.header('idempotency-key');
   if (header !== undefined) {
     if (!KEY.test(header)) {
-      throw problem(400, 'bad_request', 'Bad Request', 'Idempotency-Key must be 1-255 visible ASCII characters');
+      throw problem(
+        400,
+        'bad_request',
+        'Bad Request',
+        'Idempotency-Key must be 1-255 visible ASCII characters',
+      );
     }
     return header;
   }

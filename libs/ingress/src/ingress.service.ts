@@ -63,14 +63,20 @@ export class IngressService {
         const duplicate = acks.every((ack) => ack.duplicate);
         return { status: duplicate ? 'duplicate' : 'accepted', event_id: eventId, corr_id: webhook.corrId };
       }
-      const dlq: DlqEventV1 = { schema: Schemas.dlq, raw_event_id: eventId, ...common, errors: result.errors };
+      const dlq: DlqEventV1 = {
+        schema: Schemas.dlq,
+        raw_event_id: eventId,
+        ...common,
+        errors: result.errors,
+      };
       await Promise.all([
         this.publisher.publish(Subjects.raw, eventId, raw, webhook.corrId),
         this.publisher.publish(Subjects.dlq, derivedEventId(eventId, 'dlq'), dlq, webhook.corrId),
       ]);
     } catch (err) {
       // Nothing was confirmed, so the sender will retry this very request: let its nonce pass again.
-      if (err instanceof StoreUnavailableError && webhook.auth.nonce) void this.nonces.release(webhook.auth.nonce);
+      if (err instanceof StoreUnavailableError && webhook.auth.nonce)
+        void this.nonces.release(webhook.auth.nonce);
       throw err;
     }
     throw problem(

@@ -65,7 +65,12 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (exception instanceof ThrottlerException) {
       // The guard has already set Retry-After from the source's bucket.
-      return { status: 429, code: 'rate_limited', title: 'Too Many Requests', detail: 'the source rate limit is exhausted' };
+      return {
+        status: 429,
+        code: 'rate_limited',
+        title: 'Too Many Requests',
+        detail: 'the source rate limit is exhausted',
+      };
     }
     const parserProblem = BODY_PARSER_PROBLEMS[(exception as { type?: string })?.type ?? ''];
     if (parserProblem) return { ...parserProblem, detail: (exception as Error).message };
@@ -79,6 +84,11 @@ export class ProblemFilter implements ExceptionFilter {
       return { status, code: 'bad_request', title: 'Bad Request', detail: (exception as Error).message };
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    return { status: 500, code: 'internal_error', title: 'Internal Server Error', detail: 'an unexpected error occurred' };
+    return {
+      status: 500,
+      code: 'internal_error',
+      title: 'Internal Server Error',
+      detail: 'an unexpected error occurred',
+    };
   }
 }

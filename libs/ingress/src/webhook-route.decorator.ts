@@ -1,5 +1,10 @@
 import { applyDecorators, Post, UseGuards } from '@nestjs/common';
-import { HmacSignatureGuard, ReplayGuard, SourceAllowlistGuard, SourceRateLimitGuard } from '@gateway/security';
+import {
+  HmacSignatureGuard,
+  ReplayGuard,
+  SourceAllowlistGuard,
+  SourceRateLimitGuard,
+} from '@gateway/security';
 import { SourceRouteGuard } from '@gateway/sources-core';
 
 /**

@@ -22,7 +22,8 @@ export class KvNonceStore extends NonceStore {
       await kv.create(keyOf(nonce), Empty);
       return true;
     } catch (err) {
-      if ((err as { api_error?: { err_code?: number } }).api_error?.err_code === WRONG_LAST_SEQUENCE) return false;
+      if ((err as { api_error?: { err_code?: number } }).api_error?.err_code === WRONG_LAST_SEQUENCE)
+        return false;
       // Anything else is the store failing, not a replay: the request must fail closed, not 401.
       throw new StoreUnavailableError(`nonce store: ${(err as Error).message}`);
     }

@@ -85,10 +85,10 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
   private async watchStatus(nc: NatsConnection): Promise<void> {
     for await (const s of nc.status()) {
       if (s.type === Events.Disconnect || s.type === DebugEvents.Reconnecting) {
-        if (this.state === 'connected') this.logger.warn(`disconnected from ${String(s.data)}`);
+        if (this.state === 'connected') this.logger.warn(`disconnected from ${nc.getServer()}`);
         this.setState('reconnecting');
       } else if (s.type === Events.Reconnect) {
-        this.logger.log(`reconnected to ${String(s.data)}`);
+        this.logger.log(`reconnected to ${nc.getServer()}`);
         this.setState('connected');
         void this.provision(nc);
       }

@@ -45,7 +45,9 @@ export class StreamProvisioner {
         );
       }
       if (config.duplicate_window !== duplicateWindow) {
-        this.logger.warn(`stream ${stream}: duplicate window set to ${duplicateWindowSec}s (IDEMPOTENCY_TTL_SEC)`);
+        this.logger.warn(
+          `stream ${stream}: duplicate window set to ${duplicateWindowSec}s (IDEMPOTENCY_TTL_SEC)`,
+        );
         await jsm.streams.update(stream, { ...config, duplicate_window: duplicateWindow });
       }
     } catch (err) {

@@ -5,7 +5,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Counter, Histogram } from 'prom-client';
 import { correlationIdOf } from './correlation-id';
-import { VALIDATION_ERRORS_TOTAL, WEBHOOK_DURATION_SECONDS, WEBHOOKS_RECEIVED_TOTAL } from './webhook.metrics';
+import {
+  VALIDATION_ERRORS_TOTAL,
+  WEBHOOK_DURATION_SECONDS,
+  WEBHOOKS_RECEIVED_TOTAL,
+} from './webhook.metrics';
 
 type WebhookRequest = IncomingMessage & { webhook?: WebhookContext };
 

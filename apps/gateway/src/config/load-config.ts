@@ -22,9 +22,15 @@ function trustProxy(value: string | undefined): string | number | boolean | unde
   return value;
 }
 
+// A value of the wrong kind is reported as such, before any range it then also fails ("abc" is
+// not "greater than 65535", it is not a number).
+const KIND_CHECKS = ['isInt', 'isNumber', 'isString', 'isIn', 'matches', 'isNotEmpty'];
+
 function firstMessage(errors: ValidationError[]): string {
   const [first] = errors;
-  const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+  const constraints = first.constraints ?? {};
+  const kind = KIND_CHECKS.find((name) => name in constraints);
+  const message = (kind ? constraints[kind] : Object.values(constraints)[0]) ?? 'is invalid';
   return message.startsWith(first.property) ? message : `${first.property} ${message}`;
 }
 
@@ -33,10 +39,14 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
   // An empty variable means "not set": let the default apply.
   const given = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const env = plainToInstance(Environment, given, { exposeDefaultValues: true });
-  const errors = validateSync(env, { stopAtFirstError: true });
+  const errors = validateSync(env);
   if (errors.length > 0) throw new ConfigError(firstMessage(errors));
 
   const secrets = list(env.API_KEY_HMAC_SECRET ?? '');
+  // "," or " " is set but names no secret: in production that must stop, never fall back.
+  if (secrets.length === 0 && env.ENV === 'production') {
+    throw new ConfigError('API_KEY_HMAC_SECRET is required when ENV=production');
+  }
   const usesDevelopmentSecret = secrets.length === 0;
   const burst = env.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(env.RATE_LIMIT_RPS));
   return {

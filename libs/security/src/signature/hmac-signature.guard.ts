@@ -26,7 +26,9 @@ export class HmacSignatureGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const webhook = webhookOf(context.switchToHttp().getRequest());
-    webhook.auth = webhook.header('webhook-signature') ? this.standardWebhook(webhook) : this.gatewayScheme(webhook);
+    webhook.auth = webhook.header('webhook-signature')
+      ? this.standardWebhook(webhook)
+      : this.gatewayScheme(webhook);
     return true;
   }
 
@@ -37,7 +39,8 @@ export class HmacSignatureGuard implements CanActivate {
     if (!signature || !timestamp || !nonce) {
       throw unauthorized('missing_signature', 'X-Signature, X-Timestamp and X-Nonce headers are required');
     }
-    if (!UNIX_SECONDS.test(timestamp)) throw unauthorized('invalid_signature', 'X-Timestamp must be Unix seconds');
+    if (!UNIX_SECONDS.test(timestamp))
+      throw unauthorized('invalid_signature', 'X-Timestamp must be Unix seconds');
     if (!PRINTABLE_ASCII.test(nonce)) {
       throw unauthorized('invalid_signature', 'X-Nonce must be 1-128 printable ASCII characters');
     }
@@ -54,7 +57,8 @@ export class HmacSignatureGuard implements CanActivate {
     if (!id || !timestamp) {
       throw unauthorized('missing_signature', 'webhook-id and webhook-timestamp headers are required');
     }
-    if (!UNIX_SECONDS.test(timestamp)) throw unauthorized('invalid_signature', 'webhook-timestamp must be Unix seconds');
+    if (!UNIX_SECONDS.test(timestamp))
+      throw unauthorized('invalid_signature', 'webhook-timestamp must be Unix seconds');
     if (!PRINTABLE_ASCII.test(id)) {
       throw unauthorized('invalid_signature', 'webhook-id must be 1-128 printable ASCII characters');
     }

@@ -9,7 +9,11 @@ function hmac(key: Buffer, parts: readonly (string | Buffer)[]): Buffer {
 }
 
 /** Whether `provided` equals the HMAC of `parts` under any key, compared in constant time. */
-function matchesAnyKey(keys: readonly Buffer[], parts: readonly (string | Buffer)[], provided: Buffer): boolean {
+function matchesAnyKey(
+  keys: readonly Buffer[],
+  parts: readonly (string | Buffer)[],
+  provided: Buffer,
+): boolean {
   // Both sides are 32-byte digests here, so timingSafeEqual never sees unequal lengths.
   if (provided.length !== 32) return false;
   let match = false;

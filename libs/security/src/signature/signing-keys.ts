@@ -12,6 +12,8 @@ export interface SigningKeys {
 export function signingKeys(secrets: readonly string[]): SigningKeys {
   return {
     gateway: secrets.map((s) => Buffer.from(s, 'utf8')),
-    standard: secrets.map((s) => (s.startsWith('whsec_') ? Buffer.from(s.slice(6), 'base64') : Buffer.from(s, 'utf8'))),
+    standard: secrets.map((s) =>
+      s.startsWith('whsec_') ? Buffer.from(s.slice(6), 'base64') : Buffer.from(s, 'utf8'),
+    ),
   };
 }

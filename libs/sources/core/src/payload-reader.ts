@@ -1,11 +1,21 @@
 import type { NormalizationResult, Signal, TradeAction, ValidationIssue } from '@gateway/contracts';
 
 const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ]([01]\d|2[0-3]):([0-5]\d):([0-5]\d|60)(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 const PLACEHOLDER = /\{\{.*\}\}/;
 // Keys that would reach an object's prototype if copied naively; never carried into an event.
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_STRING = 256;
+
+/** RFC 3339 in form and in fact: Date.parse would roll 2026-02-31 over into March. */
+function isRfc3339(text: string): boolean {
+  const m = RFC3339.exec(text);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
 
 export type Aliases = readonly [string, ...string[]];
 
@@ -28,7 +38,8 @@ export class PayloadReader {
   string(aliases: Aliases, required: true): string;
   string(aliases: Aliases, required?: false): string | null;
   string(aliases: Aliases, required = false): string | null {
-    const [key, value] = this.take(aliases);
+    const [key, raw] = this.take(aliases);
+    const value = typeof raw === 'string' ? raw.trim() : raw;
     if (value === undefined || value === null || value === '') {
       if (required) this.fail(aliases[0], `is required (as ${aliases.join(' or ')})`);
       return null;
@@ -37,7 +48,7 @@ export class PayloadReader {
     if (typeof value !== 'string') return this.fail(key, 'must be a string');
     if (value.length > MAX_STRING) return this.fail(key, `must be at most ${MAX_STRING} characters`);
     if (PLACEHOLDER.test(value)) return this.fail(key, 'is an unexpanded placeholder');
-    return value.trim();
+    return value;
   }
 
   /** A finite number, or a string holding one (`"64123.5"`). */
@@ -46,7 +57,8 @@ export class PayloadReader {
     if (value === undefined || value === null || value === '') return null;
     let n: number;
     if (typeof value === 'number') n = value;
-    else if (typeof value === 'string' && PLACEHOLDER.test(value)) return this.fail(key, 'is an unexpanded placeholder');
+    else if (typeof value === 'string' && PLACEHOLDER.test(value))
+      return this.fail(key, 'is an unexpanded placeholder');
     else if (typeof value === 'string' && NUMERIC.test(value.trim())) n = Number(value.trim());
     else return this.fail(key, 'must be a number');
     if (!Number.isFinite(n)) return this.fail(key, 'must be a finite number');
@@ -72,7 +84,7 @@ export class PayloadReader {
       const date = new Date(ms);
       return Number.isNaN(date.getTime()) ? this.fail(key, 'is not a valid time') : date.toISOString();
     }
-    if (typeof value === 'string' && RFC3339.test(value) && !Number.isNaN(Date.parse(value))) return value;
+    if (typeof value === 'string' && isRfc3339(value)) return value;
     return this.fail(key, 'must be an RFC 3339 timestamp or Unix time');
   }
 
@@ -107,7 +119,8 @@ export class PayloadReader {
   }
 }
 
-export type JsonObjectResult = { ok: true; payload: Record<string, unknown> } | { ok: false; issue: ValidationIssue };
+export type JsonObjectResult =
+  { ok: true; payload: Record<string, unknown> } | { ok: false; issue: ValidationIssue };
 
 /** The request body as a JSON object, or the issue that makes it not one. */
 export function jsonObjectOf(webhook: { json(): unknown }): JsonObjectResult {

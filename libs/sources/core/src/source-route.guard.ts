@@ -7,7 +7,8 @@ export class SourceRouteGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const webhook = webhookOf(context.switchToHttp().getRequest());
     const adapter = webhook.adapter;
-    if (!adapter) throw problem(404, 'not_found', 'Not Found', `no source is served at /webhooks/${webhook.route}`);
+    if (!adapter)
+      throw problem(404, 'not_found', 'Not Found', `no source is served at /webhooks/${webhook.route}`);
     if (!adapter.contentTypes.includes(webhook.mediaType)) {
       throw problem(
         415,

@@ -15,7 +15,9 @@ export class SourceRegistry implements OnModuleInit {
       const adapter = wrapper.instance as SourceAdapter;
       const taken = this.byRoute.get(adapter.route);
       if (taken) {
-        throw new Error(`two sources claim /webhooks/${adapter.route}: ${taken.constructor.name} and ${wrapper.name}`);
+        throw new Error(
+          `two sources claim /webhooks/${adapter.route}: ${taken.constructor.name} and ${wrapper.name}`,
+        );
       }
       this.byRoute.set(adapter.route, adapter);
     }

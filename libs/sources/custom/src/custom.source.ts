@@ -20,7 +20,12 @@ export class CustomSource implements SourceAdapter {
     if (!body.ok) throw problem(400, 'invalid_json', 'Bad Request', `the body ${body.issue.message}`);
     const { source } = body.payload;
     if (typeof source !== 'string' || !SOURCE_ID.test(source)) {
-      throw problem(400, 'invalid_source', 'Bad Request', 'the body needs a string "source" of 1-64 [A-Za-z0-9._-]');
+      throw problem(
+        400,
+        'invalid_source',
+        'Bad Request',
+        'the body needs a string "source" of 1-64 [A-Za-z0-9._-]',
+      );
     }
     return source;
   }

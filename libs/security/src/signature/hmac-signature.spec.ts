@@ -1,0 +1,113 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { verifyGatewaySignature, verifyStandardSignature } from './hmac-signature';
+import { signingKeys } from './signing-keys';
+
+const body = Buffer.from('{"ticker":"BTCUSDT","action":"buy"}');
+const ts = '1764244800';
+const nonce = 'n-0001';
+
+/** CONTRACT.md 1.1: hex HMAC-SHA256(secret, `<ts>.<nonce>.<body>`), written independently of the code. */
+const gatewaySig = (secret: string, b: Buffer = body) =>
+  createHmac('sha256', secret)
+    .update(Buffer.concat([Buffer.from(`${ts}.${nonce}.`), b]))
+    .digest('hex');
+
+describe('verifyGatewaySignature', () => {
+  const keys = signingKeys(['s3cret']).gateway;
+  const verify = (signature: string, b: Buffer = body, k = keys) =>
+    verifyGatewaySignature(k, signature, ts, nonce, b);
+
+  it('accepts sha256=<hex> and the bare hex', () => {
+    expect(verify(`sha256=${gatewaySig('s3cret')}`)).toBe(true);
+    expect(verify(gatewaySig('s3cret'))).toBe(true);
+  });
+
+  it('accepts upper-case hex', () => {
+    expect(verify(`sha256=${gatewaySig('s3cret').toUpperCase()}`)).toBe(true);
+  });
+
+  it('rejects a signature made with another secret', () => {
+    expect(verify(`sha256=${gatewaySig('other')}`)).toBe(false);
+  });
+
+  it('rejects a tampered body, timestamp or nonce', () => {
+    const sig = `sha256=${gatewaySig('s3cret')}`;
+    expect(verify(sig, Buffer.from('{"ticker":"BTCUSDT","action":"sell"}'))).toBe(false);
+    expect(verifyGatewaySignature(keys, sig, '1764244801', nonce, body)).toBe(false);
+    expect(verifyGatewaySignature(keys, sig, ts, 'n-0002', body)).toBe(false);
+  });
+
+  it('accepts a signature made with any of the configured secrets (rotation)', () => {
+    const rotating = signingKeys(['old', 'new', 'next']).gateway;
+    for (const secret of ['old', 'new', 'next'])
+      expect(verify(gatewaySig(secret), body, rotating)).toBe(true);
+    expect(verify(gatewaySig('retired'), body, rotating)).toBe(false);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['prefix only', 'sha256='],
+    ['non-hex', 'z'.repeat(64)],
+    ['short', gatewaySig('s3cret').slice(0, 62)],
+    ['long', `${gatewaySig('s3cret')}00`],
+    ['other algorithm', `sha1=${gatewaySig('s3cret')}`],
+    ['padded', ` ${gatewaySig('s3cret')}`],
+  ])('returns false, without throwing, for a %s signature', (_kind, signature) => {
+    expect(() => verify(signature)).not.toThrow();
+    expect(verify(signature)).toBe(false);
+  });
+});
+
+describe('verifyStandardSignature', () => {
+  // A Standard Webhooks secret: `whsec_` + base64 of random bytes; the key is the decoded bytes.
+  const rawKey = randomBytes(24);
+  const secret = `whsec_${rawKey.toString('base64')}`;
+  const keys = signingKeys([secret]).standard;
+  const id = 'msg_2Lq7x';
+
+  const standardSig = (key: Buffer, b: Buffer = body) =>
+    createHmac('sha256', key)
+      .update(`${id}.${ts}.${b.toString('utf8')}`)
+      .digest('base64');
+  const verify = (header: string, b: Buffer = body, k = keys) =>
+    verifyStandardSignature(k, header, id, ts, b);
+
+  it('accepts v1,<base64> signed with the decoded whsec_ key', () => {
+    expect(verify(`v1,${standardSig(rawKey)}`)).toBe(true);
+  });
+
+  it('does not take the whsec_ text itself as the key', () => {
+    expect(verify(`v1,${standardSig(Buffer.from(secret))}`)).toBe(false);
+  });
+
+  it('accepts a space-separated list where any one entry is valid', () => {
+    const wrong = standardSig(randomBytes(24));
+    expect(verify(`v1,${wrong} v1,${standardSig(rawKey)}`)).toBe(true);
+    expect(verify(`v1,${wrong} v1,${wrong}`)).toBe(false);
+  });
+
+  it('ignores entries of other versions', () => {
+    expect(verify(`v2,${standardSig(rawKey)}`)).toBe(false);
+    expect(verify(`v1a,${standardSig(rawKey)} v2,${standardSig(rawKey)}`)).toBe(false);
+  });
+
+  it('rejects a tampered body and another message id', () => {
+    const header = `v1,${standardSig(rawKey)}`;
+    expect(verify(header, Buffer.from('{}'))).toBe(false);
+    expect(verifyStandardSignature(keys, header, 'msg_other', ts, body)).toBe(false);
+  });
+
+  it('accepts any configured secret (rotation), including a plain one used as UTF-8 bytes', () => {
+    const rotating = signingKeys(['plain-secret', secret]).standard;
+    expect(verify(`v1,${standardSig(rawKey)}`, body, rotating)).toBe(true);
+    expect(verify(`v1,${standardSig(Buffer.from('plain-secret'))}`, body, rotating)).toBe(true);
+  });
+
+  it.each(['', 'v1,', 'v1,!!!', 'v1,AAAA', 'garbage'])(
+    'returns false, without throwing, for %p',
+    (header) => {
+      expect(() => verify(header)).not.toThrow();
+      expect(verify(header)).toBe(false);
+    },
+  );
+});

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Offline checks of the container setup (no Docker engine needed):
+#   - docker-compose.yml is valid (Debian's docker-compose, `config -q`);
+#   - Dockerfile installs production deps only, runs as non-root, starts with `node`;
+#   - Prometheus scrapes the gateway.
+# Usage, from the repo root: bash scripts/check-compose.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+install_compose() {
+  [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1 || return 1
+  export DEBIAN_FRONTEND=noninteractive
+  echo "docker-compose missing: installing the Debian package..." >&2
+  # Refresh the package lists only if the install fails without them.
+  apt-get install -y -qq docker-compose >/dev/null 2>&1 && return 0
+  apt-get update -qq >/dev/null && apt-get install -y -qq docker-compose >/dev/null
+}
+
+if ! command -v docker-compose >/dev/null 2>&1; then
+  if ! install_compose || ! command -v docker-compose >/dev/null 2>&1; then
+    echo "docker-compose not found: install it with 'sudo apt-get update && sudo apt-get install -y docker-compose', then rerun" >&2
+    exit 1
+  fi
+fi
+
+# 1. Compose file
+docker-compose -f docker-compose.yml config -q || fail "docker-compose.yml is invalid"
+echo "ok: docker-compose.yml is valid ($(docker-compose version --short 2>/dev/null || echo docker-compose))"
+
+# 2. Dockerfile: join continuation lines and drop comments before looking at instructions.
+[[ -f Dockerfile ]] || fail "Dockerfile is missing"
+instructions=$(sed -e ':a' -e '/\\$/N; s/\\\n/ /; ta' Dockerfile | grep -vE '^[[:space:]]*(#|$)' || true)
+
+grep -qiE '^[[:space:]]*RUN[[:space:]].*npm ci --omit=dev' <<<"$instructions" ||
+  fail "Dockerfile must install production deps with 'npm ci --omit=dev'"
+echo "ok: Dockerfile runs 'npm ci --omit=dev'"
+
+user=$(grep -iE '^[[:space:]]*USER[[:space:]]' <<<"$instructions" | tail -n 1 | awk '{print $2}' || true)
+[[ -n $user ]] || fail "Dockerfile has no USER instruction (the runtime must not run as root)"
+case ${user%%:*} in
+  root | 0) fail "Dockerfile's final USER is root ($user)" ;;
+esac
+echo "ok: Dockerfile runs as non-root user '$user'"
+
+cmd=$(grep -iE '^[[:space:]]*CMD[[:space:]]' <<<"$instructions" | tail -n 1 || true)
+[[ -n $cmd ]] || fail "Dockerfile has no CMD"
+grep -qiE '^[[:space:]]*CMD[[:space:]]+(\[[[:space:]]*"node"|node[[:space:]])' <<<"$cmd" ||
+  fail "Dockerfile's CMD must start with node, got: $cmd"
+echo "ok: Dockerfile CMD starts with node: ${cmd#*CMD }"
+
+# 3. Prometheus scrape target
+grep -q 'gateway:8001' deploy/prometheus/prometheus.yml ||
+  fail "deploy/prometheus/prometheus.yml does not scrape gateway:8001"
+echo "ok: Prometheus scrapes gateway:8001"
+
+echo "all container checks passed"

@@ -1,0 +1,103 @@
+import { request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SECRET } from './support/gateway';
+import { GatewayProcess } from './support/gateway-process';
+import { TestNatsServer } from './support/nats-server';
+import { post, signed, tradingViewAlert } from './support/signing';
+
+// The built gateway as a process: configuration errors, request logs, and SIGTERM.
+describe('the gateway process', () => {
+  let nats: TestNatsServer;
+  const env = () => ({
+    NATS_URL: nats.url,
+    NATS_STREAM: 'e2e-process',
+    API_KEY_HMAC_SECRET: SECRET,
+    TRADINGVIEW_PASSPHRASE: 'pass-phrase-never-logged',
+  });
+
+  beforeAll(async () => {
+    nats = await new TestNatsServer().start();
+  });
+
+  afterAll(async () => {
+    await nats?.dispose();
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ ENV: 'production', API_KEY_HMAC_SECRET: '' }, 'API_KEY_HMAC_SECRET'],
+    [{ RATE_LIMIT_RPS: '-1' }, 'RATE_LIMIT_RPS'],
+    [{ NATS_PUBLISH_TIMEOUT_MS: '5000' }, 'NATS_PUBLISH_TIMEOUT_MS'],
+  ])('a bad %o stops it before it listens, with one line naming %s', async (bad, name) => {
+    const gateway = new GatewayProcess({ ...env(), ...bad });
+    await gateway.start({ waitForHealth: false });
+    const { code } = await gateway.exited;
+    const lines = gateway.output.join('').trim().split('\n');
+
+    expect(code).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(name);
+  });
+
+  it('writes one JSON line per webhook with the operator fields, and no secret or signature', async () => {
+    const gateway = await new GatewayProcess(env()).start();
+    try {
+      const body = tradingViewAlert();
+      const headers = signed(SECRET, body);
+      await post(`${gateway.url}/webhooks/tradingview`, body, {
+        'content-type': 'application/json',
+        ...headers,
+      });
+      await post(`${gateway.url}/webhooks/tradingview`, body, {
+        'content-type': 'application/json',
+        ...signed('wrong', body),
+      });
+      await new Promise((r) => setTimeout(r, 100));
+
+      const requests = gateway.logLines().filter((l) => typeof l.validation_status === 'string');
+      expect(requests).toHaveLength(2);
+      expect(requests[0]).toMatchObject({
+        level: 'info',
+        source: 'tradingview',
+        instrument: 'BTCUSDT',
+        validation_status: 'valid',
+        status: 202,
+        corr_id: expect.any(String),
+        latency_ms: expect.any(Number),
+      });
+      expect(requests[1]).toMatchObject({ status: 401, code: 'invalid_signature', level: 'info' });
+      const logs = gateway.output.join('');
+      expect(logs).not.toContain(SECRET);
+      expect(logs).not.toContain(headers['x-signature'].slice(7));
+      expect(logs).not.toContain('pass-phrase-never-logged');
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('SIGTERM: a request still arriving completes with 202, then the process exits 0', async () => {
+    const gateway = await new GatewayProcess(env()).start();
+    const body = tradingViewAlert();
+    const req = request(`${gateway.url}/webhooks/tradingview`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        ...signed(SECRET, body),
+      },
+    });
+    const status = new Promise<number>((resolve, reject) => {
+      req.on('response', (res) => resolve(res.statusCode ?? 0));
+      req.on('error', reject);
+    });
+    // Half the body is sent when SIGTERM arrives; the rest after it.
+    req.write(body.slice(0, 20));
+    await sleep(200);
+    gateway.signal('SIGTERM');
+    await sleep(200);
+    req.end(body.slice(20));
+
+    expect(await status).toBe(202);
+    expect(await gateway.exited).toEqual({ code: 0, signal: null });
+  });
+});

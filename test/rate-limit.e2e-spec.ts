@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { SECRET, TestGateway } from './support/gateway';
+import { TestNatsServer } from './support/nats-server';
+import { post, signed } from './support/signing';
+
+// Per-source token buckets (CONTRACT.md 1.5): RATE_LIMIT_BURST at once, then RATE_LIMIT_RPS.
+describe('per-source rate limit', () => {
+  let nats: TestNatsServer;
+  let gateway: TestGateway;
+
+  const custom = (source: string) => {
+    const body = JSON.stringify({ source, instrument: 'ETHUSDT', action: 'buy', id: randomUUID() });
+    return post(`${gateway.url}/webhooks/custom`, body, {
+      'content-type': 'application/json',
+      ...signed(SECRET, body),
+    });
+  };
+
+  beforeAll(async () => {
+    nats = await new TestNatsServer().start();
+    gateway = await new TestGateway({
+      NATS_URL: nats.url,
+      NATS_STREAM: 'e2e-rate',
+      RATE_LIMIT_RPS: '2',
+      RATE_LIMIT_BURST: '3',
+      ALLOWED_SOURCES: 'acme-bot,busy-bot',
+    }).start();
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await nats?.dispose();
+  });
+
+  it('429 with Retry-After once a source spends its burst; other sources are unaffected', async () => {
+    const replies = [];
+    for (let i = 0; i < 6; i++) replies.push(await custom('busy-bot'));
+    const limited = replies.find((r) => r.status === 429);
+
+    expect(replies.slice(0, 3).map((r) => r.status)).toEqual([202, 202, 202]);
+    expect(limited?.json.code).toBe('rate_limited');
+    expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await custom('acme-bot')).status).toBe(202);
+  });
+
+  it('unauthenticated requests do not spend a source budget', async () => {
+    for (let i = 0; i < 10; i++) {
+      const body = JSON.stringify({ source: 'acme-bot', instrument: 'X', action: 'buy' });
+      const reply = await post(`${gateway.url}/webhooks/custom`, body, {
+        'content-type': 'application/json',
+        ...signed('wrong-secret', body),
+      });
+      expect(reply.status).toBe(401);
+    }
+    expect((await custom('acme-bot')).status).toBe(202);
+  });
+
+  it('probes and metrics are never rate limited', async () => {
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        fetch(`${gateway.url}/${['healthz', 'metrics'][i % 2]}`).then((r) => r.status),
+      ),
+    );
+    expect(new Set(statuses)).toEqual(new Set([200]));
+  });
+});

@@ -1,0 +1,131 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { SECRET, TestGateway } from './support/gateway';
+import { TestNatsServer } from './support/nats-server';
+import { post, signed, tradingViewAlert } from './support/signing';
+import { StreamReader } from './support/stream';
+
+// The guards, seen from outside: each refusal is a 401/403/429 problem and stores nothing.
+describe('webhook authentication, replay protection and allowlist', () => {
+  const STREAM = 'e2e-security';
+  const ROTATED = 'rotated-secret-7a1e';
+  let nats: TestNatsServer;
+  let gateway: TestGateway;
+  let stream: StreamReader;
+
+  const tv = (body: string, headers: Record<string, string>) =>
+    post(`${gateway.url}/webhooks/tradingview`, body, { 'content-type': 'application/json', ...headers });
+
+  async function storesNothing(action: () => Promise<{ status: number; json: { code: string } }>) {
+    const before = (await stream.all()).length;
+    const reply = await action();
+    expect((await stream.all()).length).toBe(before);
+    return reply;
+  }
+
+  beforeAll(async () => {
+    nats = await new TestNatsServer().start();
+    gateway = await new TestGateway({
+      NATS_URL: nats.url,
+      NATS_STREAM: STREAM,
+      API_KEY_HMAC_SECRET: `${SECRET}, ${ROTATED}`,
+      RATE_LIMIT_RPS: '1000',
+    }).start();
+    stream = await StreamReader.open(nats.url, STREAM);
+  });
+
+  afterAll(async () => {
+    await stream?.close();
+    await gateway?.stop();
+    await nats?.dispose();
+  });
+
+  it('accepts a signature made with any configured secret (rotation)', async () => {
+    const body = tradingViewAlert();
+    expect((await tv(body, signed(ROTATED, body))).status).toBe(202);
+  });
+
+  it('401 invalid_signature for a wrong secret or a tampered body', async () => {
+    const body = tradingViewAlert();
+    const wrong = await storesNothing(() => tv(body, signed('not-the-secret', body)));
+    const tampered = await storesNothing(() => tv(body.replace('0.5', '50'), signed(SECRET, body)));
+
+    for (const reply of [wrong, tampered]) {
+      expect(reply.status).toBe(401);
+      expect(reply.json.code).toBe('invalid_signature');
+    }
+  });
+
+  it.each(['x-signature', 'x-timestamp', 'x-nonce'])('401 missing_signature without %s', async (header) => {
+    const body = tradingViewAlert();
+    const headers = signed(SECRET, body);
+    delete headers[header];
+    const reply = await storesNothing(() => tv(body, headers));
+
+    expect(reply.status).toBe(401);
+    expect(reply.json.code).toBe('missing_signature');
+  });
+
+  it('the error never echoes the expected signature', async () => {
+    const body = tradingViewAlert();
+    const headers = signed('wrong', body);
+    const expected = signed(SECRET, body, { ts: Number(headers['x-timestamp']), nonce: headers['x-nonce'] });
+    const reply = await tv(body, headers);
+
+    expect(JSON.stringify(reply.json)).not.toContain(expected['x-signature'].slice(7));
+  });
+
+  it.each([-400, 400])('401 stale_timestamp %i s from now', async (skew) => {
+    const body = tradingViewAlert();
+    const reply = await tv(body, signed(SECRET, body, { ts: Math.floor(Date.now() / 1000) + skew }));
+
+    expect(reply.status).toBe(401);
+    expect(reply.json.code).toBe('stale_timestamp');
+  });
+
+  it('401 replayed_nonce for the same signed request twice, stored once', async () => {
+    const body = tradingViewAlert();
+    const headers = signed(SECRET, body);
+    const first = await tv(body, headers);
+    const replay = await tv(body, { ...headers, 'idempotency-key': randomUUID() });
+
+    expect(first.status).toBe(202);
+    expect(replay.status).toBe(401);
+    expect(replay.json.code).toBe('replayed_nonce');
+    expect(await stream.about(first.json.event_id)).toHaveLength(2);
+  });
+
+  it('accepts Standard Webhooks signatures; the webhook-id is the idempotency key', async () => {
+    const body = tradingViewAlert();
+    const id = `msg_${randomUUID()}`;
+    const sign = (ts: number) => {
+      const mac = createHmac('sha256', SECRET).update(`${id}.${ts}.${body}`).digest('base64');
+      return {
+        'webhook-id': id,
+        'webhook-timestamp': String(ts),
+        'webhook-signature': `v1,bm90IGl0 v1,${mac}`,
+      };
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const first = await tv(body, sign(now));
+    const exactReplay = await tv(body, sign(now));
+    const senderRetry = await tv(body, sign(now + 1));
+
+    expect(first.status).toBe(202);
+    expect(exactReplay.json.code).toBe('replayed_nonce');
+    expect(senderRetry.status).toBe(200);
+    expect(senderRetry.json.event_id).toBe(first.json.event_id);
+  });
+
+  it.each(['evil-bot', 'ACME-BOT'])('403 source_not_allowed for %s', async (source) => {
+    const body = JSON.stringify({ source, instrument: 'ETHUSDT', action: 'sell' });
+    const reply = await storesNothing(() =>
+      post(`${gateway.url}/webhooks/custom`, body, {
+        'content-type': 'application/json',
+        ...signed(SECRET, body),
+      }),
+    );
+
+    expect(reply.status).toBe(403);
+    expect(reply.json.code).toBe('source_not_allowed');
+  });
+});

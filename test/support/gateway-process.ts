@@ -1,0 +1,71 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from './nats-server';
+
+const MAIN = join(__dirname, '../../dist/apps/gateway/main.js');
+
+/** The built gateway as its own process, as production runs it (`npm run build` first). */
+export class GatewayProcess {
+  private proc?: ChildProcess;
+  readonly output: string[] = [];
+  exited!: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  url = '';
+
+  constructor(private readonly env: Record<string, string>) {}
+
+  get pid(): number {
+    return this.proc!.pid!;
+  }
+
+  /** Spawns it; resolves once /healthz answers, or once it exits (check `exited`). */
+  async start({ waitForHealth = true } = {}): Promise<this> {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
+    const port = await freePort();
+    this.url = `http://127.0.0.1:${port}`;
+    this.proc = spawn(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.proc.stdout!.on('data', (d: Buffer) => this.output.push(d.toString()));
+    this.proc.stderr!.on('data', (d: Buffer) => this.output.push(d.toString()));
+    this.exited = new Promise((resolve) =>
+      this.proc!.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    let gone = false;
+    void this.exited.then(() => (gone = true));
+    while (waitForHealth && !gone) {
+      const ok = await fetch(`${this.url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return this;
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.proc?.kill(signal);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    this.proc.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** Log lines parsed as JSON (non-JSON lines are skipped). */
+  logLines(): Record<string, unknown>[] {
+    return this.output
+      .join('')
+      .split('\n')
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      });
+  }
+}

@@ -1,0 +1,45 @@
+import type { INestApplication } from '@nestjs/common';
+import { register } from 'prom-client';
+import { createGateway } from '../../apps/gateway/src/bootstrap';
+import { loadConfig } from '../../apps/gateway/src/config/load-config';
+import { NatsConnectionManager } from '@gateway/nats';
+
+export const SECRET = 'e2e-secret-0f9c2b';
+
+/** The real gateway application, in this process, listening on a free port. */
+export class TestGateway {
+  private app?: INestApplication;
+  url = '';
+
+  constructor(private readonly env: Record<string, string>) {}
+
+  async start(): Promise<this> {
+    const config = loadConfig({
+      API_KEY_HMAC_SECRET: SECRET,
+      ALLOWED_SOURCES: 'tradingview,acme-bot',
+      LOG_LEVEL: 'silent',
+      ENV: 'test',
+      ...this.env,
+    });
+    this.app = await createGateway(config);
+    await this.app.listen(0, '127.0.0.1');
+    const { port } = this.app.getHttpServer().address() as { port: number };
+    this.url = `http://127.0.0.1:${port}`;
+    await this.until(() => this.app!.get(NatsConnectionManager).ready, 'NATS ready');
+    return this;
+  }
+
+  async until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!(await condition())) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.app?.close();
+    // Metrics live in prom-client's global registry; the next gateway in this file registers them anew.
+    register.clear();
+  }
+}
