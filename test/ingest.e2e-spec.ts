@@ -127,7 +127,8 @@ describe('POST /webhooks/<source>', () => {
       code: 'schema_validation_failed',
       raw_event_id: expect.any(String),
     });
-    expect(reply.json.errors.map((e: { field: string }) => e.field).sort()).toEqual(['action', 'ticker']);
+    const errors = reply.json.errors as { field: string }[];
+    expect(errors.map((e) => e.field).sort()).toEqual(['action', 'ticker']);
     const stored = await stream.about(reply.json.raw_event_id);
     expect(stored.map((m) => m.subject).sort()).toEqual(['signals.dlq', 'signals.raw']);
     expect(stored.find((m) => m.subject === 'signals.dlq')?.data.errors).toEqual(reply.json.errors);

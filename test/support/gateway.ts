@@ -1,4 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { register } from 'prom-client';
 import { createGateway } from '../../apps/gateway/src/bootstrap';
 import { loadConfig } from '../../apps/gateway/src/config/load-config';
@@ -23,7 +25,8 @@ export class TestGateway {
     });
     this.app = await createGateway(config);
     await this.app.listen(0, '127.0.0.1');
-    const { port } = this.app.getHttpServer().address() as { port: number };
+    const server: Server = this.app.getHttpServer();
+    const { port } = server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
     await this.until(() => this.app!.get(NatsConnectionManager).ready, 'NATS ready');
     return this;

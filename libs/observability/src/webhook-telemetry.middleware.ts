@@ -30,19 +30,20 @@ export class WebhookTelemetryMiddleware implements NestMiddleware {
 
   use(req: WebhookRequest, res: ServerResponse, next: () => void): void {
     const started = performance.now();
-    const corrId = correlationIdOf(req, res);
-    res.once('finish', () => this.record(req.webhook, res.statusCode, corrId, performance.now() - started));
+    // Decided now, so even a request refused while its body is read carries one.
+    correlationIdOf(req, res);
+    res.once('finish', () => this.record(req.webhook, res.statusCode, performance.now() - started));
     next();
   }
 
-  private record(webhook: WebhookContext | undefined, status: number, corrId: string, ms: number): void {
+  private record(webhook: WebhookContext | undefined, status: number, ms: number): void {
     const source = webhook?.sourceLabel ?? 'unknown';
     this.received.inc({ source, status: String(status) });
     this.duration.observe({ source }, ms / 1000);
     const code = webhook?.problemCode;
     if (code && PAYLOAD_ERRORS.has(code)) this.validationErrors.inc({ type: code });
+    // corr_id comes from the request logger's bindings (pino-http's request id).
     const line = {
-      corr_id: corrId,
       source,
       status,
       code,

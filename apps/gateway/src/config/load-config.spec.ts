@@ -125,8 +125,10 @@ describe('loadConfig', () => {
       expect(configErrorOf({ TRADINGVIEW_AUTH: 'token' }).message).toContain('TRADINGVIEW_PASSPHRASE');
     });
 
-    it('accepts TRADINGVIEW_AUTH=token with a passphrase', () => {
-      expect(() => loadConfig({ TRADINGVIEW_AUTH: 'token', TRADINGVIEW_PASSPHRASE: 'pp' })).not.toThrow();
+    it('refuses TRADINGVIEW_AUTH=token, which this version does not serve, rather than ignore it', () => {
+      expect(configErrorOf({ TRADINGVIEW_AUTH: 'token', TRADINGVIEW_PASSPHRASE: 'pp' }).message).toContain(
+        'TRADINGVIEW_AUTH',
+      );
     });
   });
 

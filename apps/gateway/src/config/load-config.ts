@@ -42,6 +42,12 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
   const errors = validateSync(env);
   if (errors.length > 0) throw new ConfigError(firstMessage(errors));
 
+  // Refuse rather than silently serve TradingView with another scheme than the operator chose.
+  if (env.TRADINGVIEW_AUTH === 'token') {
+    throw new ConfigError(
+      'TRADINGVIEW_AUTH=token is not available in this version; use hmac behind a signing relay',
+    );
+  }
   const secrets = list(env.API_KEY_HMAC_SECRET ?? '');
   // "," or " " is set but names no secret: in production that must stop, never fall back.
   if (secrets.length === 0 && env.ENV === 'production') {

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// Signs a payload the way a sender must (CONTRACT.md 1.1) and posts it; prints the answer.
+//   npm run signal -- --source tradingview --file alert.json
+//   npm run signal -- --source custom --body '{"source":"acme-bot","instrument":"ETHUSDT","action":"buy"}'
+import { createHmac, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+const { values: args } = parseArgs({
+  options: {
+    source: { type: 'string', default: 'tradingview' },
+    file: { type: 'string' },
+    body: { type: 'string' },
+    url: {
+      type: 'string',
+      default: process.env.GATEWAY_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8001}`,
+    },
+    secret: {
+      type: 'string',
+      default: (process.env.API_KEY_HMAC_SECRET ?? 'dev-secret-change-me').split(',')[0],
+    },
+    'content-type': { type: 'string', default: 'application/json' },
+  },
+});
+
+const body = args.file ? readFileSync(args.file) : Buffer.from(args.body ?? sampleAlert());
+const ts = String(Math.floor(Date.now() / 1000));
+const nonce = randomUUID();
+const mac = createHmac('sha256', args.secret).update(`${ts}.${nonce}.`).update(body).digest('hex');
+
+const res = await fetch(`${args.url}/webhooks/${args.source}`, {
+  method: 'POST',
+  body,
+  headers: {
+    'content-type': args['content-type'],
+    'x-timestamp': ts,
+    'x-nonce': nonce,
+    'x-signature': `sha256=${mac}`,
+  },
+});
+console.log(`HTTP ${res.status}`);
+console.log(await res.text());
+process.exitCode = res.ok ? 0 : 1;
+
+function sampleAlert() {
+  return JSON.stringify({
+    id: randomUUID(),
+    ticker: 'BTCUSDT',
+    exchange: 'BINANCE',
+    action: 'buy',
+    contracts: '0.01',
+    price: '64123.5',
+    interval: '15',
+    time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  });
+}
