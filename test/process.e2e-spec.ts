@@ -30,7 +30,7 @@ describe('the gateway process', () => {
     [{ NATS_PUBLISH_TIMEOUT_MS: '5000' }, 'NATS_PUBLISH_TIMEOUT_MS'],
   ])('a bad %o stops it before it listens, with one line naming %s', async (bad, name) => {
     const gateway = new GatewayProcess({ ...env(), ...bad });
-    await gateway.start({ waitForHealth: false });
+    await gateway.start({ waitForReady: false });
     const { code } = await gateway.exited;
     const lines = gateway.output.join('').trim().split('\n');
 

@@ -18,8 +18,8 @@ export class GatewayProcess {
     return this.proc!.pid!;
   }
 
-  /** Spawns it; resolves once /healthz answers, or once it exits (check `exited`). */
-  async start({ waitForHealth = true } = {}): Promise<this> {
+  /** Spawns it; resolves once /readyz answers 200 (NATS and stream ready), or once it exits (see `exited`). */
+  async start({ waitForReady = true } = {}): Promise<this> {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
     const port = await freePort();
     this.url = `http://127.0.0.1:${port}`;
@@ -34,8 +34,8 @@ export class GatewayProcess {
     );
     let gone = false;
     void this.exited.then(() => (gone = true));
-    while (waitForHealth && !gone) {
-      const ok = await fetch(`${this.url}/healthz`).then(
+    while (waitForReady && !gone) {
+      const ok = await fetch(`${this.url}/readyz`).then(
         (r) => r.ok,
         () => false,
       );

@@ -11,6 +11,7 @@ import { StreamMisconfiguredError, StreamProvisioner } from './stream.provisione
 export type NatsState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
 const PROVISION_RETRY_MS = 1000;
+const STARTUP_WAIT_MS = 3000;
 
 /**
  * Owns the one NATS connection. It never gives up reconnecting (nats.js stops after 10 tries by
@@ -33,9 +34,15 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
     @InjectMetric(NATS_CONNECTED) private readonly connectedGauge: Gauge,
   ) {}
 
-  /** Connects in the background: the process serves its probes while NATS is still away. */
-  onApplicationBootstrap(): void {
+  /**
+   * Connects before the server listens when NATS answers within a moment, so a fresh replica is
+   * ready as soon as it is reachable; otherwise keeps connecting in the background, and the
+   * process serves its probes (not ready) while NATS is away.
+   */
+  async onApplicationBootstrap(): Promise<void> {
     void this.connect();
+    const deadline = Date.now() + STARTUP_WAIT_MS;
+    while (!this.ready && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
 
   async onApplicationShutdown(): Promise<void> {
