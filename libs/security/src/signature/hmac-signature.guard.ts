@@ -33,40 +33,42 @@ export class HmacSignatureGuard implements CanActivate {
   }
 
   private gatewayScheme(webhook: WebhookContext): AuthResult {
-    const signature = webhook.header('x-signature');
     const timestamp = webhook.header('x-timestamp');
     const nonce = webhook.header('x-nonce');
-    if (!signature || !timestamp || !nonce) {
-      throw unauthorized('missing_signature', 'X-Signature, X-Timestamp and X-Nonce headers are required');
-    }
-    if (!UNIX_SECONDS.test(timestamp))
-      throw unauthorized('invalid_signature', 'X-Timestamp must be Unix seconds');
-    if (!PRINTABLE_ASCII.test(nonce)) {
-      throw unauthorized('invalid_signature', 'X-Nonce must be 1-128 printable ASCII characters');
-    }
-    if (!verifyGatewaySignature(this.keys.gateway, signature, timestamp, nonce, webhook.body)) {
+    const signature = webhook.header('x-signature');
+    if (!signature) throw unauthorized('missing_signature', 'the X-Signature header is required');
+    checkSignedFields(['X-Timestamp', timestamp], ['X-Nonce', nonce]);
+    if (!verifyGatewaySignature(this.keys.gateway, signature, timestamp!, nonce!, webhook.body)) {
       throw unauthorized('invalid_signature', 'the signature does not match the request');
     }
     return { timestamp: Number(timestamp), nonce };
   }
 
   private standardWebhook(webhook: WebhookContext): AuthResult {
-    const id = webhook.header('webhook-id');
     const timestamp = webhook.header('webhook-timestamp');
+    const id = webhook.header('webhook-id');
+    checkSignedFields(['webhook-timestamp', timestamp], ['webhook-id', id]);
     const signature = webhook.header('webhook-signature') ?? '';
-    if (!id || !timestamp) {
-      throw unauthorized('missing_signature', 'webhook-id and webhook-timestamp headers are required');
-    }
-    if (!UNIX_SECONDS.test(timestamp))
-      throw unauthorized('invalid_signature', 'webhook-timestamp must be Unix seconds');
-    if (!PRINTABLE_ASCII.test(id)) {
-      throw unauthorized('invalid_signature', 'webhook-id must be 1-128 printable ASCII characters');
-    }
-    if (!verifyStandardSignature(this.keys.standard, signature, id, timestamp, webhook.body)) {
+    if (!verifyStandardSignature(this.keys.standard, signature, id!, timestamp!, webhook.body)) {
       throw unauthorized('invalid_signature', 'the signature does not match the request');
     }
     // The id alone is the sender's message identity (its retries reuse it with a new timestamp);
     // id + timestamp identifies this one delivery, so only an exact replay is refused.
     return { timestamp: Number(timestamp), nonce: `${id}.${timestamp}`, idempotencyKey: id };
+  }
+}
+
+/** Both schemes sign a timestamp and a unique token; each must be present and well-formed. */
+function checkSignedFields(
+  [timestampName, timestamp]: [string, string | undefined],
+  [tokenName, token]: [string, string | undefined],
+): void {
+  if (!timestamp || !token) {
+    throw unauthorized('missing_signature', `the ${timestampName} and ${tokenName} headers are required`);
+  }
+  if (!UNIX_SECONDS.test(timestamp))
+    throw unauthorized('invalid_signature', `${timestampName} must be Unix seconds`);
+  if (!PRINTABLE_ASCII.test(token)) {
+    throw unauthorized('invalid_signature', `${tokenName} must be 1-128 printable ASCII characters`);
   }
 }
