@@ -164,6 +164,13 @@ describe('POST /webhooks/<source>', () => {
     expect(reply.json.code).toBe('not_found');
   });
 
+  it('400 for a malformed %-escape in the route, never a 5xx', async () => {
+    const reply = await send('%E0%A4%A', tradingViewAlert());
+
+    expect(reply.status).toBe(400);
+    expect(reply.json.code).toBe('bad_request');
+  });
+
   it('415 for a media type the source does not take', async () => {
     const body = '{"source":"acme-bot","instrument":"X","action":"buy"}';
     const reply = await send('custom', body, { 'content-type': 'text/plain' });
