@@ -68,7 +68,17 @@ export class TestNatsServer {
     await exited;
   }
 
+  /** SIGSTOP: a server that hangs with its sockets open, so publishes wait for acks that do not come. */
+  pause(): void {
+    this.proc?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.proc?.kill('SIGCONT');
+  }
+
   async dispose(): Promise<void> {
+    this.resume();
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -38,6 +38,24 @@ export class StreamReader {
     return (await this.all()).filter((m) => m.data.event_id === eventId || m.data.raw_event_id === eventId);
   }
 
+  /**
+   * How many times each event is stored, keyed `<subject> <event_id>` (a normalized or DLQ event
+   * counted under its raw event's id). Reads with one ordered consumer, fast for thousands.
+   */
+  async census(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    const { state } = await (await this.nc.jetstreamManager()).streams.info(this.stream);
+    if (state.messages === 0) return counts;
+    const consumer = await this.nc.jetstream().consumers.get(this.stream);
+    for await (const m of await consumer.consume()) {
+      const data = m.json<{ event_id: string; raw_event_id?: string }>();
+      const key = `${m.subject} ${data.raw_event_id ?? data.event_id}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (m.info.pending === 0) break;
+    }
+    return counts;
+  }
+
   close(): Promise<void> {
     return this.nc.close();
   }

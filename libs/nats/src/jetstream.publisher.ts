@@ -2,22 +2,21 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventPublisher, GatewayEvent, StoreUnavailableError, Subject } from '@gateway/contracts';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { headers as natsHeaders } from 'nats';
-import type { Counter, Gauge } from 'prom-client';
+import type { Counter } from 'prom-client';
 import { NatsConnectionManager } from './nats-connection.manager';
 import { NATS_OPTIONS } from './nats.module-definition';
-import { NATS_PUBLISH_TOTAL, PUBLISH_BUFFER_SIZE } from './nats.metrics';
+import { NATS_PUBLISH_TOTAL } from './nats.metrics';
 import type { NatsModuleOptions } from './nats.options';
+import { PublishBuffer } from './publish-buffer';
 
 /** Publishes events and waits for JetStream's acknowledgement, bounded by the publish timeout. */
 @Injectable()
 export class JetStreamPublisher extends EventPublisher {
-  private pending = 0;
-
   constructor(
     private readonly connection: NatsConnectionManager,
     @Inject(NATS_OPTIONS) private readonly options: NatsModuleOptions,
     @InjectMetric(NATS_PUBLISH_TOTAL) private readonly published: Counter<'subject' | 'status'>,
-    @InjectMetric(PUBLISH_BUFFER_SIZE) private readonly buffered: Gauge,
+    private readonly buffer: PublishBuffer,
   ) {
     super();
   }
@@ -33,20 +32,20 @@ export class JetStreamPublisher extends EventPublisher {
     h.set('X-Correlation-Id', corrId);
     h.set('X-Source', event.source);
     h.set('X-Schema', event.schema);
-    this.buffered.set(++this.pending);
     try {
-      const ack = await js.publish(subject, JSON.stringify(event), {
-        msgID: msgId,
-        headers: h,
-        timeout: this.options.publishTimeoutMs,
-      });
+      const ack = await this.buffer.hold(() =>
+        js.publish(subject, JSON.stringify(event), {
+          msgID: msgId,
+          headers: h,
+          timeout: this.options.publishTimeoutMs,
+        }),
+      );
       this.published.inc({ subject, status: ack.duplicate ? 'duplicate' : 'ok' });
       return { duplicate: ack.duplicate };
     } catch (err) {
       this.published.inc({ subject, status: 'error' });
+      if (err instanceof StoreUnavailableError) throw err;
       throw new StoreUnavailableError(`publish to ${subject} not acknowledged: ${(err as Error).message}`);
-    } finally {
-      this.buffered.set(--this.pending);
     }
   }
 }

@@ -3,6 +3,7 @@ import { NonceStore, StoreUnavailableError } from '@gateway/contracts';
 import { createHash } from 'node:crypto';
 import { Empty } from 'nats';
 import { NatsConnectionManager } from './nats-connection.manager';
+import { PublishBuffer } from './publish-buffer';
 
 const WRONG_LAST_SEQUENCE = 10071;
 
@@ -12,16 +13,20 @@ const WRONG_LAST_SEQUENCE = 10071;
  */
 @Injectable()
 export class KvNonceStore extends NonceStore {
-  constructor(private readonly connection: NatsConnectionManager) {
+  constructor(
+    private readonly connection: NatsConnectionManager,
+    private readonly buffer: PublishBuffer,
+  ) {
     super();
   }
 
   async claim(nonce: string): Promise<boolean> {
     const kv = this.connection.nonceBucket();
     try {
-      await kv.create(keyOf(nonce), Empty);
+      await this.buffer.hold(() => kv.create(keyOf(nonce), Empty));
       return true;
     } catch (err) {
+      if (err instanceof StoreUnavailableError) throw err;
       if ((err as { api_error?: { err_code?: number } }).api_error?.err_code === WRONG_LAST_SEQUENCE)
         return false;
       // Anything else is the store failing, not a replay: the request must fail closed, not 401.
@@ -30,10 +35,12 @@ export class KvNonceStore extends NonceStore {
   }
 
   async release(nonce: string): Promise<void> {
-    await this.connection
-      .nonceBucket()
-      .delete(keyOf(nonce))
-      .catch(() => undefined);
+    try {
+      const kv = this.connection.nonceBucket();
+      await this.buffer.hold(() => kv.delete(keyOf(nonce)));
+    } catch {
+      // NATS is away: the nonce stays claimed until its TTL, and the sender re-signs to retry.
+    }
   }
 }
 

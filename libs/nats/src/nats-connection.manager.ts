@@ -27,6 +27,7 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
   private state: NatsState = 'connecting';
   private streamReady = false;
   private shuttingDown = false;
+  private staleBufferTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(NATS_OPTIONS) private readonly options: NatsModuleOptions,
@@ -47,6 +48,7 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
+    clearTimeout(this.staleBufferTimer);
     if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
   }
 
@@ -80,6 +82,7 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
       pingInterval: 5000,
       maxPingOut: 2,
     });
+    if (this.shuttingDown) return void (await nc.close());
     this.nc = nc;
     this.js = nc.jetstream({ timeout: this.options.publishTimeoutMs });
     this.setState('connected');
@@ -94,7 +97,13 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
       if (s.type === Events.Disconnect || s.type === DebugEvents.Reconnecting) {
         if (this.state === 'connected') this.logger.warn(`disconnected from ${nc.getServer()}`);
         this.setState('reconnecting');
+        this.staleBufferTimer ??= setTimeout(
+          () => void this.dropStaleBuffer(nc),
+          this.options.bufferMaxAgeMs,
+        );
       } else if (s.type === Events.Reconnect) {
+        clearTimeout(this.staleBufferTimer);
+        this.staleBufferTimer = undefined;
         this.logger.log(`reconnected to ${nc.getServer()}`);
         this.setState('connected');
         void this.provision(nc);
@@ -102,8 +111,25 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
     }
   }
 
+  /**
+   * nats.js keeps whatever was written while disconnected and flushes it on reconnect, however
+   * late. Every such message was answered 503 long ago; a trading signal stored minutes later would
+   * surprise everyone. So past the bound the client, buffer and all, is replaced by a fresh one.
+   */
+  private async dropStaleBuffer(nc: NatsConnection): Promise<void> {
+    this.staleBufferTimer = undefined;
+    if (nc !== this.nc || this.shuttingDown) return;
+    this.logger.warn(
+      `NATS away for ${this.options.bufferMaxAgeMs} ms: dropping unsent messages and connecting afresh`,
+    );
+    this.nc = undefined;
+    await nc.close().catch(() => undefined);
+    await this.connect();
+  }
+
   private async watchClosed(nc: NatsConnection): Promise<void> {
     const err = await nc.closed();
+    if (nc !== this.nc) return; // replaced on purpose by dropStaleBuffer
     this.setState('closed');
     if (this.shuttingDown) return;
     // Reconnecting is unlimited, so a close means something is wrong for good: a pod that stays

@@ -6,6 +6,7 @@ import { NatsConnectionManager } from './nats-connection.manager';
 import { ConfigurableModuleClass } from './nats.module-definition';
 import { natsMetricProviders } from './nats.metrics';
 import type { NatsModuleOptions } from './nats.options';
+import { PublishBuffer } from './publish-buffer';
 import { StreamProvisioner } from './stream.provisioner';
 
 /** The NATS connection, the stream, and the two ports built on them: EventPublisher and NonceStore. */
@@ -14,6 +15,7 @@ import { StreamProvisioner } from './stream.provisioner';
     ...natsMetricProviders,
     StreamProvisioner,
     NatsConnectionManager,
+    PublishBuffer,
     { provide: EventPublisher, useClass: JetStreamPublisher },
     { provide: NonceStore, useClass: KvNonceStore },
   ],

@@ -11,6 +11,10 @@ export interface NatsModuleOptions {
   duplicateWindowSec: number;
   /** How long a publish may wait for its acknowledgement before the request fails closed. */
   publishTimeoutMs: number;
+  /** Most messages handed to the client and not yet acknowledged; more are refused at once. */
+  bufferMaxMessages: number;
+  /** Longest a disconnected client may hold unsent messages; then they are dropped, never flushed late. */
+  bufferMaxAgeMs: number;
   /** How long a nonce is remembered. */
   nonceTtlSec: number;
 }

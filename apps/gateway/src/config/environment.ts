@@ -39,6 +39,10 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(1) @Max(5) NATS_STREAM_REPLICAS = 1;
   // Bounded so that every answer still leaves within 2.5 s (TradingView gives up at 3 s).
   @Type(() => Number) @IsInt() @Min(100) @Max(2000) NATS_PUBLISH_TIMEOUT_MS = 1500;
+  /** Publishes awaiting an acknowledgement; beyond it webhooks get 503 at once (nats.js never says no). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100000) PUBLISH_BUFFER_MAX = 1000;
+  /** How long a disconnected client may hold unsent messages before they are dropped, not flushed late. */
+  @Type(() => Number) @IsInt() @Min(1000) @Max(600000) PUBLISH_BUFFER_MAX_AGE_MS = 30000;
 
   @ValidateIf((env: Environment) => env.ENV === 'production')
   @IsString()

@@ -30,6 +30,11 @@ describe('loadConfig', () => {
       expect(config.nats.replicas).toBe(1);
     });
 
+    it('bounds the publish buffer at 1000 messages and 30 s (CONTRACT.md 3)', () => {
+      expect(config.nats.bufferMaxMessages).toBe(1000);
+      expect(config.nats.bufferMaxAgeMs).toBe(30_000);
+    });
+
     it('sets the burst to the sustained rate', () => {
       expect(config.security.rateLimitBurst).toBe(config.security.rateLimitRps);
     });
@@ -115,6 +120,8 @@ describe('loadConfig', () => {
       ['NATS_STREAM', { NATS_STREAM: 'bad name' }],
       ['ALLOWED_SOURCES', { ALLOWED_SOURCES: 'a,,b' }],
       ['TRADINGVIEW_AUTH', { TRADINGVIEW_AUTH: 'none' }],
+      ['PUBLISH_BUFFER_MAX', { PUBLISH_BUFFER_MAX: '0' }],
+      ['PUBLISH_BUFFER_MAX_AGE_MS', { PUBLISH_BUFFER_MAX_AGE_MS: '10' }],
     ])('%s', (name, env) => {
       expect(configErrorOf(env).message).toContain(name);
     });

@@ -70,6 +70,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
       replicas: env.NATS_STREAM_REPLICAS,
       duplicateWindowSec: env.IDEMPOTENCY_TTL_SEC,
       publishTimeoutMs: env.NATS_PUBLISH_TIMEOUT_MS,
+      bufferMaxMessages: env.PUBLISH_BUFFER_MAX,
+      bufferMaxAgeMs: env.PUBLISH_BUFFER_MAX_AGE_MS,
       // A nonce signed at now+window stays acceptable until now+2*window.
       nonceTtlSec: env.REPLAY_WINDOW_SEC * 2,
     },

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { SECRET } from './gateway';
+import { signed, tradingViewAlert } from './signing';
+
+export interface Outcome {
+  status: number; // 0: no HTTP answer (connection refused or reset)
+  at: number; // when it was sent (performance.now())
+  ms: number;
+  eventId?: string;
+  code?: string;
+}
+
+/**
+ * Sustained signed load: `concurrency` senders, each posting a fresh TradingView alert (own nonce,
+ * own idempotency key) as soon as its previous one is answered, until `stop()` resolves.
+ */
+export async function signedLoad(
+  url: string,
+  { concurrency, until }: { concurrency: number; until: Promise<unknown> },
+): Promise<Outcome[]> {
+  let running = true;
+  void until.finally(() => (running = false));
+  const outcomes: Outcome[] = [];
+
+  const sender = async (): Promise<void> => {
+    while (running) {
+      const body = tradingViewAlert({ id: randomUUID() });
+      const started = performance.now();
+      try {
+        const res = await fetch(`${url}/webhooks/tradingview`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json', ...signed(SECRET, body) },
+          // Far above the contract's 2.5 s, so a slow answer is measured rather than cut off.
+          signal: AbortSignal.timeout(10_000),
+        });
+        const json = (await res.json()) as { event_id?: string; code?: string };
+        outcomes.push({
+          status: res.status,
+          at: started,
+          ms: performance.now() - started,
+          eventId: json.event_id,
+          code: json.code,
+        });
+      } catch {
+        outcomes.push({ status: 0, at: started, ms: performance.now() - started });
+        await new Promise((r) => setTimeout(r, 20)); // a refused connection fails at once: don't spin
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, sender));
+  return outcomes;
+}
+
+/** Counts by status, e.g. { '202': 812, '503': 40 }. */
+export const statusCounts = (outcomes: Outcome[]): Record<string, number> =>
+  outcomes.reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.status]: (acc[o.status] ?? 0) + 1 }), {});
+
+export const slowestMs = (outcomes: Outcome[]): number => Math.max(0, ...outcomes.map((o) => o.ms));
