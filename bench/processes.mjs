@@ -1,0 +1,87 @@
+// The processes a benchmark run needs: a private JetStream nats-server and the two targets.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const root = new URL('..', import.meta.url).pathname;
+const children = new Set();
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+
+export const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer().on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+const accepts = (port) =>
+  new Promise((resolve) => {
+    const socket = createConnection(port, '127.0.0.1', () => socket.end(() => resolve(true)));
+    socket.on('error', () => resolve(false));
+  });
+
+async function until(what, check, timeoutMs = 20_000) {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+function launch(command, args, env, logFile) {
+  const out = logFile ? openSync(logFile, 'a') : 'ignore';
+  const child = spawn(command, args, { env, stdio: ['ignore', out, out] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+export async function startNats(dir) {
+  const bin = execFileSync('bash', [join(root, 'scripts/ensure-nats-server.sh')], {
+    encoding: 'utf8',
+  }).trim();
+  const port = await freePort();
+  launch(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'nats')]);
+  await until('nats-server', () => accepts(port));
+  return `nats://127.0.0.1:${port}`;
+}
+
+/**
+ * Starts a target listening on a free port; resolves once it answers. Its stdout (the gateway's
+ * production JSON log) goes to a file, as a container runtime would take it.
+ */
+export async function startTarget(name, args, env, dir) {
+  const port = await freePort();
+  const child = launch(
+    process.execPath,
+    args,
+    { PATH: process.env.PATH, ...env, PORT: String(port) },
+    join(dir, `${name}.log`),
+  );
+  await until(name, async () => {
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with ${child.exitCode}; see ${join(dir, `${name}.log`)}`);
+    return accepts(port);
+  });
+  return { name, pid: child.pid, url: `http://127.0.0.1:${port}`, child };
+}
+
+/** Resident set size of a process in bytes, from /proc (Linux). */
+export function rssOf(pid) {
+  const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
+export function workDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-bench-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export const gatewayMain = join(root, 'dist/apps/gateway/main.js');
+export const referenceMain = join(root, 'bench/reference.mjs');
