@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Offline checks of the container setup (no Docker engine needed):
 #   - docker-compose.yml is valid (Debian's docker-compose, `config -q`);
-#   - Dockerfile installs production deps only, runs as non-root, starts with `node`;
+#   - Dockerfile is multi-stage, installs production deps only, runs as non-root under an init
+#     process (tini), starts with `node`;
 #   - Prometheus scrapes the gateway.
 # Usage, from the repo root: bash scripts/check-compose.sh
 set -euo pipefail
@@ -46,6 +47,15 @@ case ${user%%:*} in
   root | 0) fail "Dockerfile's final USER is root ($user)" ;;
 esac
 echo "ok: Dockerfile runs as non-root user '$user'"
+
+stages=$(grep -ciE '^[[:space:]]*FROM[[:space:]]' <<<"$instructions" || true)
+((stages >= 2)) || fail "Dockerfile must be multi-stage (build tools stay out of the runtime image)"
+echo "ok: Dockerfile has $stages stages"
+
+entrypoint=$(grep -iE '^[[:space:]]*ENTRYPOINT[[:space:]]' <<<"$instructions" | tail -n 1 || true)
+grep -qE '"?(/usr/bin/|/sbin/)?tini"?' <<<"$entrypoint" ||
+  fail "Dockerfile's ENTRYPOINT must be an init process (tini) that forwards SIGTERM, got: ${entrypoint:-none}"
+echo "ok: Dockerfile runs under an init process: ${entrypoint#*ENTRYPOINT }"
 
 cmd=$(grep -iE '^[[:space:]]*CMD[[:space:]]' <<<"$instructions" | tail -n 1 || true)
 [[ -n $cmd ]] || fail "Dockerfile has no CMD"

@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci
 NATS_SERVER_BIN=$(bash scripts/ensure-nats-server.sh)
 export NATS_SERVER_BIN
+# The deployment specs lint the metrics with promtool and render the Kubernetes base with kubectl.
+PROMTOOL_BIN=$(bash scripts/ensure-promtool.sh)
+KUBECTL_BIN=$(bash scripts/ensure-kubectl.sh)
+export PROMTOOL_BIN KUBECTL_BIN
 npm run build --silent
 npx jest --config jest.config.js
 npx jest --config test/jest-e2e.config.js --runInBand

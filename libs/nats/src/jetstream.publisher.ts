@@ -1,24 +1,46 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventPublisher, GatewayEvent, StoreUnavailableError, Subject } from '@gateway/contracts';
+import { EventPublisher, GatewayEvent, StoreUnavailableError, Subject, Subjects } from '@gateway/contracts';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { headers as natsHeaders } from 'nats';
-import type { Counter } from 'prom-client';
+import type { Counter, Histogram } from 'prom-client';
 import { NatsConnectionManager } from './nats-connection.manager';
 import { NATS_OPTIONS } from './nats.module-definition';
-import { NATS_PUBLISH_TOTAL } from './nats.metrics';
+import { NATS_PUBLISH_DURATION_SECONDS, NATS_PUBLISH_TOTAL } from './nats.metrics';
 import type { NatsModuleOptions } from './nats.options';
 import { PublishBuffer } from './publish-buffer';
+
+/** One subject's label children, bound once: publishing never builds a label object. */
+interface SubjectInstruments {
+  ok: Counter.Internal;
+  duplicate: Counter.Internal;
+  error: Counter.Internal;
+  duration: Histogram.Internal<'subject'>;
+}
 
 /** Publishes events and waits for JetStream's acknowledgement, bounded by the publish timeout. */
 @Injectable()
 export class JetStreamPublisher extends EventPublisher {
+  private readonly instruments: ReadonlyMap<Subject, SubjectInstruments>;
+
   constructor(
     private readonly connection: NatsConnectionManager,
     @Inject(NATS_OPTIONS) private readonly options: NatsModuleOptions,
-    @InjectMetric(NATS_PUBLISH_TOTAL) private readonly published: Counter<'subject' | 'status'>,
+    @InjectMetric(NATS_PUBLISH_TOTAL) published: Counter<'subject' | 'status'>,
+    @InjectMetric(NATS_PUBLISH_DURATION_SECONDS) duration: Histogram<'subject'>,
     private readonly buffer: PublishBuffer,
   ) {
     super();
+    this.instruments = new Map(
+      Object.values(Subjects).map((subject) => [
+        subject,
+        {
+          ok: published.labels(subject, 'ok'),
+          duplicate: published.labels(subject, 'duplicate'),
+          error: published.labels(subject, 'error'),
+          duration: duration.labels(subject),
+        },
+      ]),
+    );
   }
 
   async publish(
@@ -32,18 +54,25 @@ export class JetStreamPublisher extends EventPublisher {
     h.set('X-Correlation-Id', corrId);
     h.set('X-Source', event.source);
     h.set('X-Schema', event.schema);
+    const instruments = this.instruments.get(subject)!;
     try {
-      const ack = await this.buffer.hold(() =>
-        js.publish(subject, JSON.stringify(event), {
-          msgID: msgId,
-          headers: h,
-          timeout: this.options.publishTimeoutMs,
-        }),
-      );
-      this.published.inc({ subject, status: ack.duplicate ? 'duplicate' : 'ok' });
+      const ack = await this.buffer.hold(async () => {
+        // Timed inside the buffer: a write refused because the buffer is full never reached NATS.
+        const started = performance.now();
+        try {
+          return await js.publish(subject, JSON.stringify(event), {
+            msgID: msgId,
+            headers: h,
+            timeout: this.options.publishTimeoutMs,
+          });
+        } finally {
+          instruments.duration.observe((performance.now() - started) / 1000);
+        }
+      });
+      (ack.duplicate ? instruments.duplicate : instruments.ok).inc();
       return { duplicate: ack.duplicate };
     } catch (err) {
-      this.published.inc({ subject, status: 'error' });
+      instruments.error.inc();
       if (err instanceof StoreUnavailableError) throw err;
       throw new StoreUnavailableError(`publish to ${subject} not acknowledged: ${(err as Error).message}`);
     }

@@ -1,6 +1,7 @@
-import { makeCounterProvider, makeGaugeProvider } from '@willsoto/nestjs-prometheus';
+import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 
 export const NATS_PUBLISH_TOTAL = 'gateway_nats_publish_total';
+export const NATS_PUBLISH_DURATION_SECONDS = 'gateway_nats_publish_duration_seconds';
 export const NATS_CONNECTED = 'gateway_nats_connected';
 export const PUBLISH_BUFFER_SIZE = 'gateway_publish_buffer_size';
 
@@ -9,6 +10,13 @@ export const natsMetricProviders = [
     name: NATS_PUBLISH_TOTAL,
     help: 'JetStream publishes by subject and outcome (ok, duplicate, error).',
     labelNames: ['subject', 'status'],
+  }),
+  makeHistogramProvider({
+    name: NATS_PUBLISH_DURATION_SECONDS,
+    help: 'Time from a JetStream publish to its acknowledgement (or failure), by subject.',
+    labelNames: ['subject'],
+    // A local ack takes well under a millisecond; the top bucket is NATS_PUBLISH_TIMEOUT_MS' limit.
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2],
   }),
   makeGaugeProvider({
     name: NATS_CONNECTED,

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import { LoggingOptions, loggerOptions } from './logger-options';
+import { WebhookInstruments } from './webhook.instruments';
 import { webhookMetricProviders } from './webhook.metrics';
 import { WebhookTelemetryMiddleware } from './webhook-telemetry.middleware';
 
@@ -16,8 +17,8 @@ export class ObservabilityModule {
         LoggerModule.forRoot(loggerOptions(logging)),
         PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } }),
       ],
-      providers: [...webhookMetricProviders, WebhookTelemetryMiddleware],
-      exports: [WebhookTelemetryMiddleware, ...webhookMetricProviders],
+      providers: [...webhookMetricProviders, WebhookInstruments, WebhookTelemetryMiddleware],
+      exports: [WebhookTelemetryMiddleware, WebhookInstruments, ...webhookMetricProviders],
     };
   }
 }

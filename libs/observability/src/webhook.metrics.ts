@@ -3,6 +3,8 @@ import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-pro
 export const WEBHOOKS_RECEIVED_TOTAL = 'gateway_webhooks_received_total';
 export const WEBHOOK_DURATION_SECONDS = 'gateway_webhook_duration_seconds';
 export const VALIDATION_ERRORS_TOTAL = 'gateway_validation_errors_total';
+export const WEBHOOKS_REJECTED_TOTAL = 'gateway_webhooks_rejected_total';
+export const WEBHOOKS_DUPLICATE_TOTAL = 'gateway_webhooks_duplicate_total';
 
 export const webhookMetricProviders = [
   makeCounterProvider({
@@ -21,5 +23,15 @@ export const webhookMetricProviders = [
     name: VALIDATION_ERRORS_TOTAL,
     help: 'Webhooks refused for their payload, by error code.',
     labelNames: ['type'],
+  }),
+  makeCounterProvider({
+    name: WEBHOOKS_REJECTED_TOTAL,
+    help: 'Webhooks answered with an error (4xx or 5xx), by source and problem code.',
+    labelNames: ['source', 'code'],
+  }),
+  makeCounterProvider({
+    name: WEBHOOKS_DUPLICATE_TOTAL,
+    help: 'Webhooks answered 200 duplicate: the idempotency key was already stored.',
+    labelNames: ['source'],
   }),
 ];

@@ -1,0 +1,272 @@
+import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { IContainer, IProbe } from 'kubernetes-models/v1';
+import { Environment } from '../apps/gateway/src/config/environment';
+import { loadConfig } from '../apps/gateway/src/config/load-config';
+import { TestGateway } from './support/gateway';
+import { TestNatsServer } from './support/nats-server';
+import { kubectlBin } from './support/tools';
+
+const ROOT = join(__dirname, '..');
+const BASE = join(ROOT, 'deploy/k8s/base');
+
+/** The gateway's own variable names, from the class that validates them at start. */
+const ENV_NAMES = new Set(Object.keys(new Environment()));
+
+/** Schema-level validation (types, required fields, enums) of every kind the base may hold. */
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  'v1/ConfigMap': ConfigMap,
+  'v1/Service': Service,
+  'v1/ServiceAccount': ServiceAccount,
+  'apps/v1/Deployment': Deployment,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+};
+
+interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+const seconds = (ms: number) => Math.ceil(ms / 1000);
+
+describe('Kubernetes base (deploy/k8s/base)', () => {
+  let manifests: Manifest[];
+  let deployment: Deployment;
+  let container: IContainer;
+  let configMap: ConfigMap;
+  const one = <T>(kind: string) => {
+    const found = manifests.filter((m) => m.kind === kind);
+    expect(found.map((m) => m.kind)).toEqual([kind]);
+    return found[0] as unknown as T;
+  };
+
+  beforeAll(() => {
+    const rendered = execFileSync(kubectlBin(), ['kustomize', BASE], { encoding: 'utf8' });
+    manifests = parseAllDocuments(rendered).map((d) => d.toJS() as Manifest);
+    deployment = one<Deployment>('Deployment');
+    configMap = one<ConfigMap>('ConfigMap');
+    container = deployment.spec!.template.spec!.containers[0];
+  });
+
+  it('renders with kubectl kustomize into valid objects of the expected kinds', () => {
+    expect(manifests.map((m) => m.kind).sort()).toEqual([
+      'ConfigMap',
+      'Deployment',
+      'HorizontalPodAutoscaler',
+      'PodDisruptionBudget',
+      'Service',
+      'ServiceAccount',
+    ]);
+    for (const manifest of manifests) {
+      const Model = MODELS[`${manifest.apiVersion}/${manifest.kind}`];
+      expect(Model ? '' : `no model for ${manifest.apiVersion} ${manifest.kind}`).toBe('');
+      expect(() => new Model(manifest as never).validate()).not.toThrow();
+    }
+  });
+
+  it('configures the gateway only with variables it knows, and values it accepts', () => {
+    const names = [...Object.keys(configMap.data ?? {}), ...(container.env ?? []).map((e) => e.name)];
+    expect(names.filter((n) => !ENV_NAMES.has(n))).toEqual([]);
+    expect(container.envFrom?.map((e) => e.configMapRef?.name)).toEqual([configMap.metadata!.name]);
+    // What the process would do at start with this ConfigMap and its Secret.
+    expect(() => loadConfig({ ...configMap.data, API_KEY_HMAC_SECRET: 'from-the-secret' })).not.toThrow();
+    expect(configMap.data!.ENV).toBe('production');
+  });
+
+  it('takes the HMAC secret from a Secret, never from the ConfigMap', () => {
+    expect(configMap.data).not.toHaveProperty('API_KEY_HMAC_SECRET');
+    const secret = container.env?.find((e) => e.name === 'API_KEY_HMAC_SECRET');
+    expect(secret?.valueFrom?.secretKeyRef).toMatchObject({
+      name: 'at-gateway-secrets',
+      key: 'API_KEY_HMAC_SECRET',
+    });
+    expect(secret?.valueFrom?.secretKeyRef?.optional).not.toBe(true);
+  });
+
+  it('exposes the port the application listens on, to the Service, the probes and the scraper', () => {
+    const port = loadConfig({ ...configMap.data, API_KEY_HMAC_SECRET: 'x' }).port;
+    const http = container.ports?.find((p) => p.name === 'http');
+    expect(http?.containerPort).toBe(port);
+    for (const probe of [container.startupProbe, container.livenessProbe, container.readinessProbe]) {
+      expect([http?.name, port]).toContain(probe?.httpGet?.port);
+    }
+    const service = one<Service>('Service');
+    expect([http?.name, port]).toContain(service.spec?.ports?.[0].targetPort);
+    const annotations = deployment.spec!.template.metadata?.annotations ?? {};
+    expect(annotations['prometheus.io/port']).toBe(String(port));
+    expect(annotations['prometheus.io/path']).toBe('/metrics');
+  });
+
+  it('probes liveness on /healthz, readiness on /readyz, and gives startup time before liveness counts', () => {
+    expect(container.livenessProbe?.httpGet?.path).toBe('/healthz');
+    expect(container.readinessProbe?.httpGet?.path).toBe('/readyz');
+    expect(container.startupProbe?.httpGet?.path).toBe('/healthz');
+    const budget = (p?: IProbe) => (p?.periodSeconds ?? 10) * (p?.failureThreshold ?? 3);
+    // The gateway waits up to 3 s for NATS before it listens; give it many times that.
+    expect(budget(container.startupProbe)).toBeGreaterThanOrEqual(30);
+  });
+
+  it('gives the drain its full time: termination grace covers the preStop pause and SHUTDOWN_GRACE_MS', () => {
+    const pause = container.lifecycle?.preStop?.exec?.command ?? [];
+    expect(pause[0]).toBe('sleep');
+    const pauseSec = Number(pause[1]);
+    expect(pauseSec).toBeGreaterThan(0);
+    const { shutdownGraceMs } = loadConfig({ ...configMap.data, API_KEY_HMAC_SECRET: 'x' });
+    expect(deployment.spec!.template.spec!.terminationGracePeriodSeconds).toBeGreaterThan(
+      pauseSec + seconds(shutdownGraceMs),
+    );
+  });
+
+  it('runs as non-root with a read-only root and no privileges, within set resources', () => {
+    const pod = deployment.spec!.template.spec!.securityContext;
+    expect(pod?.runAsNonRoot).toBe(true);
+    expect(pod?.runAsUser).not.toBe(0);
+    expect(container.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(container.resources?.requests).toEqual(expect.objectContaining({ cpu: expect.any(String) }));
+    expect(container.resources?.requests).toEqual(expect.objectContaining({ memory: expect.any(String) }));
+    expect(container.resources?.limits).toEqual(expect.objectContaining({ memory: expect.any(String) }));
+    // The Dockerfile's runtime user is `node` (uid 1000 in the node images), matching runAsUser.
+    expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^USER node$/m);
+    expect(pod?.runAsUser).toBe(1000);
+  });
+
+  it('selects the same pods from the Service and the PDB, and scales the Deployment with the HPA', () => {
+    const podLabels = deployment.spec!.template.metadata!.labels!;
+    const selects = (selector: Record<string, string> = {}) =>
+      Object.entries(selector).every(([k, v]) => podLabels[k] === v) && Object.keys(selector).length > 0;
+    expect(selects(deployment.spec!.selector.matchLabels)).toBe(true);
+    expect(selects(one<Service>('Service').spec?.selector)).toBe(true);
+    const pdb = one<PodDisruptionBudget>('PodDisruptionBudget');
+    expect(selects(pdb.spec?.selector?.matchLabels)).toBe(true);
+    const hpa = one<HorizontalPodAutoscaler>('HorizontalPodAutoscaler');
+    expect(hpa.spec?.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: deployment.metadata!.name });
+    // The HPA owns the replica count; a PDB that allows one disruption still leaves one pod serving.
+    expect(deployment.spec).not.toHaveProperty('replicas');
+    expect(hpa.spec?.minReplicas).toBeGreaterThanOrEqual(2);
+    expect(pdb.spec?.maxUnavailable).toBe(1);
+  });
+
+  describe('against the application itself', () => {
+    let nats: TestNatsServer;
+    let gateway: TestGateway;
+
+    beforeAll(async () => {
+      nats = await new TestNatsServer().start();
+      gateway = await new TestGateway({
+        ...configMap.data,
+        API_KEY_HMAC_SECRET: 'from-the-secret',
+        NATS_URL: nats.url,
+        NATS_STREAM: 'e2e-k8s',
+        LOG_LEVEL: 'silent',
+      }).start();
+    });
+
+    afterAll(async () => {
+      await gateway?.stop();
+      await nats?.dispose();
+    });
+
+    it('answers 200 on every probe path of the manifest, and serves metrics where the scraper looks', async () => {
+      const paths = [container.startupProbe, container.livenessProbe, container.readinessProbe].map(
+        (p) => p!.httpGet!.path!,
+      );
+      for (const path of paths)
+        expect([path, (await fetch(`${gateway.url}${path}`)).status]).toEqual([path, 200]);
+      const path = deployment.spec!.template.metadata!.annotations!['prometheus.io/path'];
+      expect(await (await fetch(`${gateway.url}${path}`)).text()).toContain('gateway_nats_connected 1');
+    });
+  });
+});
+
+type ComposeService = {
+  command?: string[];
+  environment?: Record<string, string>;
+  volumes?: string[];
+  ports?: string[];
+  healthcheck?: { test: string[] };
+  stop_grace_period?: string;
+};
+
+describe('Docker Compose stack (docker-compose.yml)', () => {
+  const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as {
+    services: Record<string, ComposeService>;
+  };
+  const { nats, gateway, prometheus, grafana } = compose.services;
+  // `${VAR:-default}` as Compose resolves it with VAR unset.
+  const env = Object.fromEntries(
+    Object.entries(gateway.environment ?? {}).map(([k, v]) => [
+      k,
+      String(v).replace(/\$\{\w+:-([^}]*)\}/g, '$1'),
+    ]),
+  );
+  const mounts = (service: ComposeService) =>
+    (service.volumes ?? []).map((v) => {
+      const [source, target] = v.split(':');
+      return { source, target };
+    });
+  const bindMounts = Object.values(compose.services).flatMap((s) =>
+    mounts(s).filter((m) => m.source.startsWith('.')),
+  );
+
+  it('configures the gateway only with variables it knows, and values it accepts', () => {
+    expect(Object.keys(env).filter((n) => !ENV_NAMES.has(n))).toEqual([]);
+    expect(() => loadConfig(env)).not.toThrow();
+  });
+
+  it('runs NATS with JetStream, its store on a volume', () => {
+    const command = nats.command ?? [];
+    expect(command).toContain('-js');
+    const store = command[command.indexOf('-sd') + 1];
+    expect(mounts(nats)).toContainEqual({ source: expect.not.stringMatching(/^\./), target: store });
+    expect(env.NATS_URL).toBe('nats://nats:4222');
+  });
+
+  it("publishes the gateway's port, checks /readyz, and lets the drain finish before a kill", () => {
+    const { port, shutdownGraceMs } = loadConfig(env);
+    expect(gateway.ports).toContain(`${port}:${port}`);
+    expect(gateway.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${port}/readyz`);
+    expect(Number(/^(\d+)s$/.exec(gateway.stop_grace_period ?? '')?.[1])).toBeGreaterThan(
+      seconds(shutdownGraceMs),
+    );
+  });
+
+  it('mounts only files that exist, and wires Prometheus and Grafana to each other and the gateway', () => {
+    expect(bindMounts.filter((m) => !existsSync(resolve(ROOT, m.source)))).toEqual([]);
+    const config = parse(readFileSync(join(ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
+      scrape_configs: { static_configs: { targets: string[] }[] }[];
+    };
+    expect(mounts(prometheus)).toContainEqual({ source: './deploy/prometheus', target: '/etc/prometheus' });
+    expect(config.scrape_configs[0].static_configs[0].targets).toEqual([`gateway:${loadConfig(env).port}`]);
+
+    expect(mounts(grafana)).toContainEqual({
+      source: './deploy/grafana/provisioning',
+      target: '/etc/grafana/provisioning',
+    });
+    const provider = parse(
+      readFileSync(join(ROOT, 'deploy/grafana/provisioning/dashboards/at-gateway.yml'), 'utf8'),
+    ) as { providers: { options: { path: string } }[] };
+    const dashboards = mounts(grafana).find((m) => m.target === provider.providers[0].options.path);
+    expect(dashboards?.source).toBe('./deploy/grafana/dashboards');
+    expect(existsSync(join(ROOT, 'deploy/grafana/dashboards/at-gateway.json'))).toBe(true);
+    const datasource = parse(
+      readFileSync(join(ROOT, 'deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8'),
+    ) as { datasources: { url: string }[] };
+    expect(datasource.datasources[0].url).toBe('http://prometheus:9090');
+  });
+});

@@ -1,0 +1,218 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { familiesWithPrefix, Sample, samplesOf } from './support/exposition';
+import { SECRET, TestGateway } from './support/gateway';
+import { TestNatsServer } from './support/nats-server';
+import { selectorsOf, withGrafanaVariables } from './support/promql';
+import { post, signed, tradingViewAlert } from './support/signing';
+import { promtoolBin } from './support/tools';
+
+const ROOT = join(__dirname, '..');
+const DASHBOARD = join(ROOT, 'deploy/grafana/dashboards/at-gateway.json');
+const DATASOURCES = join(ROOT, 'deploy/grafana/provisioning/datasources/prometheus.yml');
+const ALERTS = join(ROOT, 'deploy/prometheus/alerts.yml');
+
+// Labels Prometheus attaches to every scraped series; the gateway does not export them itself.
+const TARGET_LABELS = ['job', 'instance'];
+// The one series an alert may name that Prometheus, not the gateway, produces: the scrape's health.
+const SCRAPE_SERIES = ['up'];
+
+interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  gridPos: { x: number; y: number; w: number; h: number };
+  datasource?: { type: string; uid: string };
+  targets?: { expr: string; datasource?: { uid: string } }[];
+  panels?: Panel[];
+}
+interface Dashboard {
+  uid: string;
+  panels: Panel[];
+  templating: { list: { name: string; query: { query: string } | string }[] };
+}
+
+const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as Dashboard;
+const panels = dashboard.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
+const queries = panels.flatMap((p) => (p.targets ?? []).map((t) => ({ where: p.title, expr: t.expr })));
+const variableQueries = dashboard.templating.list.map((v) => ({
+  where: `variable ${v.name}`,
+  query: typeof v.query === 'string' ? v.query : v.query.query,
+}));
+const rules = (
+  parse(readFileSync(ALERTS, 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] }
+).groups.flatMap((g) => g.rules);
+
+/** What an expression names that the scrape does not have: unknown series, or unknown labels on them. */
+function missingFrom(samples: Sample[], expr: string, allowedSeries: string[] = []): string[] {
+  return selectorsOf(withGrafanaVariables(expr)).flatMap(({ metric, labels }) => {
+    if (allowedSeries.includes(metric)) return [];
+    const series = samples.filter((s) => s.name === metric);
+    if (series.length === 0) return [metric];
+    return labels
+      .filter((l) => !TARGET_LABELS.includes(l) && !series.some((s) => l in s.labels))
+      .map((l) => `${metric}{${l}}`);
+  });
+}
+
+// What operators see in Prometheus, Grafana and the alerts: a real gateway, real traffic, a real scrape.
+describe('metrics, dashboard and alert rules', () => {
+  let nats: TestNatsServer;
+  let gateway: TestGateway;
+  let scrape: string;
+  let samples: Sample[];
+
+  const tradingView = (body: string, headers = signed(SECRET, body)) =>
+    post(`${gateway.url}/webhooks/tradingview`, body, { 'content-type': 'application/json', ...headers });
+
+  beforeAll(async () => {
+    nats = await new TestNatsServer().start();
+    gateway = await new TestGateway({
+      NATS_URL: nats.url,
+      NATS_STREAM: 'e2e-observability',
+      // Three requests per source, then 429: enough to see every outcome once.
+      RATE_LIMIT_RPS: '0.01',
+      RATE_LIMIT_BURST: '3',
+    }).start();
+
+    const alert = tradingViewAlert();
+    const outcomes = [
+      (await tradingView(alert)).status,
+      (await tradingView(alert)).status, // same id: a duplicate
+      (await tradingView(tradingViewAlert({ action: 'hold' }))).status, // 422, to signals.dlq
+      (await tradingView(alert, signed('not-the-secret', alert))).status, // 401, spends no token
+      (await tradingView(tradingViewAlert())).status, // the fourth token: 429
+    ];
+    const custom = JSON.stringify({ source: 'acme-bot', instrument: 'ETHUSDT', action: 'sell' });
+    const customReply = await post(`${gateway.url}/webhooks/custom`, custom, {
+      'content-type': 'application/json',
+      ...signed(SECRET, custom),
+    });
+    expect([...outcomes, customReply.status]).toEqual([202, 200, 422, 401, 429, 202]);
+
+    scrape = await (await fetch(`${gateway.url}/metrics`)).text();
+    samples = samplesOf(scrape);
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await nats?.dispose();
+  });
+
+  it('counts error answers by source and problem code, and duplicates by source', () => {
+    expect(scrape).toMatch(
+      /^gateway_webhooks_rejected_total\{source="tradingview",code="schema_validation_failed"\} 1$/m,
+    );
+    expect(scrape).toMatch(
+      /^gateway_webhooks_rejected_total\{source="tradingview",code="invalid_signature"\} 1$/m,
+    );
+    expect(scrape).toMatch(
+      /^gateway_webhooks_rejected_total\{source="tradingview",code="rate_limited"\} 1$/m,
+    );
+    expect(scrape).not.toMatch(/^gateway_webhooks_rejected_total\{source="acme-bot"/m);
+    expect(scrape).toMatch(/^gateway_webhooks_duplicate_total\{source="tradingview"\} 1$/m);
+    expect(scrape).toMatch(/^gateway_webhooks_received_total\{source="acme-bot",status="202"\} 1$/m);
+  });
+
+  it('measures publish latency per subject: one observation per JetStream publish', () => {
+    // raw: two 202s, the duplicate, the 422; normalized: two 202s and the duplicate; dlq: the 422.
+    expect(scrape).toMatch(/^gateway_nats_publish_duration_seconds_count\{subject="signals.raw"\} 4$/m);
+    expect(scrape).toMatch(
+      /^gateway_nats_publish_duration_seconds_count\{subject="signals.normalized"\} 3$/m,
+    );
+    expect(scrape).toMatch(/^gateway_nats_publish_duration_seconds_count\{subject="signals.dlq"\} 1$/m);
+    expect(scrape).toMatch(
+      /^gateway_nats_publish_total\{subject="signals.normalized",status="duplicate"\} 1$/m,
+    );
+    expect(scrape).toMatch(/^gateway_nats_connected 1$/m);
+    expect(scrape).toMatch(/^gateway_publish_buffer_size 0$/m);
+  });
+
+  it("passes promtool check metrics on the gateway's own series", () => {
+    const own = familiesWithPrefix(scrape, 'gateway_');
+    expect(own).toContain('# TYPE gateway_webhooks_received_total counter');
+    expect(own).toContain('# TYPE gateway_nats_publish_duration_seconds histogram');
+    const lint = spawnSync(promtoolBin(), ['check', 'metrics'], { input: own, encoding: 'utf8' });
+    expect(`${lint.stdout}${lint.stderr}`.trim()).toBe('');
+    expect(lint.status).toBe(0);
+  });
+
+  it('labels every series with bounded values only: allowed sources, statuses, codes, subjects', () => {
+    const own = samples.filter((s) => s.name.startsWith('gateway_'));
+    const values = (label: string) => [...new Set(own.flatMap((s) => s.labels[label] ?? []))].sort();
+    expect(values('source')).toEqual(['acme-bot', 'tradingview']);
+    expect(values('status').every((s) => /^(\d{3}|ok|duplicate|error)$/.test(s))).toBe(true);
+    expect(values('code').every((c) => /^[a-z_]+$/.test(c))).toBe(true);
+    expect(values('subject')).toEqual(['signals.dlq', 'signals.normalized', 'signals.raw']);
+  });
+
+  it('every dashboard query names only series (and labels) the gateway exports', () => {
+    expect(queries.length).toBeGreaterThan(15);
+    const missing = queries.flatMap(({ where, expr }) =>
+      missingFrom(samples, expr).map((m) => `${where}: ${m}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('every dashboard variable queries a series and label the gateway exports', () => {
+    const missing = variableQueries.flatMap(({ where, query }) => {
+      const m = /^label_values\((.+),\s*(\w+)\)$/.exec(query);
+      if (!m) return [`${where}: not label_values(series, label): ${query}`];
+      return missingFrom(samples, `${m[1]}{${m[2]}!=""}`).map((x) => `${where}: ${x}`);
+    });
+    expect(missing).toEqual([]);
+  });
+
+  it('every alert rule names only series (and labels) the gateway exports, or the scrape health `up`', () => {
+    expect(rules.map((r) => r.alert)).toEqual(
+      expect.arrayContaining([
+        'GatewayHigh5xxRatio',
+        'GatewayHighP99Latency',
+        'GatewayNatsDisconnected',
+        'GatewayPublishFailures',
+        'GatewayRateLimitSpike',
+        'GatewayDlqGrowth',
+      ]),
+    );
+    const missing = rules.flatMap(({ alert, expr }) =>
+      missingFrom(samples, expr, SCRAPE_SERIES).map((m) => `${alert}: ${m}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('the check itself notices a series the gateway does not export', () => {
+    expect(missingFrom(samples, 'rate(gateway_webhooks_received_total[5m])')).toEqual([]);
+    expect(missingFrom(samples, 'rate(gateway_webhooks_total[5m])')).toEqual(['gateway_webhooks_total']);
+    expect(missingFrom(samples, 'gateway_webhook_duration_seconds_bucket{subject="x"}')).toEqual([
+      'gateway_webhook_duration_seconds_bucket{subject}',
+    ]);
+    expect(() => selectorsOf('sum(rate(gateway_webhooks_received_total[5m])')).toThrow(/syntax error/);
+  });
+
+  it('the dashboard is laid out for Grafana and reads from the provisioned Prometheus', () => {
+    const datasources = parse(readFileSync(DATASOURCES, 'utf8')) as { datasources: { uid: string }[] };
+    const uid = datasources.datasources[0].uid;
+    const ids = panels.map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const cells = new Set<string>();
+    for (const panel of panels) {
+      const { x, y, w, h } = panel.gridPos;
+      expect(x + w).toBeLessThanOrEqual(24);
+      for (let i = x; i < x + w; i++)
+        for (let j = y; j < y + h; j++) {
+          expect(cells.has(`${i},${j}`) ? `${panel.title} overlaps at ${i},${j}` : '').toBe('');
+          cells.add(`${i},${j}`);
+        }
+      if (panel.type === 'row') continue;
+      expect(panel.datasource?.uid).toBe(uid);
+      expect(panel.targets?.length).toBeGreaterThan(0);
+    }
+    const variables = new Set(dashboard.templating.list.map((v) => v.name));
+    const used = queries.flatMap(({ expr }) =>
+      [...expr.matchAll(/\$\{?(\w+)/g)].map((m) => m[1]).filter((v) => !v.startsWith('__')),
+    );
+    expect(used.filter((v) => !variables.has(v))).toEqual([]);
+  });
+});
