@@ -1,3 +1,4 @@
+import { assertJsonWithinLimits } from './json-limits';
 import type { SourceAdapter } from './source-adapter';
 
 /** What authentication established about a request; replay protection builds on it. */
@@ -29,6 +30,7 @@ export class WebhookContext {
   validation: ValidationStatus = 'not_validated';
   problemCode?: string;
   private parsed: unknown = NOT_PARSED;
+  private parseError: unknown;
 
   /** The exact bytes received; set once the body has been read. */
   body: Buffer = Buffer.alloc(0);
@@ -48,9 +50,21 @@ export class WebhookContext {
     return (semi === -1 ? value : value.slice(0, semi)).trim().toLowerCase();
   }
 
-  /** The body parsed as JSON, once; throws the JSON.parse SyntaxError when it is not JSON. */
+  /**
+   * The body parsed as JSON, once. Throws a SyntaxError when it is not JSON, and a JsonLimitError
+   * (checked on the bytes, before parsing) when it is deeper or has longer arrays than JSON_LIMITS.
+   */
   json(): unknown {
-    if (this.parsed === NOT_PARSED) this.parsed = JSON.parse(this.body.toString('utf8'));
+    if (this.parsed === NOT_PARSED) {
+      try {
+        assertJsonWithinLimits(this.body);
+        this.parsed = JSON.parse(this.body.toString('utf8'));
+      } catch (err) {
+        this.parseError = err;
+        this.parsed = undefined;
+      }
+    }
+    if (this.parseError !== undefined) throw this.parseError;
     return this.parsed;
   }
 
