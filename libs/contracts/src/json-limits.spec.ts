@@ -32,7 +32,9 @@ const nested = fc
 
 const longArrays = fc
   .integer({ min: maxArrayItems - 3, max: maxArrayItems + 3 })
-  .chain((n) => fc.array(fc.oneof(fc.integer(), fc.string(), fc.constant([1, 2])), { minLength: n, maxLength: n }))
+  .chain((n) =>
+    fc.array(fc.oneof(fc.integer(), fc.string(), fc.constant([1, 2])), { minLength: n, maxLength: n }),
+  )
   .map((items) => ({ items }));
 
 describe('assertJsonWithinLimits', () => {

@@ -9,6 +9,12 @@ export interface AuthResult {
   nonce?: string;
   /** A scheme-provided idempotency key (Standard Webhooks' `webhook-id`). */
   idempotencyKey?: string;
+  /**
+   * Whom the secrets that signed it belong to: source ids with their own secrets, `*` for the
+   * shared ones. The allowlist holds the source to its own. Absent when the credentials are bound
+   * to the route itself (the TradingView token profile).
+   */
+  signedFor?: readonly string[];
 }
 
 export type ValidationStatus = 'valid' | 'invalid' | 'not_validated';
@@ -30,7 +36,7 @@ export class WebhookContext {
   validation: ValidationStatus = 'not_validated';
   problemCode?: string;
   private parsed: unknown = NOT_PARSED;
-  private parseError: unknown;
+  private parseError?: Error;
 
   /** The exact bytes received; set once the body has been read. */
   body: Buffer = Buffer.alloc(0);
@@ -60,7 +66,7 @@ export class WebhookContext {
         assertJsonWithinLimits(this.body);
         this.parsed = JSON.parse(this.body.toString('utf8'));
       } catch (err) {
-        this.parseError = err;
+        this.parseError = err as Error;
         this.parsed = undefined;
       }
     }

@@ -10,7 +10,10 @@ describe('withoutTopLevelMembers', () => {
     ['{"ticker":"X","passphrase":"pp"}', '{"ticker":"X"}'],
     ['{"a":1,"passphrase":"pp","b":2}', '{"a":1,"b":2}'],
     ['{"passphrase":"pp"}', '{}'],
-    ['{ "a" : 1 ,\n  "passphrase" : "p,}" ,\n  "b" : [1, {"passphrase": 2}] }', '{ "a" : 1 ,\n  "b" : [1, {"passphrase": 2}] }'],
+    [
+      '{ "a" : 1 ,\n  "passphrase" : "p,}" ,\n  "b" : [1, {"passphrase": 2}] }',
+      '{ "a" : 1 ,\n  "b" : [1, {"passphrase": 2}] }',
+    ],
     ['{"passphrase":"a","x":true,"passphrase":"b"}', '{"x":true}'],
     ['{"pass\\u0070hrase":"pp","x":null}', '{"x":null}'],
     ['{"ticker":"X"}', '{"ticker":"X"}'],
@@ -20,7 +23,10 @@ describe('withoutTopLevelMembers', () => {
   });
 
   it('removes exactly the named members and keeps the rest as parsed (property)', () => {
-    const member = fc.tuple(fc.oneof(fc.constant('passphrase'), fc.string({ unit: 'binary' })), fc.jsonValue({ maxDepth: 3 }));
+    const member = fc.tuple(
+      fc.oneof(fc.constant('passphrase'), fc.string({ unit: 'binary' })),
+      fc.jsonValue({ maxDepth: 3 }),
+    );
     fc.assert(
       fc.property(fc.array(member, { maxLength: 8 }), fc.boolean(), (members, pretty) => {
         // Written by hand so duplicate keys survive, as a sender could send them.
