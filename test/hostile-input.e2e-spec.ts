@@ -100,7 +100,7 @@ describe('hostile input', () => {
     const reply = await send('tradingview', `{"ticker":"X","action":"buy",${field}}`);
 
     expect(reply.status).toBe(422);
-    expect(reply.json.errors.map((e: { field: string }) => e.field)).toEqual([name]);
+    expect((reply.json.errors as { field: string }[]).map((e) => e.field)).toEqual([name]);
   });
 
   it.each([
@@ -194,7 +194,7 @@ describe('hostile input', () => {
     });
     await new Promise((r) => setTimeout(r, 200));
     const lines = gateway.logLines();
-    const refusals = lines.filter((l) => typeof l.status === 'number' && (l.status as number) >= 400);
+    const refusals = lines.filter((l) => typeof l.status === 'number' && l.status >= 400);
 
     expect(refusals.length).toBeGreaterThan(10);
     expect(refusals.every((l) => l.level === 'info')).toBe(true);
