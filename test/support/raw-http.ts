@@ -11,14 +11,20 @@ export interface RawReply {
 
 /**
  * Writes `chunks` to a fresh TCP connection exactly as given (no HTTP client would send most of
- * what hostile tests need), then waits until the server closes it.
+ * what hostile tests need), then waits until the server closes it. With `end`, our side is
+ * half-closed after writing, as a client that has nothing more to send.
  */
-export function rawHttp(url: string, chunks: (string | Buffer)[]): Promise<RawReply> {
+export function rawHttp(
+  url: string,
+  chunks: (string | Buffer)[],
+  { end = false }: { end?: boolean } = {},
+): Promise<RawReply> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const received: Buffer[] = [];
     const socket = connect(Number(port), hostname, () => {
       for (const chunk of chunks) socket.write(chunk);
+      if (end) socket.end();
     });
     socket.on('data', (d: Buffer) => received.push(d));
     socket.on('error', (err: NodeJS.ErrnoException) => {
