@@ -120,6 +120,26 @@ describe('hostile input', () => {
     expect(reply.json.code).toBe('invalid_signature');
   });
 
+  it.each([
+    ['a space', 'key with space'],
+    ['256 characters', 'k'.repeat(256)],
+  ])('400 bad_request for an Idempotency-Key with %s, nothing stored', async (_, key) => {
+    const before = await stream.count();
+    const reply = await send('tradingview', tradingViewAlert(), { 'idempotency-key': key });
+
+    expect(reply.status).toBe(400);
+    expect(reply.json.code).toBe('bad_request');
+    expect(await stream.count()).toBe(before);
+  });
+
+  it('an unsafe X-Correlation-Id is replaced, never echoed', async () => {
+    const reply = await send('tradingview', tradingViewAlert(), { 'x-correlation-id': '<script>x</script>' });
+
+    expect(reply.status).toBe(202);
+    expect(reply.json.corr_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(reply.headers.get('x-correlation-id')).toBe(reply.json.corr_id);
+  });
+
   it('415 for any Content-Encoding, before a byte is inflated', async () => {
     const reply = await send('tradingview', tradingViewAlert(), { 'content-encoding': 'br' });
 
