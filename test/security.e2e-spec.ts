@@ -1,4 +1,5 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { SECRET, TestGateway } from './support/gateway';
 import { TestNatsServer } from './support/nats-server';
 import { post, signed, tradingViewAlert } from './support/signing';
@@ -8,6 +9,11 @@ import { StreamReader } from './support/stream';
 describe('webhook authentication, replay protection and allowlist', () => {
   const STREAM = 'e2e-security';
   const ROTATED = 'rotated-secret-7a1e';
+  // A Standard Webhooks secret as its senders are given one, among the shared secrets.
+  const WHSEC = `whsec_${randomBytes(32).toString('base64')}`;
+  // acme-bot has secrets of its own (one of each kind): only they sign for it, and only for it.
+  const ACME_KEY = 'acme-own-key-41d2';
+  const ACME_WHSEC = `whsec_${randomBytes(24).toString('base64')}`;
   let nats: TestNatsServer;
   let gateway: TestGateway;
   let stream: StreamReader;
@@ -27,7 +33,8 @@ describe('webhook authentication, replay protection and allowlist', () => {
     gateway = await new TestGateway({
       NATS_URL: nats.url,
       NATS_STREAM: STREAM,
-      API_KEY_HMAC_SECRET: `${SECRET}, ${ROTATED}`,
+      API_KEY_HMAC_SECRET: `${SECRET}, ${ROTATED}, ${WHSEC}`,
+      SOURCE_HMAC_SECRETS: `acme-bot:${ACME_KEY},${ACME_WHSEC}`,
       RATE_LIMIT_RPS: '1000',
     }).start();
     stream = await StreamReader.open(nats.url, STREAM);
@@ -127,5 +134,73 @@ describe('webhook authentication, replay protection and allowlist', () => {
 
     expect(reply.status).toBe(403);
     expect(reply.json.code).toBe('source_not_allowed');
+  });
+
+  /** Headers exactly as a sender using the official `standardwebhooks` library sends them. */
+  const standardWebhook = (secret: string, id: string, at: Date, body: string) => ({
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': new Webhook(secret).sign(id, at, body),
+  });
+
+  it('accepts a request signed by the official standardwebhooks library; its retry is a duplicate', async () => {
+    const body = tradingViewAlert();
+    const id = `msg_${randomUUID()}`;
+    const first = await tv(body, standardWebhook(WHSEC, id, new Date(), body));
+    const retry = await tv(body, standardWebhook(WHSEC, id, new Date(Date.now() + 1000), body));
+    const forged = await storesNothing(() =>
+      tv(
+        body,
+        standardWebhook(
+          `whsec_${randomBytes(32).toString('base64')}`,
+          `msg_${randomUUID()}`,
+          new Date(),
+          body,
+        ),
+      ),
+    );
+
+    expect(first.status).toBe(202);
+    expect(await stream.about(first.json.event_id)).toHaveLength(2);
+    expect(retry.status).toBe(200);
+    expect(retry.json.event_id).toBe(first.json.event_id);
+    expect(forged.status).toBe(401);
+    expect(forged.json.code).toBe('invalid_signature');
+  });
+
+  describe('a source with its own secrets (SOURCE_HMAC_SECRETS)', () => {
+    const acme = () =>
+      JSON.stringify({ source: 'acme-bot', instrument: 'ETHUSDT', action: 'buy', id: randomUUID() });
+    const custom = (body: string, headers: Record<string, string>) =>
+      post(`${gateway.url}/webhooks/custom`, body, { 'content-type': 'application/json', ...headers });
+
+    it('is accepted with its own secret, in either scheme', async () => {
+      const body = acme();
+      const other = acme();
+      const own = await custom(body, signed(ACME_KEY, body));
+      const official = await custom(
+        other,
+        standardWebhook(ACME_WHSEC, `msg_${randomUUID()}`, new Date(), other),
+      );
+
+      expect(own.status).toBe(202);
+      expect(official.status).toBe(202);
+    });
+
+    it('is refused with a shared secret (401 invalid_signature), nothing stored', async () => {
+      const body = acme();
+      const reply = await storesNothing(() => custom(body, signed(SECRET, body)));
+
+      expect(reply.status).toBe(401);
+      expect(reply.json.code).toBe('invalid_signature');
+    });
+
+    it('cannot sign for another source with its secret', async () => {
+      const body = tradingViewAlert();
+      const reply = await storesNothing(() => tv(body, signed(ACME_KEY, body)));
+
+      expect(reply.status).toBe(401);
+      expect(reply.json.code).toBe('invalid_signature');
+    });
   });
 });

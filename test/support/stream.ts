@@ -34,6 +34,12 @@ export class StreamReader {
     return out;
   }
 
+  /** How many messages the stream holds (cheap: one request, whatever the stream's size). */
+  async count(): Promise<number> {
+    const jsm = await this.nc.jetstreamManager();
+    return (await jsm.streams.info(this.stream)).state.messages;
+  }
+
   async about(eventId: string): Promise<StoredMessage[]> {
     return (await this.all()).filter((m) => m.data.event_id === eventId || m.data.raw_event_id === eventId);
   }

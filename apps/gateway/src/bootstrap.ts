@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import { AppModule } from './app.module';
 import type { GatewayConfig } from './config/gateway-config';
+import { hardenHttpServer } from './http-server';
 
 /** Builds the gateway application and starts listening; used by main.ts and the e2e tests. */
 export async function createGateway(config: GatewayConfig): Promise<NestExpressApplication> {
@@ -16,10 +17,7 @@ export async function createGateway(config: GatewayConfig): Promise<NestExpressA
   app.disable('x-powered-by');
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   const server: Server = app.getHttpServer();
-  server.keepAliveTimeout = config.keepAliveTimeoutMs;
-  server.headersTimeout = config.keepAliveTimeoutMs + 1000;
-  // Slow clients are cut off rather than allowed to hold a connection open.
-  server.requestTimeout = 10_000;
+  hardenHttpServer(server, config, app.get(Logger));
   if (config.usesDevelopmentSecret) {
     app
       .get(Logger)

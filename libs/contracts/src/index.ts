@@ -5,3 +5,4 @@ export * from './problem';
 export * from './webhook-context';
 export * from './source-adapter';
 export * from './ports';
+export * from './json-limits';

@@ -12,6 +12,11 @@ export interface SourceAdapter {
   readonly route: string;
   /** Media types (without parameters) the source accepts; anything else is a 415. */
   readonly contentTypes: readonly string[];
+  /**
+   * Top-level body fields that carry a secret (a TradingView passphrase): cut out of the raw event
+   * before it is published or hashed, and never copied into `extra`.
+   */
+  readonly secretFields?: readonly string[];
   /** The source the request speaks for; may read the body and throw a 400 problem. */
   sourceId(webhook: WebhookContext): string;
   /** Maps the payload to the canonical signal, or lists why it cannot. Never throws. */

@@ -1,3 +1,4 @@
+import { assertJsonWithinLimits } from './json-limits';
 import type { SourceAdapter } from './source-adapter';
 
 /** What authentication established about a request; replay protection builds on it. */
@@ -8,6 +9,12 @@ export interface AuthResult {
   nonce?: string;
   /** A scheme-provided idempotency key (Standard Webhooks' `webhook-id`). */
   idempotencyKey?: string;
+  /**
+   * Whom the secrets that signed it belong to: source ids with their own secrets, `*` for the
+   * shared ones. The allowlist holds the source to its own. Absent when the credentials are bound
+   * to the route itself (the TradingView token profile).
+   */
+  signedFor?: readonly string[];
 }
 
 export type ValidationStatus = 'valid' | 'invalid' | 'not_validated';
@@ -29,6 +36,7 @@ export class WebhookContext {
   validation: ValidationStatus = 'not_validated';
   problemCode?: string;
   private parsed: unknown = NOT_PARSED;
+  private parseError?: Error;
 
   /** The exact bytes received; set once the body has been read. */
   body: Buffer = Buffer.alloc(0);
@@ -48,9 +56,21 @@ export class WebhookContext {
     return (semi === -1 ? value : value.slice(0, semi)).trim().toLowerCase();
   }
 
-  /** The body parsed as JSON, once; throws the JSON.parse SyntaxError when it is not JSON. */
+  /**
+   * The body parsed as JSON, once. Throws a SyntaxError when it is not JSON, and a JsonLimitError
+   * (checked on the bytes, before parsing) when it is deeper or has longer arrays than JSON_LIMITS.
+   */
   json(): unknown {
-    if (this.parsed === NOT_PARSED) this.parsed = JSON.parse(this.body.toString('utf8'));
+    if (this.parsed === NOT_PARSED) {
+      try {
+        assertJsonWithinLimits(this.body);
+        this.parsed = JSON.parse(this.body.toString('utf8'));
+      } catch (err) {
+        this.parseError = err as Error;
+        this.parsed = undefined;
+      }
+    }
+    if (this.parseError !== undefined) throw this.parseError;
     return this.parsed;
   }
 

@@ -6,10 +6,10 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * CONTRACT.md 1.3: the `Idempotency-Key` header, else the scheme's message id (Standard
- * Webhooks), else the payload's `id`, else the SHA-256 of the body. Scoped by source through the
- * event id derived from it.
+ * Webhooks), else the payload's `id`, else the SHA-256 of the body as published (`body`). Scoped
+ * by source through the event id derived from it.
  */
-export function idempotencyKeyOf(webhook: WebhookContext): string {
+export function idempotencyKeyOf(webhook: WebhookContext, body: Buffer): string {
   const header = webhook.header('idempotency-key');
   if (header !== undefined) {
     if (!KEY.test(header)) {
@@ -24,7 +24,7 @@ export function idempotencyKeyOf(webhook: WebhookContext): string {
   }
   if (webhook.auth.idempotencyKey) return webhook.auth.idempotencyKey;
   const id = payloadId(webhook);
-  return id ?? `sha256:${createHash('sha256').update(webhook.body).digest('hex')}`;
+  return id ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
 }
 
 function payloadId(webhook: WebhookContext): string | undefined {

@@ -12,7 +12,7 @@ import {
   StoreUnavailableError,
   Subjects,
 } from '@gateway/contracts';
-import type { NormalizedWebhook } from '@gateway/sources-core';
+import { type NormalizedWebhook, publishableBody } from '@gateway/sources-core';
 import { idempotencyKeyOf } from './idempotency-key';
 
 export interface IngestReply {
@@ -35,7 +35,10 @@ export class IngressService {
 
   async ingest({ webhook, result }: NormalizedWebhook): Promise<IngestReply> {
     const source = webhook.sourceId!;
-    const key = idempotencyKeyOf(webhook);
+    // A secret in the body is cut out before anything is published or hashed: a hash of the body
+    // with the passphrase in it would let anyone reading the stream guess the passphrase offline.
+    const body = publishableBody(webhook);
+    const key = idempotencyKeyOf(webhook, body);
     const eventId = rawEventId(source, key);
     const common = { corr_id: webhook.corrId, source, received_at: webhook.receivedAt.toISOString() };
     const raw: RawEventV1 = {
@@ -43,7 +46,7 @@ export class IngressService {
       event_id: eventId,
       ...common,
       content_type: webhook.header('content-type') ?? '',
-      body: webhook.body.toString('utf8'),
+      body: body.toString('utf8'),
       idempotency_key: key,
     };
     try {

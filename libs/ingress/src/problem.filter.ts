@@ -7,14 +7,9 @@ import type { Request, Response } from 'express';
 // Seconds a client should wait after a 503: a NATS reconnect usually takes well under that.
 const RETRY_AFTER_UNAVAILABLE = 1;
 
-/** Errors raised by Express's body parser, which carry `status` and `type` but are not HttpExceptions. */
+/** Errors raised by raw-body while reading, which carry `status` and `type` but are not HttpExceptions. */
 const BODY_PARSER_PROBLEMS: Record<string, Omit<ProblemDetails, 'detail'>> = {
   'entity.too.large': { status: 413, code: 'payload_too_large', title: 'Content Too Large' },
-  'encoding.unsupported': {
-    status: 415,
-    code: 'unsupported_content_encoding',
-    title: 'Unsupported Media Type',
-  },
 };
 
 const CODE_BY_STATUS: Record<number, ProblemDetails['code']> = {

@@ -1,7 +1,8 @@
 export * from './security.module';
 export * from './security.options';
-export { HmacSignatureGuard } from './signature/hmac-signature.guard';
-export { verifyGatewaySignature, verifyStandardSignature } from './signature/hmac-signature';
+export { WebhookAuthGuard } from './webhook-auth.guard';
+export { gatewaySignatureKeys, standardSignatureKeys } from './signature/hmac-signature';
+export { AddressAllowlist } from './token/address-allowlist';
 export { ReplayGuard } from './replay.guard';
 export { SourceAllowlistGuard } from './source-allowlist.guard';
 export { SourceRateLimitGuard } from './rate-limit/source-rate-limit.guard';

@@ -3,14 +3,14 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TokenBucketStorage } from './rate-limit/token-bucket.storage';
 import { SourceRateLimitGuard } from './rate-limit/source-rate-limit.guard';
 import { ReplayGuard } from './replay.guard';
-import { HmacSignatureGuard } from './signature/hmac-signature.guard';
 import { SourceAllowlistGuard } from './source-allowlist.guard';
+import { WebhookAuthGuard } from './webhook-auth.guard';
 import { ConfigurableModuleClass, SECURITY_OPTIONS } from './security.module-definition';
 import type { SecurityModuleOptions } from './security.options';
 
-const guards = [HmacSignatureGuard, ReplayGuard, SourceAllowlistGuard, SourceRateLimitGuard];
+const guards = [WebhookAuthGuard, ReplayGuard, SourceAllowlistGuard, SourceRateLimitGuard];
 
-/** The guards a webhook passes before its payload is looked at: signature, replay, allowlist, rate. */
+/** The guards a webhook passes before its payload is looked at: authentication, replay, allowlist, rate. */
 @Module({ providers: guards, exports: guards })
 export class SecurityModule extends ConfigurableModuleClass {
   static override forRoot(options: SecurityModuleOptions): DynamicModule {

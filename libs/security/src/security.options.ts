@@ -1,6 +1,13 @@
 export interface SecurityModuleOptions {
-  /** HMAC secrets; a signature made with any of them is valid (rotation with overlap). */
+  /** Shared HMAC secrets; a signature made with any of them is valid (rotation with overlap). */
   secrets: string[];
+  /**
+   * Sources with their own HMAC secrets: such a source is accepted only with one of its own,
+   * never with a shared secret or another source's (and its own sign for no other source).
+   */
+  sourceSecrets?: Record<string, string[]>;
+  /** Routes authenticated by client address and body passphrase instead of HMAC. */
+  tokenProfiles?: TokenProfileOptions[];
   /** Largest accepted |now - timestamp|, and how long a nonce is remembered. */
   replayWindowSec: number;
   /** Source ids allowed in, matched exactly and case-sensitively. */
@@ -9,4 +16,18 @@ export interface SecurityModuleOptions {
   rateLimitRps: number;
   /** Requests a source may send at once before the sustained rate applies. */
   rateLimitBurst: number;
+}
+
+/** A route whose sender cannot sign (CONTRACT.md 1.1b, `TRADINGVIEW_AUTH=token`). */
+export interface TokenProfileOptions {
+  /** The route it applies to, e.g. `tradingview`. */
+  route: string;
+  /** Client addresses or CIDR ranges allowed to post (after TRUST_PROXY is applied). */
+  allowedAddresses: string[];
+  /** Accepted passphrases, several during a rotation. */
+  passphrases: string[];
+  /** The top-level body field carrying the passphrase. */
+  field: string;
+  /** Payload fields holding the signal time, checked against the replay window (first present). */
+  timeFields: string[];
 }

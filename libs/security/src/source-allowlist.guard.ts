@@ -2,14 +2,21 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import { problem, webhookOf } from '@gateway/contracts';
 import { SECURITY_OPTIONS } from './security.module-definition';
 import type { SecurityModuleOptions } from './security.options';
+import { SHARED_SECRET_OWNER } from './signature/signing-keys';
 
-/** Lets in only the sources named in ALLOWED_SOURCES, matched exactly (case-sensitive). */
+/**
+ * Lets in only the sources named in ALLOWED_SOURCES, matched exactly (case-sensitive), and only
+ * with a secret of theirs: a source with its own secrets must be signed with one of them, any
+ * other source with a shared secret. So one source's key can never speak for another.
+ */
 @Injectable()
 export class SourceAllowlistGuard implements CanActivate {
   private readonly allowed: ReadonlySet<string>;
+  private readonly withOwnSecrets: ReadonlySet<string>;
 
   constructor(@Inject(SECURITY_OPTIONS) options: SecurityModuleOptions) {
     this.allowed = new Set(options.allowedSources);
+    this.withOwnSecrets = new Set(Object.keys(options.sourceSecrets ?? {}));
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -18,6 +25,16 @@ export class SourceAllowlistGuard implements CanActivate {
     webhook.sourceId = sourceId;
     if (!this.allowed.has(sourceId)) {
       throw problem(403, 'source_not_allowed', 'Forbidden', 'this source is not allowed');
+    }
+    const { signedFor } = webhook.auth;
+    const owner = this.withOwnSecrets.has(sourceId) ? sourceId : SHARED_SECRET_OWNER;
+    if (signedFor && !signedFor.includes(owner)) {
+      throw problem(
+        401,
+        'invalid_signature',
+        'Unauthorized',
+        'the signature was not made with a secret of this source',
+      );
     }
     webhook.allowed = true;
     return true;

@@ -48,6 +48,8 @@ export class Environment {
   @IsString()
   @IsNotEmpty({ message: 'API_KEY_HMAC_SECRET is required when ENV=production' })
   API_KEY_HMAC_SECRET?: string;
+  /** Sources with their own secrets: `<source>:<secret>[,<secret>]` entries separated by `;`. */
+  @IsOptional() @IsString() SOURCE_HMAC_SECRETS?: string;
   @Type(() => Number) @IsInt() @Min(1) @Max(86400) REPLAY_WINDOW_SEC = 300;
   @Type(() => Number) @IsInt() @Min(1) @Max(604800) IDEMPOTENCY_TTL_SEC = 3600;
   @Matches(SOURCE_LIST, { message: 'ALLOWED_SOURCES must be a comma-separated list of source ids' })
@@ -65,6 +67,10 @@ export class Environment {
 
   /** How long SIGTERM may take before the process exits anyway; below Kubernetes' 30 s default. */
   @Type(() => Number) @IsInt() @Min(0) @Max(600000) SHUTDOWN_GRACE_MS = 25000;
+  /** Slow clients are cut off: all headers within this, counted from a request's first byte. */
+  @Type(() => Number) @IsInt() @Min(1000) @Max(600000) HEADERS_TIMEOUT_MS = 5000;
+  /** ...and the whole request (headers and body) within this. */
+  @Type(() => Number) @IsInt() @Min(1000) @Max(600000) REQUEST_TIMEOUT_MS = 10000;
   /** Above the idle timeouts of common load balancers (AWS ALB 60 s), so they close first. */
   @Type(() => Number) @IsInt() @Min(1000) @Max(600000) KEEP_ALIVE_TIMEOUT_MS = 65000;
 }

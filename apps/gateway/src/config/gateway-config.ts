@@ -8,6 +8,8 @@ export interface GatewayConfig {
   port: number;
   host: string;
   trustProxy?: string | number | boolean;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
   shutdownGraceMs: number;
   keepAliveTimeoutMs: number;
   logging: LoggingOptions;

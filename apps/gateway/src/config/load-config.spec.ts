@@ -128,14 +128,103 @@ describe('loadConfig', () => {
   });
 
   describe('TradingView token profile', () => {
+    const token = { TRADINGVIEW_AUTH: 'token', TRADINGVIEW_PASSPHRASE: 'old-pp, new-pp' };
+
     it('needs TRADINGVIEW_PASSPHRASE when TRADINGVIEW_AUTH=token', () => {
       expect(configErrorOf({ TRADINGVIEW_AUTH: 'token' }).message).toContain('TRADINGVIEW_PASSPHRASE');
+      expect(configErrorOf({ TRADINGVIEW_AUTH: 'token', TRADINGVIEW_PASSPHRASE: ' , ' }).message).toContain(
+        'TRADINGVIEW_PASSPHRASE',
+      );
     });
 
-    it('refuses TRADINGVIEW_AUTH=token, which this version does not serve, rather than ignore it', () => {
-      expect(configErrorOf({ TRADINGVIEW_AUTH: 'token', TRADINGVIEW_PASSPHRASE: 'pp' }).message).toContain(
-        'TRADINGVIEW_AUTH',
-      );
+    it("serves the tradingview route by TradingView's four addresses and the passphrases", () => {
+      const [profile] = loadConfig(token).security.tokenProfiles!;
+      expect(profile).toMatchObject({
+        route: 'tradingview',
+        allowedAddresses: ['52.89.214.238', '34.212.75.30', '54.218.53.128', '52.32.178.7'],
+        passphrases: ['old-pp', 'new-pp'],
+        field: 'passphrase',
+      });
+    });
+
+    it('takes other addresses and CIDR ranges, IPv4 or IPv6', () => {
+      const config = loadConfig({ ...token, TRADINGVIEW_IPS: '10.0.0.0/8, 2001:db8::/32,127.0.0.1' });
+      expect(config.security.tokenProfiles![0].allowedAddresses).toEqual([
+        '10.0.0.0/8',
+        '2001:db8::/32',
+        '127.0.0.1',
+      ]);
+    });
+
+    it.each(['52.89.214', 'tradingview.com', '10.0.0.0/33', ' , '])('refuses TRADINGVIEW_IPS=%p', (ips) => {
+      expect(configErrorOf({ ...token, TRADINGVIEW_IPS: ips }).message).toContain('TRADINGVIEW_IPS');
+    });
+
+    it('refuses TRUST_PROXY=true, which would let any client pick its address', () => {
+      expect(configErrorOf({ ...token, TRUST_PROXY: 'true' }).message).toContain('TRUST_PROXY');
+    });
+
+    it('keeps HMAC (no token profile) by default', () => {
+      expect(loadConfig({ TRADINGVIEW_PASSPHRASE: 'pp' }).security.tokenProfiles).toEqual([]);
+    });
+  });
+
+  describe('TRUST_PROXY', () => {
+    it.each([
+      ['2', 2],
+      ['loopback', 'loopback'],
+      ['loopback, 10.0.0.0/8, 192.168.1.1/255.255.255.0', 'loopback,10.0.0.0/8,192.168.1.1/255.255.255.0'],
+      ['false', false],
+    ])('takes %p', (value, expected) => {
+      expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+    });
+
+    it.each(['proxy.local', '10.0.0.0/40', 'loopback,,'])('refuses %p in one line', (value) => {
+      expect(configErrorOf({ TRUST_PROXY: value }).message).toMatch(/^TRUST_PROXY/);
+    });
+  });
+
+  describe('SOURCE_HMAC_SECRETS', () => {
+    const allowed = { ALLOWED_SOURCES: 'tradingview,acme-bot,other.bot' };
+
+    it('gives sources their own secrets, several each for rotation', () => {
+      const config = loadConfig({
+        ...allowed,
+        SOURCE_HMAC_SECRETS: 'acme-bot: k1 , k2 ; other.bot:whsec_dGVzdA==;',
+      });
+      expect(config.security.sourceSecrets).toEqual({
+        'acme-bot': ['k1', 'k2'],
+        'other.bot': ['whsec_dGVzdA=='],
+      });
+    });
+
+    it('keeps the first colon as the separator, so a secret may contain one', () => {
+      expect(loadConfig({ ...allowed, SOURCE_HMAC_SECRETS: 'acme-bot:a:b' }).security.sourceSecrets).toEqual({
+        'acme-bot': ['a:b'],
+      });
+    });
+
+    it.each([
+      ['acme-bot', 'SOURCE_HMAC_SECRETS must be'],
+      ['acme-bot:', 'SOURCE_HMAC_SECRETS must be'],
+      ['bad id:k', 'SOURCE_HMAC_SECRETS must be'],
+      ['acme-bot:k1;acme-bot:k2', 'twice'],
+      ['stranger:k1', 'not in ALLOWED_SOURCES'],
+    ])('refuses %p, never echoing a secret', (value, message) => {
+      const error = configErrorOf({ ...allowed, SOURCE_HMAC_SECRETS: value }).message;
+      expect(error).toContain(message);
+      expect(error).not.toMatch(/k1|k2/);
+    });
+  });
+
+  describe('slow-client timeouts', () => {
+    it('cuts off headers after 5 s and a whole request after 10 s by default', () => {
+      const config = loadConfig({});
+      expect([config.headersTimeoutMs, config.requestTimeoutMs]).toEqual([5000, 10000]);
+    });
+
+    it('refuses a headers timeout above the request timeout', () => {
+      expect(configErrorOf({ HEADERS_TIMEOUT_MS: '20000' }).message).toContain('HEADERS_TIMEOUT_MS');
     });
   });
 

@@ -1,26 +1,22 @@
+import { AddressAllowlist, type TokenProfileOptions } from '@gateway/security';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { ConfigError } from './config-error';
 import { Environment } from './environment';
 import type { GatewayConfig } from './gateway-config';
+import { parseSourceSecrets } from './source-secrets';
+import { trustProxy } from './trust-proxy';
+
+export { ConfigError } from './config-error';
 
 /** Used only outside production when no secret is set, so `npm start` works out of the box. */
 export const DEVELOPMENT_SECRET = 'dev-secret-change-me';
-
-export class ConfigError extends Error {}
 
 const list = (value: string): string[] =>
   value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-
-/** Express `trust proxy` from text: a hop count, `true`/`false`, or names and addresses as given. */
-function trustProxy(value: string | undefined): string | number | boolean | undefined {
-  if (value === undefined) return undefined;
-  if (/^\d+$/.test(value)) return Number(value);
-  if (value === 'true' || value === 'false') return value === 'true';
-  return value;
-}
 
 // A value of the wrong kind is reported as such, before any range it then also fails ("abc" is
 // not "greater than 65535", it is not a number).
@@ -42,12 +38,6 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
   const errors = validateSync(env);
   if (errors.length > 0) throw new ConfigError(firstMessage(errors));
 
-  // Refuse rather than silently serve TradingView with another scheme than the operator chose.
-  if (env.TRADINGVIEW_AUTH === 'token') {
-    throw new ConfigError(
-      'TRADINGVIEW_AUTH=token is not available in this version; use hmac behind a signing relay',
-    );
-  }
   const secrets = list(env.API_KEY_HMAC_SECRET ?? '');
   // "," or " " is set but names no secret: in production that must stop, never fall back.
   if (secrets.length === 0 && env.ENV === 'production') {
@@ -55,10 +45,17 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
   }
   const usesDevelopmentSecret = secrets.length === 0;
   const burst = env.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(env.RATE_LIMIT_RPS));
+  const allowedSources = list(env.ALLOWED_SOURCES);
+  const proxies = trustProxy(env.TRUST_PROXY);
+  if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('HEADERS_TIMEOUT_MS must not be above REQUEST_TIMEOUT_MS');
+  }
   return {
     port: env.PORT,
     host: env.HOST,
-    trustProxy: trustProxy(env.TRUST_PROXY),
+    trustProxy: proxies,
+    headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
     usesDevelopmentSecret,
@@ -77,11 +74,40 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
     },
     security: {
       secrets: usesDevelopmentSecret ? [DEVELOPMENT_SECRET] : secrets,
+      sourceSecrets: parseSourceSecrets(env.SOURCE_HMAC_SECRETS, allowedSources),
+      tokenProfiles: env.TRADINGVIEW_AUTH === 'token' ? [tradingViewProfile(env, proxies)] : [],
       replayWindowSec: env.REPLAY_WINDOW_SEC,
-      allowedSources: list(env.ALLOWED_SOURCES),
+      allowedSources,
       rateLimitRps: env.RATE_LIMIT_RPS,
       rateLimitBurst: burst,
     },
     ingress: { maxBodyBytes: env.MAX_BODY_BYTES },
+  };
+}
+
+/** CONTRACT.md 1.1b: TradingView by its addresses and a body passphrase, instead of HMAC. */
+function tradingViewProfile(env: Environment, proxies: ReturnType<typeof trustProxy>): TokenProfileOptions {
+  // Trusting every hop takes the left-most X-Forwarded-For entry, which any client writes itself.
+  if (proxies === true) {
+    throw new ConfigError(
+      'TRUST_PROXY=true lets any client choose its address; with TRADINGVIEW_AUTH=token give the hop count or the proxies',
+    );
+  }
+  const allowedAddresses = list(env.TRADINGVIEW_IPS);
+  try {
+    new AddressAllowlist(allowedAddresses);
+  } catch (err) {
+    throw new ConfigError(`TRADINGVIEW_IPS ${(err as Error).message}`);
+  }
+  const passphrases = list(env.TRADINGVIEW_PASSPHRASE ?? '');
+  if (allowedAddresses.length === 0) throw new ConfigError('TRADINGVIEW_IPS names no address');
+  if (passphrases.length === 0) throw new ConfigError('TRADINGVIEW_PASSPHRASE names no passphrase');
+  return {
+    route: 'tradingview',
+    allowedAddresses,
+    passphrases,
+    field: 'passphrase',
+    // {{timenow}} is when the alert fired; {{time}} is the bar's open, which can be hours old.
+    timeFields: ['timenow', 'time'],
   };
 }

@@ -1,6 +1,17 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { verifyGatewaySignature, verifyStandardSignature } from './hmac-signature';
-import { signingKeys } from './signing-keys';
+
+// Counted, to show how many HMACs a request costs.
+jest.mock('node:crypto', () => {
+  const actual = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+  return { ...actual, createHmac: jest.fn(actual.createHmac) };
+});
+import { gatewaySignatureKeys, standardSignatureKeys } from './hmac-signature';
+import { SHARED_SECRET_OWNER, signingKeys } from './signing-keys';
+
+const verifyGatewaySignature = (...args: Parameters<typeof gatewaySignatureKeys>) =>
+  gatewaySignatureKeys(...args).length > 0;
+const verifyStandardSignature = (...args: Parameters<typeof standardSignatureKeys>) =>
+  standardSignatureKeys(...args).length > 0;
 
 const body = Buffer.from('{"ticker":"BTCUSDT","action":"buy"}');
 const ts = '1764244800';
@@ -12,7 +23,7 @@ const gatewaySig = (secret: string, b: Buffer = body) =>
     .update(Buffer.concat([Buffer.from(`${ts}.${nonce}.`), b]))
     .digest('hex');
 
-describe('verifyGatewaySignature', () => {
+describe('gatewaySignatureKeys', () => {
   const keys = signingKeys(['s3cret']).gateway;
   const verify = (signature: string, b: Buffer = body, k = keys) =>
     verifyGatewaySignature(k, signature, ts, nonce, b);
@@ -58,7 +69,7 @@ describe('verifyGatewaySignature', () => {
   });
 });
 
-describe('verifyStandardSignature', () => {
+describe('standardSignatureKeys', () => {
   // A Standard Webhooks secret: `whsec_` + base64 of random bytes; the key is the decoded bytes.
   const rawKey = randomBytes(24);
   const secret = `whsec_${rawKey.toString('base64')}`;
@@ -110,4 +121,31 @@ describe('verifyStandardSignature', () => {
       expect(verify(header)).toBe(false);
     },
   );
+});
+
+describe('signingKeys with per-source secrets', () => {
+  const keys = signingKeys(['shared'], {
+    'acme-bot': ['acme-old', 'acme-new'],
+    other: ['whsec_' + Buffer.from('k').toString('base64')],
+  });
+
+  it("lists every key with its owner: the shared ones first, then each source's own", () => {
+    expect(keys.owners).toEqual([SHARED_SECRET_OWNER, 'acme-bot', 'acme-bot', 'other']);
+    expect(keys.standard[3]).toEqual(Buffer.from('k'));
+  });
+
+  it('names the key that made a signature, so the source it may speak for is known', () => {
+    const sig = gatewaySig('acme-new');
+    expect(gatewaySignatureKeys(keys.gateway, sig, ts, nonce, body)).toEqual([2]);
+    expect(gatewaySignatureKeys(keys.gateway, gatewaySig('shared'), ts, nonce, body)).toEqual([0]);
+  });
+
+  it('computes each key once however many signatures a header lists', () => {
+    // A header listing hundreds of signatures must not cost hundreds of HMACs over a 1 MiB body.
+    const many = Array.from({ length: 300 }, () => `v1,${randomBytes(32).toString('base64')}`).join(' ');
+    const hmacs = jest.mocked(createHmac);
+    hmacs.mockClear();
+    expect(standardSignatureKeys(keys.standard, many, 'msg', ts, Buffer.alloc(1024 * 1024))).toEqual([]);
+    expect(hmacs).toHaveBeenCalledTimes(keys.standard.length);
+  });
 });

@@ -1,18 +1,34 @@
+/** Owner of the shared secrets (API_KEY_HMAC_SECRET): not a valid source id, so never confused with one. */
+export const SHARED_SECRET_OWNER = '*';
+
 /**
- * Key material for HMAC, decoded once at start-up. A Standard Webhooks secret written
- * `whsec_<base64>` is used as its decoded bytes; any other secret as its UTF-8 bytes.
+ * Key material for HMAC, decoded once at start-up, as parallel lists: key `i` belongs to
+ * `owners[i]`. A Standard Webhooks secret written `whsec_<base64>` is used as its decoded bytes;
+ * any other secret as its UTF-8 bytes.
  */
 export interface SigningKeys {
+  /** Whom each key speaks for: a source id (its own secret) or SHARED_SECRET_OWNER. */
+  readonly owners: readonly string[];
   /** Keys for the gateway's own `X-Signature` scheme: the secrets exactly as configured. */
   readonly gateway: readonly Buffer[];
   /** Keys for Standard Webhooks: `whsec_` secrets decoded. */
   readonly standard: readonly Buffer[];
 }
 
-export function signingKeys(secrets: readonly string[]): SigningKeys {
+export function signingKeys(
+  shared: readonly string[],
+  perSource: Readonly<Record<string, readonly string[]>> = {},
+): SigningKeys {
+  const entries: [string, string][] = [
+    ...shared.map((secret): [string, string] => [SHARED_SECRET_OWNER, secret]),
+    ...Object.entries(perSource).flatMap(([source, secrets]) =>
+      secrets.map((secret): [string, string] => [source, secret]),
+    ),
+  ];
   return {
-    gateway: secrets.map((s) => Buffer.from(s, 'utf8')),
-    standard: secrets.map((s) =>
+    owners: entries.map(([owner]) => owner),
+    gateway: entries.map(([, s]) => Buffer.from(s, 'utf8')),
+    standard: entries.map(([, s]) =>
       s.startsWith('whsec_') ? Buffer.from(s.slice(6), 'base64') : Buffer.from(s, 'utf8'),
     ),
   };

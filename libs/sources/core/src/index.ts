@@ -5,3 +5,4 @@ export * from './source-route.guard';
 export * from './normalization.pipe';
 export * from './webhook.decorator';
 export * from './payload-reader';
+export * from './secret-fields';

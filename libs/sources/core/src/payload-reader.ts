@@ -1,4 +1,10 @@
-import type { NormalizationResult, Signal, TradeAction, ValidationIssue } from '@gateway/contracts';
+import {
+  JsonLimitError,
+  type NormalizationResult,
+  type Signal,
+  type TradeAction,
+  type ValidationIssue,
+} from '@gateway/contracts';
 
 const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const RFC3339 =
@@ -127,8 +133,9 @@ export function jsonObjectOf(webhook: { json(): unknown }): JsonObjectResult {
   let payload: unknown;
   try {
     payload = webhook.json();
-  } catch {
-    return { ok: false, issue: { field: 'body', message: 'is not valid JSON' } };
+  } catch (err) {
+    const message = err instanceof JsonLimitError ? err.message : 'is not valid JSON';
+    return { ok: false, issue: { field: 'body', message } };
   }
   return isPlainObject(payload)
     ? { ok: true, payload }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { NormalizationResult, SourceAdapter, WebhookContext } from '@gateway/contracts';
 import { jsonObjectOf, WebhookSource } from '@gateway/sources-core';
-import { normalizeTradingView } from './tradingview.normalizer';
+import { normalizeTradingView, TRADINGVIEW_SECRET_FIELDS } from './tradingview.normalizer';
 
 /**
  * TradingView alerts. TradingView posts `application/json` when the alert message parses as JSON
@@ -13,6 +13,7 @@ import { normalizeTradingView } from './tradingview.normalizer';
 export class TradingViewSource implements SourceAdapter {
   readonly route = 'tradingview';
   readonly contentTypes = ['application/json', 'text/plain'];
+  readonly secretFields = TRADINGVIEW_SECRET_FIELDS;
 
   sourceId(): string {
     return 'tradingview';

@@ -1,9 +1,6 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { AuthResult, problem, webhookOf, WebhookContext } from '@gateway/contracts';
-import { SECURITY_OPTIONS } from '../security.module-definition';
-import type { SecurityModuleOptions } from '../security.options';
-import { verifyGatewaySignature, verifyStandardSignature } from './hmac-signature';
-import { SigningKeys, signingKeys } from './signing-keys';
+import { AuthResult, problem, WebhookContext } from '@gateway/contracts';
+import { gatewaySignatureKeys, standardSignatureKeys } from './hmac-signature';
+import { SigningKeys } from './signing-keys';
 
 const UNIX_SECONDS = /^\d{1,12}$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]{1,128}$/;
@@ -13,23 +10,15 @@ const unauthorized = (code: 'missing_signature' | 'invalid_signature', detail: s
 
 /**
  * Authenticates a request by its HMAC signature over the exact bytes received: the gateway's
- * `X-Signature` scheme, or Standard Webhooks when a request carries `webhook-*` headers. The
- * timestamp and nonce it establishes are checked by the ReplayGuard next.
+ * `X-Signature` scheme, or Standard Webhooks when a request carries `webhook-signature`. The
+ * result names the owners of the keys that signed it, so the allowlist can hold a source to its
+ * own secret; the timestamp and nonce are checked by the ReplayGuard.
  */
-@Injectable()
-export class HmacSignatureGuard implements CanActivate {
-  private readonly keys: SigningKeys;
+export class HmacAuthenticator {
+  constructor(private readonly keys: SigningKeys) {}
 
-  constructor(@Inject(SECURITY_OPTIONS) options: SecurityModuleOptions) {
-    this.keys = signingKeys(options.secrets);
-  }
-
-  canActivate(context: ExecutionContext): boolean {
-    const webhook = webhookOf(context.switchToHttp().getRequest());
-    webhook.auth = webhook.header('webhook-signature')
-      ? this.standardWebhook(webhook)
-      : this.gatewayScheme(webhook);
-    return true;
+  authenticate(webhook: WebhookContext): AuthResult {
+    return webhook.header('webhook-signature') ? this.standardWebhook(webhook) : this.gatewayScheme(webhook);
   }
 
   private gatewayScheme(webhook: WebhookContext): AuthResult {
@@ -38,10 +27,8 @@ export class HmacSignatureGuard implements CanActivate {
     const signature = webhook.header('x-signature');
     if (!signature) throw unauthorized('missing_signature', 'the X-Signature header is required');
     checkSignedFields(['X-Timestamp', timestamp], ['X-Nonce', nonce]);
-    if (!verifyGatewaySignature(this.keys.gateway, signature, timestamp!, nonce!, webhook.body)) {
-      throw unauthorized('invalid_signature', 'the signature does not match the request');
-    }
-    return { timestamp: Number(timestamp), nonce };
+    const matched = gatewaySignatureKeys(this.keys.gateway, signature, timestamp!, nonce!, webhook.body);
+    return { timestamp: Number(timestamp), nonce, signedFor: this.ownersOf(matched) };
   }
 
   private standardWebhook(webhook: WebhookContext): AuthResult {
@@ -49,12 +36,22 @@ export class HmacSignatureGuard implements CanActivate {
     const id = webhook.header('webhook-id');
     checkSignedFields(['webhook-timestamp', timestamp], ['webhook-id', id]);
     const signature = webhook.header('webhook-signature') ?? '';
-    if (!verifyStandardSignature(this.keys.standard, signature, id!, timestamp!, webhook.body)) {
-      throw unauthorized('invalid_signature', 'the signature does not match the request');
-    }
+    const matched = standardSignatureKeys(this.keys.standard, signature, id!, timestamp!, webhook.body);
     // The id alone is the sender's message identity (its retries reuse it with a new timestamp);
     // id + timestamp identifies this one delivery, so only an exact replay is refused.
-    return { timestamp: Number(timestamp), nonce: `${id}.${timestamp}`, idempotencyKey: id };
+    return {
+      timestamp: Number(timestamp),
+      nonce: `${id}.${timestamp}`,
+      idempotencyKey: id,
+      signedFor: this.ownersOf(matched),
+    };
+  }
+
+  private ownersOf(matched: readonly number[]): string[] {
+    if (matched.length === 0) {
+      throw unauthorized('invalid_signature', 'the signature does not match the request');
+    }
+    return matched.map((index) => this.keys.owners[index]);
   }
 }
 
