@@ -2,7 +2,7 @@
 // idempotency key) with its own timestamp and nonce, signed as a sender would sign it.
 import autocannon from 'autocannon';
 import { createHmac, randomUUID } from 'node:crypto';
-import { rssOf } from './processes.mjs';
+import { cpuMsOf, rssOf } from './processes.mjs';
 
 /** A TradingView alert of about `bytes` bytes: the usual fields plus a `note` that pads it. */
 function alertOf(bytes) {
@@ -26,6 +26,7 @@ export async function signedLoad({ url, secret, connections, seconds, bytes, pid
   const alert = alertOf(bytes);
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(pid))), 100);
+  const cpuBefore = cpuMsOf(pid);
   try {
     const result = await autocannon({
       url: `${url}/webhooks/tradingview`,
@@ -55,6 +56,7 @@ export async function signedLoad({ url, secret, connections, seconds, bytes, pid
     });
     peakRss = Math.max(peakRss, rssOf(pid));
     return {
+      cpuPerRequestMs: (cpuMsOf(pid) - cpuBefore) / Math.max(1, result['2xx']),
       rps: result.requests.average,
       p50: result.latency.p50,
       p99: result.latency.p99,

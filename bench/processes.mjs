@@ -77,6 +77,12 @@ export function rssOf(pid) {
   return match ? Number(match[1]) * 1024 : 0;
 }
 
+/** CPU time (user + system) a process has used so far, in milliseconds, from /proc (Linux). */
+export function cpuMsOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100)
+}
+
 export function workDir() {
   const dir = mkdtempSync(join(tmpdir(), 'gw-bench-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));

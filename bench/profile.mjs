@@ -82,3 +82,4 @@ for (const [k, us] of top(byPackage, 20)) console.log(`  ${pct(us)}  ${k}`);
 console.log(`\nhottest ${opts.top} functions (self time):`);
 for (const [k, us] of top(byFunction, Number(opts.top))) console.log(`  ${pct(us)}  ${k}`);
 console.log(`\nprofile: ${kept}`);
+process.exit(0); // the nats-server child would keep this process alive

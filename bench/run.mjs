@@ -49,7 +49,7 @@ const targets = [gateway, reference];
 const mib = (b) => (b / 1024 / 1024).toFixed(0);
 const fmt = (r) =>
   `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  ` +
-  `2xx ${r.ok}  non-2xx ${r.non2xx}  errors ${r.errors}  peak RSS ${mib(r.peakRss)} MiB`;
+  `2xx ${r.ok}  non-2xx ${r.non2xx}  errors ${r.errors}  CPU ${r.cpuPerRequestMs.toFixed(3)} ms/req  peak RSS ${mib(r.peakRss)} MiB`;
 
 /** Alternating rounds of both targets at one setting; the per-target figures averaged over rounds. */
 async function compare(connections, bytes) {
@@ -73,6 +73,7 @@ async function compare(connections, bytes) {
         rps: mean(rs, 'rps'),
         p50: mean(rs, 'p50'),
         p99: mean(rs, 'p99'),
+        cpuPerRequestMs: mean(rs, 'cpuPerRequestMs'),
         ok: rs.reduce((s, r) => s + r.ok, 0),
         non2xx: rs.reduce((s, r) => s + r.non2xx, 0),
         errors: rs.reduce((s, r) => s + r.errors, 0),
