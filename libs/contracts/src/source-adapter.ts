@@ -1,19 +1,40 @@
 import type { Signal, ValidationIssue } from './events';
+import type { JsonSchema } from './json-schema';
 import type { WebhookContext } from './webhook-context';
 
 export type NormalizationResult = { ok: true; signal: Signal } | { ok: false; errors: ValidationIssue[] };
 
 /**
- * One source of signals, served at `POST /webhooks/<route>`. A source is a Nest provider marked
- * with `@WebhookSource()`; the registry finds it at start-up, so adding one changes no core file.
+ * How a source's senders prove who they are. `hmac`: the gateway's signature schemes
+ * (CONTRACT.md 1.1 `X-Signature`, 1.1a Standard Webhooks), with the shared secrets of
+ * `API_KEY_HMAC_SECRET`; the security guards apply it to the source's route.
+ */
+export const AUTH_PROFILES = ['hmac'] as const;
+
+export type AuthProfile = (typeof AUTH_PROFILES)[number];
+
+/**
+ * One source of signals, served at `POST /webhooks/<route>`: a Nest provider marked with
+ * `@WebhookSource()` in its own module under `libs/sources/<id>`. The registry finds it at
+ * start-up, so adding a source changes no core file (docs/adding-a-source.md).
  */
 export interface SourceAdapter {
   /** The path segment of its route, and its source id unless `sourceId` says otherwise. */
   readonly route: string;
   /** Media types (without parameters) the source accepts; anything else is a 415. */
   readonly contentTypes: readonly string[];
+  /** How its senders authenticate. */
+  readonly auth: AuthProfile;
+  /**
+   * JSON Schema (2020-12) of the payload, a JSON object. Checked before `normalize` runs: its
+   * violations are the 422's `errors`, so `normalize` may rely on the shape it describes.
+   */
+  readonly payloadSchema: JsonSchema;
   /** The source the request speaks for; may read the body and throw a 400 problem. */
   sourceId(webhook: WebhookContext): string;
-  /** Maps the payload to the canonical signal, or lists why it cannot. Never throws. */
-  normalize(webhook: WebhookContext): NormalizationResult;
+  /**
+   * Maps a payload that passed `payloadSchema` to the canonical signal, or lists why it cannot.
+   * Never throws. The DLQ replay calls it too, with the stored raw event's body.
+   */
+  normalize(payload: Record<string, unknown>, webhook: WebhookContext): NormalizationResult;
 }

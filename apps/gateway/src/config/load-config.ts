@@ -1,18 +1,11 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
+import { ConfigError, list, loadEnvironment } from '@gateway/config';
 import { Environment } from './environment';
 import type { GatewayConfig } from './gateway-config';
 
+export { ConfigError };
+
 /** Used only outside production when no secret is set, so `npm start` works out of the box. */
 export const DEVELOPMENT_SECRET = 'dev-secret-change-me';
-
-export class ConfigError extends Error {}
-
-const list = (value: string): string[] =>
-  value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 /** Express `trust proxy` from text: a hop count, `true`/`false`, or names and addresses as given. */
 function trustProxy(value: string | undefined): string | number | boolean | undefined {
@@ -22,25 +15,9 @@ function trustProxy(value: string | undefined): string | number | boolean | unde
   return value;
 }
 
-// A value of the wrong kind is reported as such, before any range it then also fails ("abc" is
-// not "greater than 65535", it is not a number).
-const KIND_CHECKS = ['isInt', 'isNumber', 'isString', 'isIn', 'matches', 'isNotEmpty'];
-
-function firstMessage(errors: ValidationError[]): string {
-  const [first] = errors;
-  const constraints = first.constraints ?? {};
-  const kind = KIND_CHECKS.find((name) => name in constraints);
-  const message = (kind ? constraints[kind] : Object.values(constraints)[0]) ?? 'is invalid';
-  return message.startsWith(first.property) ? message : `${first.property} ${message}`;
-}
-
 /** Validates the environment into a GatewayConfig; throws a ConfigError naming the variable. */
 export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
-  // An empty variable means "not set": let the default apply.
-  const given = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
-  const env = plainToInstance(Environment, given, { exposeDefaultValues: true });
-  const errors = validateSync(env);
-  if (errors.length > 0) throw new ConfigError(firstMessage(errors));
+  const env = loadEnvironment(Environment, source);
 
   // Refuse rather than silently serve TradingView with another scheme than the operator chose.
   if (env.TRADINGVIEW_AUTH === 'token') {
@@ -62,6 +39,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
     usesDevelopmentSecret,
+    eventSchemaVersion: env.EVENT_SCHEMA_VERSION,
     logging: { serviceName: env.SERVICE_NAME, env: env.ENV, level: env.LOG_LEVEL },
     nats: {
       servers: list(env.NATS_URL),

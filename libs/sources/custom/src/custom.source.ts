@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NormalizationResult, problem, SourceAdapter, WebhookContext } from '@gateway/contracts';
 import { jsonObjectOf, WebhookSource } from '@gateway/sources-core';
 import { normalizeCustom } from './custom.normalizer';
+import payloadSchema from './custom.payload.schema.json';
 
 const SOURCE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -14,6 +15,8 @@ const SOURCE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export class CustomSource implements SourceAdapter {
   readonly route = 'custom';
   readonly contentTypes = ['application/json'];
+  readonly auth = 'hmac';
+  readonly payloadSchema = payloadSchema;
 
   sourceId(webhook: WebhookContext): string {
     const body = jsonObjectOf(webhook);
@@ -30,8 +33,7 @@ export class CustomSource implements SourceAdapter {
     return source;
   }
 
-  normalize(webhook: WebhookContext): NormalizationResult {
-    const body = jsonObjectOf(webhook);
-    return body.ok ? normalizeCustom(body.payload) : { ok: false, errors: [body.issue] };
+  normalize(payload: Record<string, unknown>): NormalizationResult {
+    return normalizeCustom(payload);
   }
 }
