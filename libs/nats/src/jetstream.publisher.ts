@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventPublisher, GatewayEvent, StoreUnavailableError, Subject } from '@gateway/contracts';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { headers as natsHeaders } from 'nats';
 import type { Counter, Gauge } from 'prom-client';
+import { eventHeaders } from './event-headers';
 import { NatsConnectionManager } from './nats-connection.manager';
 import { NATS_OPTIONS } from './nats.module-definition';
 import { NATS_PUBLISH_TOTAL, PUBLISH_BUFFER_SIZE } from './nats.metrics';
@@ -29,15 +29,11 @@ export class JetStreamPublisher extends EventPublisher {
     corrId: string,
   ): Promise<{ duplicate: boolean }> {
     const js = this.connection.jetStream();
-    const h = natsHeaders();
-    h.set('X-Correlation-Id', corrId);
-    h.set('X-Source', event.source);
-    h.set('X-Schema', event.schema);
     this.buffered.set(++this.pending);
     try {
       const ack = await js.publish(subject, JSON.stringify(event), {
         msgID: msgId,
-        headers: h,
+        headers: eventHeaders(event, corrId),
         timeout: this.options.publishTimeoutMs,
       });
       this.published.inc({ subject, status: ack.duplicate ? 'duplicate' : 'ok' });
