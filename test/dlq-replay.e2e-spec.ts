@@ -232,6 +232,13 @@ describe('DLQ replay', () => {
       expect(run.output.trim().split('\n')).toEqual([expect.stringContaining('EVENT_SCHEMA_VERSION')]);
     });
 
+    it('exits 1 naming the stream when NATS_STREAM does not exist', async () => {
+      const run = await runReplayProcess({ ...env(), NATS_STREAM: 'no-such-stream' });
+
+      expect(run.code).toBe(1);
+      expect(run.output).toContain('at-dlq-replay: stream no-such-stream does not exist (NATS_STREAM)');
+    });
+
     it('exits 1 with a line saying why when NATS cannot be reached', async () => {
       const run = await runReplayProcess({ NATS_URL: 'nats://127.0.0.1:1', LOG_LEVEL: 'silent' });
 
