@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { jsonLines } from './json-lines';
 
 const MAIN = join(__dirname, '../../dist/apps/signal-consumer/main.js');
 
@@ -36,13 +37,7 @@ export class ConsumerProcess {
 
   /** Its log lines, parsed. */
   lines(): Record<string, unknown>[] {
-    return this.text.split('\n').flatMap((line) => {
-      try {
-        return [JSON.parse(line) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    });
+    return jsonLines(this.text);
   }
 
   /** Waits until some log line matches; returns the lines that do. */

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { jsonLines } from './json-lines';
 
 const MAIN = join(__dirname, '../../dist/apps/dlq-replay/main.js');
 
@@ -24,14 +25,7 @@ export function runReplayProcess(env: Record<string, string>, args: string[] = [
   return new Promise((resolve) =>
     proc.once('close', (code) => {
       const output = chunks.join('');
-      const lines = output.split('\n').flatMap((line) => {
-        try {
-          return [JSON.parse(line) as Record<string, unknown>];
-        } catch {
-          return [];
-        }
-      });
-      resolve({ code, output, lines });
+      resolve({ code, output, lines: jsonLines(output) });
     }),
   );
 }
