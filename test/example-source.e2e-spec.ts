@@ -108,6 +108,17 @@ describe('a source added as one folder and one line in the list of sources', () 
     expect(reply.status).toBe(415);
   });
 
+  it('400: no custom payload can speak for it, so its events come from its own route only', async () => {
+    const body = JSON.stringify({ source: 'example', instrument: 'ETHUSDT', action: 'buy' });
+    const reply = await send('custom', body);
+
+    expect(reply.status).toBe(400);
+    expect(reply.json).toMatchObject({
+      code: 'invalid_source',
+      detail: '"example" has its own route: /webhooks/example',
+    });
+  });
+
   it('the sources already listed are served as before', async () => {
     expect((await send('tradingview', tradingViewAlert())).status).toBe(202);
   });
