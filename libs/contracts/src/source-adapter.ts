@@ -5,11 +5,11 @@ import type { WebhookContext } from './webhook-context';
 export type NormalizationResult = { ok: true; signal: Signal } | { ok: false; errors: ValidationIssue[] };
 
 /**
- * How a source's senders prove who they are. `hmac`: the gateway's signature schemes
- * (CONTRACT.md 1.1 `X-Signature`, 1.1a Standard Webhooks), with the shared secrets of
- * `API_KEY_HMAC_SECRET`; the security guards apply it to the source's route.
+ * How a source's senders prove who they are (CONTRACT.md 1.1-1.1b). `hmac`: the gateway's
+ * signature schemes, `X-Signature` or Standard Webhooks, with the secrets of `API_KEY_HMAC_SECRET`.
+ * `token`: client address and a body passphrase, for a sender that cannot sign (TradingView).
  */
-export const AUTH_PROFILES = ['hmac'] as const;
+export const AUTH_PROFILES = ['hmac', 'token'] as const;
 
 export type AuthProfile = (typeof AUTH_PROFILES)[number];
 
@@ -23,8 +23,11 @@ export interface SourceAdapter {
   readonly route: string;
   /** Media types (without parameters) the source accepts; anything else is a 415. */
   readonly contentTypes: readonly string[];
-  /** How its senders authenticate. */
-  readonly auth: AuthProfile;
+  /**
+   * The auth profiles it can be served with, its default first; which one a deployment uses is
+   * the security configuration's choice (e.g. `TRADINGVIEW_AUTH`).
+   */
+  readonly auth: readonly [AuthProfile, ...AuthProfile[]];
   /**
    * JSON Schema (2020-12) of the payload, a JSON object. Checked before `normalize` runs: its
    * violations are the 422's `errors`, so `normalize` may rely on the shape it describes.

@@ -14,7 +14,7 @@ function sourceClass(over: Partial<SourceAdapter> = {}): Type<SourceAdapter> {
   class TestSource implements SourceAdapter {
     readonly route = over.route ?? 'bot';
     readonly contentTypes = over.contentTypes ?? ['application/json'];
-    readonly auth = over.auth ?? 'hmac';
+    readonly auth = over.auth ?? (['hmac'] as const);
     readonly payloadSchema = over.payloadSchema ?? {
       type: 'object',
       required: ['signal'],
@@ -59,7 +59,12 @@ describe('SourceRegistry', () => {
 
   it.each<[string, Partial<SourceAdapter>, RegExp]>([
     ['a route that is no source id', { route: 'a/b' }, /route "a\/b"/],
-    ['an unknown auth profile', { auth: 'none' as 'hmac' }, /auth profile "none"/],
+    [
+      'an unknown auth profile',
+      { auth: ['hmac', 'none'] as unknown as ['hmac'] },
+      /auth profiles \["hmac","none"\]/,
+    ],
+    ['no auth profile', { auth: [] as unknown as ['hmac'] }, /auth profiles \[\]: name one or more/],
     ['no media type', { contentTypes: [] }, /takes no media type/],
     ['a payload schema that is not of an object', { payloadSchema: { type: 'string' } }, /JSON object/],
     [

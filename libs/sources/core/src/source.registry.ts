@@ -73,8 +73,9 @@ export class SourceRegistry implements OnModuleInit {
       fail(`route ${JSON.stringify(adapter.route)} is not 1-64 of [A-Za-z0-9._-]`);
     const taken = this.byRoute.get(adapter.route);
     if (taken) fail(`/webhooks/${adapter.route} is already served by ${taken.constructor.name}`);
-    if (!(AUTH_PROFILES as readonly unknown[]).includes(adapter.auth)) {
-      fail(`auth profile ${JSON.stringify(adapter.auth)} is not one of ${AUTH_PROFILES.join(', ')}`);
+    const unknown = (adapter.auth ?? []).filter((p) => !(AUTH_PROFILES as readonly string[]).includes(p));
+    if (!adapter.auth?.length || unknown.length > 0) {
+      fail(`auth profiles ${JSON.stringify(adapter.auth)}: name one or more of ${AUTH_PROFILES.join(', ')}`);
     }
     if (adapter.contentTypes.length === 0) fail('takes no media type');
     if (adapter.payloadSchema?.type !== 'object') fail('payloadSchema must describe a JSON object');

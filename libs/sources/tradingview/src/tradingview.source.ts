@@ -14,7 +14,7 @@ import payloadSchema from './tradingview.payload.schema.json';
 export class TradingViewSource implements SourceAdapter {
   readonly route = 'tradingview';
   readonly contentTypes = ['application/json', 'text/plain'];
-  readonly auth = 'hmac';
+  readonly auth = ['hmac', 'token'] as const;
   readonly payloadSchema = payloadSchema;
 
   sourceId(): string {
