@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { jsonLines } from './json-lines';
 import { freePort } from './nats-server';
 
 const MAIN = join(__dirname, '../../dist/apps/gateway/main.js');
@@ -57,15 +58,6 @@ export class GatewayProcess {
 
   /** Log lines parsed as JSON (non-JSON lines are skipped). */
   logLines(): Record<string, unknown>[] {
-    return this.output
-      .join('')
-      .split('\n')
-      .flatMap((line) => {
-        try {
-          return [JSON.parse(line) as Record<string, unknown>];
-        } catch {
-          return [];
-        }
-      });
+    return jsonLines(this.output.join(''));
   }
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { register } from 'prom-client';
 import { createGateway } from '../../apps/gateway/src/bootstrap';
 import { loadConfig } from '../../apps/gateway/src/config/load-config';
+import { SOURCE_MODULES, SourceModule } from '../../apps/gateway/src/sources';
 import { NatsConnectionManager } from '@gateway/nats';
 
 export const SECRET = 'e2e-secret-0f9c2b';
@@ -13,7 +14,11 @@ export class TestGateway {
   private app?: INestApplication;
   url = '';
 
-  constructor(private readonly env: Record<string, string>) {}
+  /** `sources`: what apps/gateway/src/sources.ts would list (the tests add an example source). */
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly sources: readonly SourceModule[] = SOURCE_MODULES,
+  ) {}
 
   async start(): Promise<this> {
     const config = loadConfig({
@@ -23,7 +28,7 @@ export class TestGateway {
       ENV: 'test',
       ...this.env,
     });
-    this.app = await createGateway(config);
+    this.app = await createGateway(config, this.sources);
     await this.app.listen(0, '127.0.0.1');
     const server: Server = this.app.getHttpServer();
     const { port } = server.address() as AddressInfo;

@@ -1,3 +1,4 @@
+import { EventValidator } from '@gateway/contracts';
 import { connect, NatsConnection } from 'nats';
 
 export interface StoredMessage {
@@ -5,6 +6,10 @@ export interface StoredMessage {
   headers: Record<string, string>;
   data: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
+
+// Every event a test reads back is checked against its subject's schema, exactly: nothing the
+// schema does not declare. A test that stores an event the contract does not describe fails here.
+const schemas = new EventValidator('v1');
 
 /** Reads back what the gateway stored, as a downstream consumer would. */
 export class StreamReader {
@@ -20,6 +25,7 @@ export class StreamReader {
     );
   }
 
+  /** Every stored message, each checked against its event schema (throws on the first that fails). */
   async all(): Promise<StoredMessage[]> {
     const jsm = await this.nc.jetstreamManager();
     const { state } = await jsm.streams.info(this.stream);
@@ -29,7 +35,9 @@ export class StreamReader {
       if (!m) continue;
       const headers: Record<string, string> = {};
       for (const [k] of m.header ?? []) headers[k.toLowerCase()] = m.header.get(k);
-      out.push({ subject: m.subject, headers, data: m.json() });
+      const message: StoredMessage = { subject: m.subject, headers, data: m.json() };
+      assertValid(seq, message);
+      out.push(message);
     }
     return out;
   }
@@ -64,5 +72,17 @@ export class StreamReader {
 
   close(): Promise<void> {
     return this.nc.close();
+  }
+}
+
+function assertValid(seq: number, { subject, headers, data }: StoredMessage): void {
+  const check = schemas.check(subject, data, { exact: true });
+  if (!check.ok) {
+    throw new Error(
+      `stream message #${seq} on ${subject} does not match its schema: ${JSON.stringify(check.errors)}\n${JSON.stringify(data)}`,
+    );
+  }
+  if (headers['x-schema'] !== data.schema) {
+    throw new Error(`stream message #${seq}: X-Schema ${headers['x-schema']} but schema ${data.schema}`);
   }
 }

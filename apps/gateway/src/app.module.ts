@@ -5,12 +5,12 @@ import { NatsModule } from '@gateway/nats';
 import { ObservabilityModule } from '@gateway/observability';
 import { SecurityModule } from '@gateway/security';
 import type { GatewayConfig } from './config/gateway-config';
-import { SOURCE_MODULES } from './sources';
+import { SOURCE_MODULES, SourceModule } from './sources';
 
 /** The composition root: every module, configured from one validated GatewayConfig. */
 @Module({})
 export class AppModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
+  static forRoot(config: GatewayConfig, sources: readonly SourceModule[] = SOURCE_MODULES): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -19,7 +19,7 @@ export class AppModule {
         SecurityModule.forRoot(config.security),
         IngressModule.forRoot(config.ingress),
         HealthModule,
-        ...SOURCE_MODULES,
+        ...sources,
       ],
     };
   }

@@ -5,10 +5,17 @@ import type { Server } from 'node:http';
 import { AppModule } from './app.module';
 import type { GatewayConfig } from './config/gateway-config';
 import { hardenHttpServer } from './http-server';
+import { SOURCE_MODULES, SourceModule } from './sources';
 
-/** Builds the gateway application and starts listening; used by main.ts and the e2e tests. */
-export async function createGateway(config: GatewayConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+/**
+ * Builds the gateway application serving `sources`; used by main.ts and the e2e tests (which add
+ * an example source the way a team adds its own).
+ */
+export async function createGateway(
+  config: GatewayConfig,
+  sources: readonly SourceModule[] = SOURCE_MODULES,
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, sources), {
     // The webhook route reads raw bytes itself; no global parser may consume or inflate them.
     bodyParser: false,
     bufferLogs: true,
@@ -18,6 +25,7 @@ export async function createGateway(config: GatewayConfig): Promise<NestExpressA
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   const server: Server = app.getHttpServer();
   hardenHttpServer(server, config, app.get(Logger));
+  app.get(Logger).log(`publishing event schemas ${config.eventSchemaVersion}`, 'Events');
   if (config.usesDevelopmentSecret) {
     app
       .get(Logger)

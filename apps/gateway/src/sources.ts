@@ -1,5 +1,11 @@
+import type { DynamicModule, Type } from '@nestjs/common';
 import { CustomSourceModule } from '@gateway/sources-custom';
 import { TradingViewModule } from '@gateway/sources-tradingview';
 
-/** The sources this gateway serves, each at `POST /webhooks/<id>`. Add a source: one line here. */
-export const SOURCE_MODULES = [TradingViewModule, CustomSourceModule];
+export type SourceModule = Type | DynamicModule;
+
+/**
+ * The sources this gateway serves, each at `POST /webhooks/<id>`, and the sources whose dead
+ * letters the DLQ replay can recover. Add a source: one line here (docs/adding-a-source.md).
+ */
+export const SOURCE_MODULES: readonly SourceModule[] = [TradingViewModule, CustomSourceModule];

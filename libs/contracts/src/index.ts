@@ -6,3 +6,8 @@ export * from './webhook-context';
 export * from './source-adapter';
 export * from './ports';
 export * from './json-limits';
+export * from './json-schema';
+export * from './event-schemas';
+export * from './event-validator';
+export * from './normalized-event';
+export * from './schema-compatibility';

@@ -4,7 +4,7 @@ import {
   DlqEventV1,
   EventPublisher,
   NonceStore,
-  NormalizedEventV1,
+  normalizedEventOf,
   problem,
   RawEventV1,
   rawEventId,
@@ -51,17 +51,10 @@ export class IngressService {
     };
     try {
       if (result.ok) {
-        const normalizedId = derivedEventId(eventId, 'normalized');
-        const normalized: NormalizedEventV1 = {
-          schema: Schemas.normalized,
-          event_id: normalizedId,
-          raw_event_id: eventId,
-          ...common,
-          ...result.signal,
-        };
+        const normalized = normalizedEventOf(raw, result.signal);
         const acks = await Promise.all([
           this.publisher.publish(Subjects.raw, eventId, raw, webhook.corrId),
-          this.publisher.publish(Subjects.normalized, normalizedId, normalized, webhook.corrId),
+          this.publisher.publish(Subjects.normalized, normalized.event_id, normalized, webhook.corrId),
         ]);
         const duplicate = acks.every((ack) => ack.duplicate);
         return { status: duplicate ? 'duplicate' : 'accepted', event_id: eventId, corr_id: webhook.corrId };

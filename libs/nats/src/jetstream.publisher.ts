@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventPublisher, GatewayEvent, StoreUnavailableError, Subject, Subjects } from '@gateway/contracts';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { headers as natsHeaders } from 'nats';
 import type { Counter, Histogram } from 'prom-client';
+import { eventHeaders } from './event-headers';
 import { NatsConnectionManager } from './nats-connection.manager';
 import { NATS_OPTIONS } from './nats.module-definition';
 import { NATS_PUBLISH_DURATION_SECONDS, NATS_PUBLISH_TOTAL } from './nats.metrics';
@@ -50,10 +50,6 @@ export class JetStreamPublisher extends EventPublisher {
     corrId: string,
   ): Promise<{ duplicate: boolean }> {
     const js = this.connection.jetStream();
-    const h = natsHeaders();
-    h.set('X-Correlation-Id', corrId);
-    h.set('X-Source', event.source);
-    h.set('X-Schema', event.schema);
     const instruments = this.instruments.get(subject)!;
     try {
       const ack = await this.buffer.hold(async () => {
@@ -62,7 +58,7 @@ export class JetStreamPublisher extends EventPublisher {
         try {
           return await js.publish(subject, JSON.stringify(event), {
             msgID: msgId,
-            headers: h,
+            headers: eventHeaders(event, corrId),
             timeout: this.options.publishTimeoutMs,
           });
         } finally {

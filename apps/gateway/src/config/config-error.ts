@@ -1,2 +1,1 @@
-/** A bad configuration value; the message is one line that names the variable. */
-export class ConfigError extends Error {}
+export { ConfigError } from '@gateway/config';

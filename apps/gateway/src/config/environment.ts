@@ -1,3 +1,5 @@
+import { LOG_LEVELS, NAME, NATS_URLS, NATS_URLS_MESSAGE } from '@gateway/config';
+import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion } from '@gateway/contracts';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -11,8 +13,6 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-const NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const NATS_URLS = /^((nats|tls|ws|wss):\/\/)?[^\s,]+(,((nats|tls|ws|wss):\/\/)?[^\s,]+)*$/;
 const SOURCE_LIST = /^\s*[A-Za-z0-9._-]{1,64}(\s*,\s*[A-Za-z0-9._-]{1,64})*\s*$/;
 
 /** TradingView's published webhook addresses. */
@@ -25,18 +25,19 @@ export const TRADINGVIEW_ADDRESSES = '52.89.214.238,34.212.75.30,54.218.53.128,5
 export class Environment {
   @IsString() @IsNotEmpty() SERVICE_NAME = 'at-gateway';
   @Matches(/^[a-z][a-z0-9-]*$/) ENV = 'development';
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+  @IsIn(LOG_LEVELS) LOG_LEVEL = 'info';
 
   @Type(() => Number) @IsInt() @Min(1) @Max(65535) PORT = 8001;
   @IsString() @IsNotEmpty() HOST = '0.0.0.0';
   /** Express `trust proxy`: a hop count, `loopback`, or addresses/CIDRs. Unset: trust no proxy. */
   @IsOptional() @IsString() TRUST_PROXY?: string;
 
-  @Matches(NATS_URLS, { message: 'NATS_URL must be one or more comma-separated NATS URLs' }) NATS_URL =
-    'nats://127.0.0.1:4222';
+  @Matches(NATS_URLS, { message: NATS_URLS_MESSAGE }) NATS_URL = 'nats://127.0.0.1:4222';
   @Matches(NAME) NATS_STREAM = 'trading-events';
   @Matches(NAME) NATS_DURABLE = 'gateway-dlq-replayer';
   @Type(() => Number) @IsInt() @Min(1) @Max(5) NATS_STREAM_REPLICAS = 1;
+  /** The event schema version published (docs/events.md); one this build does not know stops the start. */
+  @IsIn(EVENT_SCHEMA_VERSIONS) EVENT_SCHEMA_VERSION: EventSchemaVersion = 'v1';
   // Bounded so that every answer still leaves within 2.5 s (TradingView gives up at 3 s).
   @Type(() => Number) @IsInt() @Min(100) @Max(2000) NATS_PUBLISH_TIMEOUT_MS = 1500;
   /** Publishes awaiting an acknowledgement; beyond it webhooks get 503 at once (nats.js never says no). */

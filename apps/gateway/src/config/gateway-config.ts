@@ -1,3 +1,4 @@
+import type { EventSchemaVersion } from '@gateway/contracts';
 import type { IngressModuleOptions } from '@gateway/ingress';
 import type { NatsModuleOptions } from '@gateway/nats';
 import type { LoggingOptions } from '@gateway/observability';
@@ -16,6 +17,8 @@ export interface GatewayConfig {
   nats: NatsModuleOptions;
   security: SecurityModuleOptions;
   ingress: IngressModuleOptions;
+  /** The pinned event schema version (EVENT_SCHEMA_VERSION). */
+  eventSchemaVersion: EventSchemaVersion;
   /** Set when no secret was configured outside production and the development secret is used. */
   usesDevelopmentSecret: boolean;
 }

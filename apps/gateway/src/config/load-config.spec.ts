@@ -127,6 +127,16 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('EVENT_SCHEMA_VERSION', () => {
+    it('pins v1 by default', () => {
+      expect(loadConfig({}).eventSchemaVersion).toBe('v1');
+    });
+
+    it.each(['v2', 'V1', '1'])('refuses %p, a version this build does not publish', (value) => {
+      expect(configErrorOf({ EVENT_SCHEMA_VERSION: value }).message).toMatch(/^EVENT_SCHEMA_VERSION\b/);
+    });
+  });
+
   describe('TradingView token profile', () => {
     const token = { TRADINGVIEW_AUTH: 'token', TRADINGVIEW_PASSPHRASE: 'old-pp, new-pp' };
 

@@ -1,42 +1,18 @@
 import { AddressAllowlist, type TokenProfileOptions } from '@gateway/security';
-import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
-import { ConfigError } from './config-error';
+import { ConfigError, list, loadEnvironment } from '@gateway/config';
 import { Environment } from './environment';
 import type { GatewayConfig } from './gateway-config';
 import { parseSourceSecrets } from './source-secrets';
 import { trustProxy } from './trust-proxy';
 
-export { ConfigError } from './config-error';
+export { ConfigError };
 
 /** Used only outside production when no secret is set, so `npm start` works out of the box. */
 export const DEVELOPMENT_SECRET = 'dev-secret-change-me';
 
-const list = (value: string): string[] =>
-  value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-// A value of the wrong kind is reported as such, before any range it then also fails ("abc" is
-// not "greater than 65535", it is not a number).
-const KIND_CHECKS = ['isInt', 'isNumber', 'isString', 'isIn', 'matches', 'isNotEmpty'];
-
-function firstMessage(errors: ValidationError[]): string {
-  const [first] = errors;
-  const constraints = first.constraints ?? {};
-  const kind = KIND_CHECKS.find((name) => name in constraints);
-  const message = (kind ? constraints[kind] : Object.values(constraints)[0]) ?? 'is invalid';
-  return message.startsWith(first.property) ? message : `${first.property} ${message}`;
-}
-
 /** Validates the environment into a GatewayConfig; throws a ConfigError naming the variable. */
 export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
-  // An empty variable means "not set": let the default apply.
-  const given = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
-  const env = plainToInstance(Environment, given, { exposeDefaultValues: true });
-  const errors = validateSync(env);
-  if (errors.length > 0) throw new ConfigError(firstMessage(errors));
+  const env = loadEnvironment(Environment, source);
 
   const secrets = list(env.API_KEY_HMAC_SECRET ?? '');
   // "," or " " is set but names no secret: in production that must stop, never fall back.
@@ -58,6 +34,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
+    eventSchemaVersion: env.EVENT_SCHEMA_VERSION,
     usesDevelopmentSecret,
     logging: { serviceName: env.SERVICE_NAME, env: env.ENV, level: env.LOG_LEVEL },
     nats: {

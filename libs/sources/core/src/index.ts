@@ -1,6 +1,7 @@
 export * from './sources-core.module';
 export * from './webhook-source.decorator';
 export * from './source.registry';
+export * from './source.normalizer';
 export * from './source-route.guard';
 export * from './normalization.pipe';
 export * from './webhook.decorator';

@@ -119,6 +119,21 @@ describe('PayloadReader', () => {
     );
   });
 
+  describe('time, as the event schemas check it (date-time)', () => {
+    it('keeps a real leap second, and a space for the T', () => {
+      const read = new PayloadReader({ a: '2016-12-31T23:59:60Z', b: '2026-11-27 12:00:00Z' });
+      expect([read.time(['a']), read.time(['b'])]).toEqual(['2016-12-31T23:59:60Z', '2026-11-27 12:00:00Z']);
+    });
+
+    it.each(['2026-11-27T12:00:60Z', '2026-11-27T12:00:00+0200', '2026-11-27T12:00Z'])(
+      'rejects %p',
+      (value) => {
+        const read = new PayloadReader({ time: value });
+        expect(read.time(['time'])).toBeNull();
+      },
+    );
+  });
+
   describe('action', () => {
     it.each(['buy', 'BUY', 'Buy', ' sell ', 'LONG'])('matches %p case-insensitively', (value) => {
       const read = new PayloadReader({ action: value });

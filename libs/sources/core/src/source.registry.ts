@@ -1,25 +1,34 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import type { SourceAdapter } from '@gateway/contracts';
+import {
+  AUTH_PROFILES,
+  compileSchema,
+  createAjv,
+  type SourceAdapter,
+  type WebhookContext,
+} from '@gateway/contracts';
+import type { ValidateFunction } from 'ajv';
 import { WebhookSource } from './webhook-source.decorator';
 
-/** Every source adapter in the application, by route; filled once from `@WebhookSource()` providers. */
+// A route is also the source id events carry (signals.*.v1 `source`).
+const ROUTE = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Every source adapter in the application, by route; filled once from `@WebhookSource()`
+ * providers. A source that breaks the contract stops the start-up with a line naming it, rather
+ * than failing its first request.
+ */
 @Injectable()
 export class SourceRegistry implements OnModuleInit {
   private readonly byRoute = new Map<string, SourceAdapter>();
+  private readonly payloadChecks = new Map<SourceAdapter, ValidateFunction>();
+  private readonly ajv = createAjv();
 
   constructor(private readonly discovery: DiscoveryService) {}
 
   onModuleInit(): void {
     for (const wrapper of this.discovery.getProviders({ metadataKey: WebhookSource.KEY })) {
-      const adapter = wrapper.instance as SourceAdapter;
-      const taken = this.byRoute.get(adapter.route);
-      if (taken) {
-        throw new Error(
-          `two sources claim /webhooks/${adapter.route}: ${taken.constructor.name} and ${wrapper.name}`,
-        );
-      }
-      this.byRoute.set(adapter.route, adapter);
+      this.register(wrapper.instance as SourceAdapter, String(wrapper.name));
     }
   }
 
@@ -29,5 +38,52 @@ export class SourceRegistry implements OnModuleInit {
 
   get routes(): string[] {
     return [...this.byRoute.keys()];
+  }
+
+  /**
+   * The adapter that speaks for `sourceId` in this request (the DLQ replay knows a stored
+   * event's source, not its route): the source served at a route of that name, else one that
+   * names it from the payload, as `custom` does.
+   */
+  speakingFor(sourceId: string, webhook: WebhookContext): SourceAdapter | undefined {
+    const claims = (adapter: SourceAdapter): boolean => {
+      try {
+        return adapter.sourceId(webhook) === sourceId;
+      } catch {
+        return false;
+      }
+    };
+    const own = this.byRoute.get(sourceId);
+    if (own && claims(own)) return own;
+    return [...this.byRoute.values()].find((adapter) => adapter !== own && claims(adapter));
+  }
+
+  /** The compiled payload schema of a registered adapter. */
+  payloadCheck(adapter: SourceAdapter): ValidateFunction {
+    const check = this.payloadChecks.get(adapter);
+    if (!check) throw new Error(`${adapter.constructor.name} is not a registered source`);
+    return check;
+  }
+
+  private register(adapter: SourceAdapter, name: string): void {
+    const fail = (why: string): never => {
+      throw new Error(`source ${name}: ${why}`);
+    };
+    if (!ROUTE.test(adapter.route))
+      fail(`route ${JSON.stringify(adapter.route)} is not 1-64 of [A-Za-z0-9._-]`);
+    const taken = this.byRoute.get(adapter.route);
+    if (taken) fail(`/webhooks/${adapter.route} is already served by ${taken.constructor.name}`);
+    const unknown = (adapter.auth ?? []).filter((p) => !(AUTH_PROFILES as readonly string[]).includes(p));
+    if (!adapter.auth?.length || unknown.length > 0) {
+      fail(`auth profiles ${JSON.stringify(adapter.auth)}: name one or more of ${AUTH_PROFILES.join(', ')}`);
+    }
+    if (adapter.contentTypes.length === 0) fail('takes no media type');
+    if (adapter.payloadSchema?.type !== 'object') fail('payloadSchema must describe a JSON object');
+    try {
+      this.payloadChecks.set(adapter, compileSchema(this.ajv, adapter.payloadSchema));
+    } catch (err) {
+      fail(`payloadSchema is not a valid JSON Schema: ${(err as Error).message}`);
+    }
+    this.byRoute.set(adapter.route, adapter);
   }
 }

@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { NormalizationPipe } from './normalization.pipe';
+import { SourceNormalizer } from './source.normalizer';
 import { SourceRegistry } from './source.registry';
 import { SourceRouteGuard } from './source-route.guard';
 
 /** The source registry and the pieces every source route shares. */
 @Module({
   imports: [DiscoveryModule],
-  providers: [SourceRegistry, SourceRouteGuard, NormalizationPipe],
-  exports: [SourceRegistry, SourceRouteGuard, NormalizationPipe],
+  providers: [SourceRegistry, SourceNormalizer, SourceRouteGuard, NormalizationPipe],
+  exports: [SourceRegistry, SourceNormalizer, SourceRouteGuard, NormalizationPipe],
 })
 export class SourcesCoreModule {}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { SourcesCoreModule } from '@gateway/sources-core';
 import { CustomSource } from './custom.source';
 
-@Module({ providers: [CustomSource] })
+@Module({ imports: [SourcesCoreModule], providers: [CustomSource] })
 export class CustomSourceModule {}

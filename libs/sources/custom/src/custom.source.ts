@@ -1,19 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { NormalizationResult, problem, SourceAdapter, WebhookContext } from '@gateway/contracts';
-import { jsonObjectOf, WebhookSource } from '@gateway/sources-core';
+import { jsonObjectOf, SourceRegistry, WebhookSource } from '@gateway/sources-core';
 import { normalizeCustom } from './custom.normalizer';
+import payloadSchema from './custom.payload.schema.json';
 
 const SOURCE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * Other bots posting the canonical format. The payload's `source` names the source, so a body
- * that does not parse cannot be attributed to anyone: that is a 400, not a 422.
+ * that does not parse cannot be attributed to anyone: that is a 400, not a 422. It may not name
+ * a source served at its own route: that source's events would then come from two routes, under
+ * two auth profiles, and no consumer (nor the DLQ replay) could tell which.
  */
 @WebhookSource()
 @Injectable()
 export class CustomSource implements SourceAdapter {
   readonly route = 'custom';
   readonly contentTypes = ['application/json'];
+  readonly auth = ['hmac'] as const;
+  readonly payloadSchema = payloadSchema;
+
+  constructor(private readonly registry: SourceRegistry) {}
 
   sourceId(webhook: WebhookContext): string {
     const body = jsonObjectOf(webhook);
@@ -27,11 +34,18 @@ export class CustomSource implements SourceAdapter {
         'the body needs a string "source" of 1-64 [A-Za-z0-9._-]',
       );
     }
+    if (source !== this.route && this.registry.find(source)) {
+      throw problem(
+        400,
+        'invalid_source',
+        'Bad Request',
+        `"${source}" has its own route: /webhooks/${source}`,
+      );
+    }
     return source;
   }
 
-  normalize(webhook: WebhookContext): NormalizationResult {
-    const body = jsonObjectOf(webhook);
-    return body.ok ? normalizeCustom(body.payload) : { ok: false, errors: [body.issue] };
+  normalize(payload: Record<string, unknown>): NormalizationResult {
+    return normalizeCustom(payload);
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { NormalizationResult, SourceAdapter, WebhookContext } from '@gateway/contracts';
-import { jsonObjectOf, WebhookSource } from '@gateway/sources-core';
+import type { NormalizationResult, SourceAdapter } from '@gateway/contracts';
+import { WebhookSource } from '@gateway/sources-core';
 import { normalizeTradingView, TRADINGVIEW_SECRET_FIELDS } from './tradingview.normalizer';
+import payloadSchema from './tradingview.payload.schema.json';
 
 /**
  * TradingView alerts. TradingView posts `application/json` when the alert message parses as JSON
@@ -14,13 +15,14 @@ export class TradingViewSource implements SourceAdapter {
   readonly route = 'tradingview';
   readonly contentTypes = ['application/json', 'text/plain'];
   readonly secretFields = TRADINGVIEW_SECRET_FIELDS;
+  readonly auth = ['hmac', 'token'] as const;
+  readonly payloadSchema = payloadSchema;
 
   sourceId(): string {
     return 'tradingview';
   }
 
-  normalize(webhook: WebhookContext): NormalizationResult {
-    const body = jsonObjectOf(webhook);
-    return body.ok ? normalizeTradingView(body.payload) : { ok: false, errors: [body.issue] };
+  normalize(payload: Record<string, unknown>): NormalizationResult {
+    return normalizeTradingView(payload);
   }
 }

@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { EventValidator } from '@gateway/contracts';
+import { loggerOptions } from '@gateway/observability';
+import { SourcesCoreModule } from '@gateway/sources-core';
+import { LoggerModule } from 'nestjs-pino';
+import type { SourceModule } from '../../gateway/src/sources';
+import { REPLAY_CONFIG, ReplayConfig } from './config/replay-config';
+import { DeadLetterConsumer } from './dead-letter.consumer';
+import { DeadLetterRecovery } from './dead-letter.recovery';
+import { DlqReplayService } from './dlq-replay.service';
+import { RawEventFinder } from './raw-event.finder';
+import { ReplayNats } from './replay-nats';
+
+/** The replay job: the DLQ consumer, and the sources' normalizers as the gateway runs them. */
+@Module({})
+export class DlqReplayModule {
+  static forRoot(config: ReplayConfig, sources: readonly SourceModule[]): DynamicModule {
+    return {
+      module: DlqReplayModule,
+      imports: [LoggerModule.forRoot(loggerOptions(config.logging)), SourcesCoreModule, ...sources],
+      providers: [
+        { provide: REPLAY_CONFIG, useValue: config },
+        { provide: EventValidator, useValue: new EventValidator(config.eventSchemaVersion) },
+        ReplayNats,
+        DeadLetterConsumer,
+        RawEventFinder,
+        DeadLetterRecovery,
+        DlqReplayService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,35 @@
+import { list, LOG_LEVELS, loadEnvironment, NATS_URLS, NATS_URLS_MESSAGE } from '@gateway/config';
+import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion } from '@gateway/contracts';
+import type { LoggingOptions } from '@gateway/observability';
+import { IsIn, IsNotEmpty, IsString, Matches } from 'class-validator';
+
+class ConsumerEnvironment {
+  @IsString() @IsNotEmpty() SERVICE_NAME = 'at-signal-consumer';
+  @Matches(/^[a-z][a-z0-9-]*$/) ENV = 'development';
+  @IsIn(LOG_LEVELS) LOG_LEVEL = 'info';
+  @Matches(NATS_URLS, { message: NATS_URLS_MESSAGE }) NATS_URL = 'nats://127.0.0.1:4222';
+  /** Replicas in one queue group share the events: each is handled by one of them. */
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/) NATS_QUEUE = 'signal-consumer';
+  /** The version of signals.normalized this consumer is written against; others are rejected. */
+  @IsIn(EVENT_SCHEMA_VERSIONS) EVENT_SCHEMA_VERSION: EventSchemaVersion = 'v1';
+}
+
+export interface ConsumerConfig {
+  logging: LoggingOptions;
+  servers: string[];
+  name: string;
+  queue: string;
+  eventSchemaVersion: EventSchemaVersion;
+}
+
+/** Throws a ConfigError naming the first bad variable. */
+export function loadConsumerConfig(source: NodeJS.ProcessEnv): ConsumerConfig {
+  const env = loadEnvironment(ConsumerEnvironment, source);
+  return {
+    logging: { serviceName: env.SERVICE_NAME, env: env.ENV, level: env.LOG_LEVEL },
+    servers: list(env.NATS_URL),
+    name: env.SERVICE_NAME,
+    queue: env.NATS_QUEUE,
+    eventSchemaVersion: env.EVENT_SCHEMA_VERSION,
+  };
+}

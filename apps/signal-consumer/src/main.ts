@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { ConfigError } from '@gateway/config';
+import { Subjects } from '@gateway/contracts';
+import { NestFactory } from '@nestjs/core';
+import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { Logger } from 'nestjs-pino';
+import { ConsumerConfig, loadConsumerConfig } from './config/consumer-config';
+import { EventDeserializer } from './event.deserializer';
+import { SignalConsumerModule } from './signal-consumer.module';
+
+function configOrExit(): ConsumerConfig {
+  try {
+    return loadConsumerConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`at-signal-consumer: invalid configuration: ${err.message}\n`);
+    process.exit(1);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(
+    SignalConsumerModule.forRoot(config),
+    {
+      transport: Transport.NATS,
+      options: {
+        servers: config.servers,
+        name: config.name,
+        queue: config.queue,
+        deserializer: new EventDeserializer(),
+        // nats.js gives up after 10 reconnects by default; a consumer should outlast a NATS restart.
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 1000,
+        waitOnFirstConnect: true,
+        // On SIGTERM: stop taking events, let the ones at hand finish, then close.
+        gracefulShutdown: true,
+        gracePeriod: 1000,
+      },
+      bufferLogs: true,
+    },
+  );
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  await app.listen();
+  logger.log(
+    `consuming ${Subjects.normalized} (queue ${config.queue}, schema ${config.eventSchemaVersion})`,
+    'Consumer',
+  );
+}
+
+void main();

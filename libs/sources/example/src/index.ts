@@ -1,0 +1,3 @@
+export * from './example.module';
+export * from './example.source';
+export * from './example.normalizer';
