@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventValidator } from '@gateway/contracts';
-import { loggerOptions } from '@gateway/observability';
+import { createRootLogger, loggerOptions } from '@gateway/observability';
 import { SourcesCoreModule } from '@gateway/sources-core';
 import { LoggerModule } from 'nestjs-pino';
 import type { SourceModule } from '../../gateway/src/sources';
@@ -17,7 +17,11 @@ export class DlqReplayModule {
   static forRoot(config: ReplayConfig, sources: readonly SourceModule[]): DynamicModule {
     return {
       module: DlqReplayModule,
-      imports: [LoggerModule.forRoot(loggerOptions(config.logging)), SourcesCoreModule, ...sources],
+      imports: [
+        LoggerModule.forRoot(loggerOptions(createRootLogger(config.logging))),
+        SourcesCoreModule,
+        ...sources,
+      ],
       providers: [
         { provide: REPLAY_CONFIG, useValue: config },
         { provide: EventValidator, useValue: new EventValidator(config.eventSchemaVersion) },

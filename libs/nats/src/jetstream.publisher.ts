@@ -56,11 +56,7 @@ export class JetStreamPublisher extends EventPublisher {
         // Timed inside the buffer: a write refused because the buffer is full never reached NATS.
         const started = performance.now();
         try {
-          return await js.publish(subject, JSON.stringify(event), {
-            msgID: msgId,
-            headers: eventHeaders(event, corrId),
-            timeout: this.options.publishTimeoutMs,
-          });
+          return await js.publish(subject, JSON.stringify(event), eventHeaders(event, corrId, msgId));
         } finally {
           instruments.duration.observe((performance.now() - started) / 1000);
         }

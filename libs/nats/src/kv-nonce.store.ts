@@ -1,36 +1,52 @@
 import { Injectable } from '@nestjs/common';
 import { NonceStore, StoreUnavailableError } from '@gateway/contracts';
 import { createHash } from 'node:crypto';
-import { Empty } from 'nats';
+import { Empty, headers } from 'nats';
+import { JetStreamApiError } from './jetstream-acks';
 import { NatsConnectionManager } from './nats-connection.manager';
 import { PublishBuffer } from './publish-buffer';
+import { StreamProvisioner } from './stream.provisioner';
 
 const WRONG_LAST_SEQUENCE = 10071;
 
 /**
- * Nonces in a JetStream KV bucket whose TTL covers the replay window. `create` is atomic on the
- * server, so when two replicas race for one nonce exactly one wins.
+ * Nonces in a JetStream KV bucket whose TTL covers the replay window. A claim is a KV create:
+ * a write that JetStream accepts only while the key has no value, atomically on the server, so
+ * when two replicas race for one nonce exactly one wins.
  */
 @Injectable()
 export class KvNonceStore extends NonceStore {
+  private readonly keyPrefix: string;
+
   constructor(
     private readonly connection: NatsConnectionManager,
     private readonly buffer: PublishBuffer,
+    provisioner: StreamProvisioner,
   ) {
     super();
+    this.keyPrefix = `$KV.${provisioner.nonceBucket}.`;
   }
 
   async claim(nonce: string): Promise<boolean> {
-    const kv = this.connection.nonceBucket();
+    const acks = this.connection.jetStream();
+    const key = keyOf(nonce);
+    const onlyIfNew = headers();
+    onlyIfNew.set('Nats-Expected-Last-Subject-Sequence', '0');
     try {
-      await this.buffer.hold(() => kv.create(keyOf(nonce), Empty));
+      await this.buffer.hold(() => acks.publish(this.keyPrefix + key, '', onlyIfNew));
       return true;
     } catch (err) {
-      if (err instanceof StoreUnavailableError) throw err;
-      if ((err as { api_error?: { err_code?: number } }).api_error?.err_code === WRONG_LAST_SEQUENCE)
-        return false;
-      // Anything else is the store failing, not a replay: the request must fail closed, not 401.
-      throw new StoreUnavailableError(`nonce store: ${(err as Error).message}`);
+      if (!keyExists(err)) throw storeFailure(err);
+    }
+    // The key has a history: a replay, or a nonce released after a 503 (a delete marker).
+    // nats.js's `create` tells them apart and re-claims a released one; this path is rare.
+    const kv = this.connection.nonceBucket();
+    try {
+      await this.buffer.hold(() => kv.create(key, Empty));
+      return true;
+    } catch (err) {
+      if (!keyExists(err)) throw storeFailure(err);
+      return false;
     }
   }
 
@@ -43,6 +59,17 @@ export class KvNonceStore extends NonceStore {
     }
   }
 }
+
+const keyExists = (err: unknown): boolean =>
+  (err instanceof JetStreamApiError
+    ? err.errCode
+    : (err as { api_error?: { err_code?: number } }).api_error?.err_code) === WRONG_LAST_SEQUENCE;
+
+// Anything but "the key exists" is the store failing, not a replay: fail closed (503), not 401.
+const storeFailure = (err: unknown): StoreUnavailableError =>
+  err instanceof StoreUnavailableError
+    ? err
+    : new StoreUnavailableError(`nonce store: ${(err as Error).message}`);
 
 // Nonces are any printable ASCII; KV keys are not. A hash is a safe, fixed-length key.
 const keyOf = (nonce: string): string => createHash('sha256').update(nonce).digest('base64url');

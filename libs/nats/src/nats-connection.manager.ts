@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { StoreUnavailableError } from '@gateway/contracts';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { connect, DebugEvents, Events, JetStreamClient, KV, NatsConnection } from 'nats';
+import { connect, DebugEvents, Events, KV, NatsConnection } from 'nats';
 import type { Gauge } from 'prom-client';
+import { JetStreamAcks } from './jetstream-acks';
 import { NATS_OPTIONS } from './nats.module-definition';
 import { NATS_CONNECTED } from './nats.metrics';
 import type { NatsModuleOptions } from './nats.options';
@@ -22,7 +23,7 @@ const STARTUP_WAIT_MS = 3000;
 export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Nats');
   private nc?: NatsConnection;
-  private js?: JetStreamClient;
+  private acks?: JetStreamAcks;
   private kv?: KV;
   private state: NatsState = 'connecting';
   private streamReady = false;
@@ -61,9 +62,10 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
     return this.state === 'connected' && this.streamReady;
   }
 
-  jetStream(): JetStreamClient {
-    if (!this.ready || !this.js) throw new StoreUnavailableError(`NATS ${this.state}`);
-    return this.js;
+  /** Where JetStream writes go; refused at once while NATS or the stream is not ready. */
+  jetStream(): JetStreamAcks {
+    if (!this.ready || !this.acks) throw new StoreUnavailableError(`NATS ${this.state}`);
+    return this.acks;
   }
 
   nonceBucket(): KV {
@@ -81,10 +83,13 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
       // A peer that vanishes without closing the socket is noticed within ~10 s, not 4 minutes.
       pingInterval: 5000,
       maxPingOut: 2,
+      // nats.js builds an Error per request just to keep a stack trace for a timeout; at three
+      // requests per webhook that was among the hottest costs of the gateway (docs/performance.md).
+      noAsyncTraces: true,
     });
     if (this.shuttingDown) return void (await nc.close());
     this.nc = nc;
-    this.js = nc.jetstream({ timeout: this.options.publishTimeoutMs });
+    this.acks = new JetStreamAcks(nc, this.options.publishTimeoutMs);
     this.setState('connected');
     this.logger.log(`connected to ${nc.getServer()}`);
     void this.watchStatus(nc);
@@ -97,6 +102,7 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
       if (s.type === Events.Disconnect || s.type === DebugEvents.Reconnecting) {
         if (this.state === 'connected') this.logger.warn(`disconnected from ${nc.getServer()}`);
         this.setState('reconnecting');
+        this.acks?.failAll(`NATS disconnected`);
         this.staleBufferTimer ??= setTimeout(
           () => void this.dropStaleBuffer(nc),
           this.options.bufferMaxAgeMs,

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
-import { LoggingOptions, loggerOptions } from './logger-options';
+import { createRootLogger, LoggingOptions, loggerOptions, ROOT_LOGGER } from './logger-options';
 import { WebhookInstruments } from './webhook.instruments';
 import { webhookMetricProviders } from './webhook.metrics';
 import { WebhookTelemetryMiddleware } from './webhook-telemetry.middleware';
@@ -10,15 +10,21 @@ import { WebhookTelemetryMiddleware } from './webhook-telemetry.middleware';
 @Module({})
 export class ObservabilityModule {
   static forRoot(logging: LoggingOptions): DynamicModule {
+    const root = createRootLogger(logging);
     return {
       module: ObservabilityModule,
       global: true,
       imports: [
-        LoggerModule.forRoot(loggerOptions(logging)),
+        LoggerModule.forRoot(loggerOptions(root)),
         PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } }),
       ],
-      providers: [...webhookMetricProviders, WebhookInstruments, WebhookTelemetryMiddleware],
-      exports: [WebhookTelemetryMiddleware, WebhookInstruments, ...webhookMetricProviders],
+      providers: [
+        { provide: ROOT_LOGGER, useValue: root },
+        ...webhookMetricProviders,
+        WebhookInstruments,
+        WebhookTelemetryMiddleware,
+      ],
+      exports: [ROOT_LOGGER, WebhookTelemetryMiddleware, WebhookInstruments, ...webhookMetricProviders],
     };
   }
 }

@@ -1,8 +1,9 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
+import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { WebhookContext } from '@gateway/contracts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { correlationIdOf } from './correlation-id';
+import { ROOT_LOGGER } from './logger-options';
 import { WebhookInstruments } from './webhook.instruments';
 
 type WebhookRequest = IncomingMessage & { webhook?: WebhookContext };
@@ -13,25 +14,29 @@ type WebhookRequest = IncomingMessage & { webhook?: WebhookContext };
  */
 @Injectable()
 export class WebhookTelemetryMiddleware implements NestMiddleware {
+  private readonly logger: Logger;
+
   constructor(
-    @InjectPinoLogger('webhook') private readonly logger: PinoLogger,
+    @Inject(ROOT_LOGGER) root: Logger,
     private readonly instruments: WebhookInstruments,
-  ) {}
+  ) {
+    this.logger = root.child({ context: 'webhook' });
+  }
 
   use(req: WebhookRequest, res: ServerResponse, next: () => void): void {
     const started = performance.now();
     // Decided now, so even a request refused while its body is read carries one.
-    correlationIdOf(req, res);
-    res.once('finish', () => this.record(req.webhook, res.statusCode, performance.now() - started));
+    const corrId = correlationIdOf(req, res);
+    res.once('finish', () => this.record(corrId, req.webhook, res.statusCode, performance.now() - started));
     next();
   }
 
-  private record(webhook: WebhookContext | undefined, status: number, ms: number): void {
+  private record(corrId: string, webhook: WebhookContext | undefined, status: number, ms: number): void {
     const source = webhook?.sourceLabel ?? 'unknown';
     const code = webhook?.problemCode;
     this.instruments.record(source, status, code, ms / 1000);
-    // corr_id comes from the request logger's bindings (pino-http's request id).
     const line = {
+      corr_id: corrId,
       source,
       status,
       code,
