@@ -27,4 +27,5 @@ COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 8001
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/apps/gateway/main.js"]
+# V8 flags as in `npm run start:prod` (a smaller young generation: docs/performance.md).
+CMD ["node", "--max-semi-space-size=8", "dist/apps/gateway/main.js"]

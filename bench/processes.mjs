@@ -90,4 +90,12 @@ export function workDir() {
 }
 
 export const gatewayMain = join(root, 'dist/apps/gateway/main.js');
+
+/** node's arguments for the gateway as production starts it: `npm run start:prod`, as the image's CMD. */
+export function gatewayArgs() {
+  const command = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts['start:prod'];
+  const [node, ...args] = command.split(/\s+/);
+  if (node !== 'node') throw new Error(`start:prod must start with node: ${command}`);
+  return args.map((a) => (a.endsWith('.js') ? join(root, a) : a));
+}
 export const referenceMain = join(root, 'bench/reference.mjs');

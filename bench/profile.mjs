@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { signedLoad } from './load.mjs';
-import { gatewayMain, startNats, startTarget, workDir } from './processes.mjs';
+import { gatewayArgs, startNats, startTarget, workDir } from './processes.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -24,7 +24,7 @@ mkdirSync(out, { recursive: true });
 
 const gateway = await startTarget(
   'gateway',
-  ['--cpu-prof', `--cpu-prof-dir=${dir}`, gatewayMain],
+  ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...gatewayArgs()],
   {
     NATS_URL: await startNats(dir),
     NATS_STREAM: 'bench',

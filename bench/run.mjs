@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { signedLoad } from './load.mjs';
-import { gatewayMain, referenceMain, startNats, startTarget, workDir } from './processes.mjs';
+import { gatewayArgs, gatewayMain, referenceMain, startNats, startTarget, workDir } from './processes.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -42,13 +42,13 @@ const env = {
   HOST: '127.0.0.1',
 };
 // The gateway first: it provisions the stream and the nonce bucket the reference binds to.
-const gateway = await startTarget('gateway', [gatewayMain], env, dir);
+const gateway = await startTarget('gateway', gatewayArgs(), env, dir);
 const reference = await startTarget('reference', [referenceMain], env, dir);
 const targets = [gateway, reference];
 
 const mib = (b) => (b / 1024 / 1024).toFixed(0);
 const fmt = (r) =>
-  `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  ` +
+  `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(5)} ms  p99 ${r.p99.toFixed(1).padStart(5)} ms  ` +
   `2xx ${r.ok}  non-2xx ${r.non2xx}  errors ${r.errors}  CPU ${r.cpuPerRequestMs.toFixed(3)} ms/req  peak RSS ${mib(r.peakRss)} MiB`;
 
 /** Alternating rounds of both targets at one setting; the per-target figures averaged over rounds. */

@@ -62,6 +62,11 @@ cmd=$(grep -iE '^[[:space:]]*CMD[[:space:]]' <<<"$instructions" | tail -n 1 || t
 grep -qiE '^[[:space:]]*CMD[[:space:]]+(\[[[:space:]]*"node"|node[[:space:]])' <<<"$cmd" ||
   fail "Dockerfile's CMD must start with node, got: $cmd"
 echo "ok: Dockerfile CMD starts with node: ${cmd#*CMD }"
+# The image runs the gateway exactly as `npm run start:prod` (and so `npm run bench`) does.
+prod=$(node -p "require('./package.json').scripts['start:prod']")
+image=$(node -e 'console.log(JSON.parse(process.argv[1]).join(" "))' "${cmd#*CMD }")
+[[ $image == "$prod" ]] || fail "Dockerfile CMD ($image) differs from npm run start:prod ($prod)"
+echo "ok: Dockerfile CMD is npm run start:prod: $prod"
 
 # 3. Prometheus scrape target
 grep -q 'gateway:8001' deploy/prometheus/prometheus.yml ||

@@ -1,0 +1,69 @@
+import { connect, headers, NatsConnection } from 'nats';
+import { JetStreamAcks, JetStreamApiError } from '../libs/nats/src/jetstream-acks';
+import { TestNatsServer } from './support/nats-server';
+
+// The gateway's own JetStream ack matching (libs/nats/src/jetstream-acks.ts) against a real
+// server: every answer JetStream can give maps to what the publisher and nonce store expect.
+describe('JetStreamAcks', () => {
+  let nats: TestNatsServer;
+  let nc: NatsConnection;
+  let acks: JetStreamAcks;
+  const msgId = (id: string) => {
+    const h = headers();
+    h.set('Nats-Msg-Id', id);
+    return h;
+  };
+
+  beforeAll(async () => {
+    nats = await new TestNatsServer().start();
+    nc = await connect({ servers: nats.url });
+    await (await nc.jetstreamManager()).streams.add({ name: 'acks', subjects: ['acks.>'] });
+    acks = new JetStreamAcks(nc, 500);
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await nats?.dispose();
+  });
+
+  it('resolves when the message is stored, and reports a duplicate Nats-Msg-Id as such', async () => {
+    expect(await acks.publish('acks.a', '{}', msgId('one'))).toEqual({ duplicate: false });
+    expect(await acks.publish('acks.a', '{}', msgId('one'))).toEqual({ duplicate: true });
+    expect((await (await nc.jetstreamManager()).streams.info('acks')).state.messages).toBe(1);
+  });
+
+  it('rejects with the JetStream error code when an expectation fails', async () => {
+    const onlyIfNew = headers();
+    onlyIfNew.set('Nats-Expected-Last-Subject-Sequence', '0');
+    await acks.publish('acks.key', '', onlyIfNew);
+    const again = acks.publish('acks.key', '', onlyIfNew);
+    await expect(again).rejects.toBeInstanceOf(JetStreamApiError);
+    await expect(again).rejects.toMatchObject({ errCode: 10071 });
+  });
+
+  it('rejects when no stream takes the subject', async () => {
+    await expect(acks.publish('nowhere.x', '{}', msgId('lost'))).rejects.toBeInstanceOf(JetStreamApiError);
+  });
+
+  it('rejects after its timeout when the server does not answer', async () => {
+    nats.pause();
+    try {
+      await expect(acks.publish('acks.a', '{}', msgId('frozen'))).rejects.toThrow(
+        /no acknowledgement within 500 ms/,
+      );
+    } finally {
+      nats.resume();
+    }
+  });
+
+  it('rejects everything in flight at once when told the connection is gone', async () => {
+    nats.pause();
+    try {
+      const inFlight = acks.publish('acks.a', '{}', msgId('cut'));
+      acks.failAll('NATS disconnected');
+      await expect(inFlight).rejects.toThrow('NATS disconnected');
+    } finally {
+      nats.resume();
+    }
+  });
+});
