@@ -41,10 +41,22 @@ const env = {
   LOG_LEVEL: 'info',
   HOST: '127.0.0.1',
 };
-// The gateway first: it provisions the stream and the nonce bucket the reference binds to.
-const gateway = await startTarget('gateway', gatewayArgs(), env, dir);
-const reference = await startTarget('reference', [referenceMain], env, dir);
-const targets = [gateway, reference];
+/**
+ * Fresh processes for each setting, so one setting's heap (a 512 KiB run grows it) is not
+ * reported as the next one's peak RSS. The gateway first: it provisions the stream and the
+ * nonce bucket the reference binds to.
+ */
+async function startTargets() {
+  const gateway = await startTarget('gateway', gatewayArgs(), env, dir);
+  const reference = await startTarget('reference', [referenceMain], env, dir);
+  return [gateway, reference];
+}
+
+async function stopTargets(targets) {
+  await Promise.all(
+    targets.map((t) => new Promise((resolve) => (t.child.once('exit', resolve), t.child.kill('SIGTERM')))),
+  );
+}
 
 const mib = (b) => (b / 1024 / 1024).toFixed(0);
 const fmt = (r) =>
@@ -54,6 +66,7 @@ const fmt = (r) =>
 /** Alternating rounds of both targets at one setting; the per-target figures averaged over rounds. */
 async function compare(connections, bytes) {
   const seconds = Number(opts.seconds);
+  const targets = await startTargets();
   for (const t of targets)
     await signedLoad({ ...t, secret: SECRET, connections, seconds: Number(opts.warmup), bytes });
   const runs = { gateway: [], reference: [] };
@@ -81,6 +94,7 @@ async function compare(connections, bytes) {
       },
     ]),
   );
+  await stopTargets(targets);
   const { gateway: g, reference: r } = summary;
   return { connections, bytes, g, r, throughput: g.rps / r.rps, p99: g.p99 / r.p99 };
 }

@@ -22,6 +22,8 @@ export async function createGateway(
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // An ETag is a hash of every answer body, for caches that never see a webhook reply.
+  app.set('etag', false);
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   const server: Server = app.getHttpServer();
   hardenHttpServer(server, config, app.get(Logger));

@@ -1,24 +1,26 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { WebhookTelemetryMiddleware } from '@gateway/observability';
 import { SourcesCoreModule } from '@gateway/sources-core';
 import { ConfigurableModuleClass } from './ingress.module-definition';
 import { IngressService } from './ingress.service';
 import { ProblemFilter } from './problem.filter';
 import { WebhookBodyMiddleware } from './webhook-body.middleware';
 import { WebhookController } from './webhook.controller';
+import { WebhookIntakeMiddleware } from './webhook-intake.middleware';
 
 /** `POST /webhooks/<source>`: body intake, the guard chain, normalization, and publishing. */
 @Module({
   imports: [SourcesCoreModule],
   controllers: [WebhookController],
-  providers: [IngressService, WebhookBodyMiddleware, { provide: APP_FILTER, useClass: ProblemFilter }],
+  providers: [
+    IngressService,
+    WebhookBodyMiddleware,
+    WebhookIntakeMiddleware,
+    { provide: APP_FILTER, useClass: ProblemFilter },
+  ],
 })
 export class IngressModule extends ConfigurableModuleClass implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    // Telemetry first, so even a request refused while its body is read gets its line and metrics.
-    consumer
-      .apply(WebhookTelemetryMiddleware, WebhookBodyMiddleware)
-      .forRoutes({ path: 'webhooks/*path', method: RequestMethod.POST });
+    consumer.apply(WebhookIntakeMiddleware).forRoutes({ path: 'webhooks/*path', method: RequestMethod.POST });
   }
 }

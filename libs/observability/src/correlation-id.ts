@@ -5,7 +5,7 @@ const VALID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * The request's correlation id: the caller's `X-Correlation-Id` (or `X-Request-Id`) when it is
- * safe to echo, else a new UUID. Decided once per request (it is also pino-http's request id)
+ * safe to echo, else a new UUID. Decided once per request (it is the `corr_id` of its log line)
  * and echoed in the `X-Correlation-Id` response header.
  */
 export function correlationIdOf(req: IncomingMessage & { id?: unknown }, res: ServerResponse): string {
