@@ -57,3 +57,15 @@ export const statusCounts = (outcomes: Outcome[]): Record<string, number> =>
   outcomes.reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.status]: (acc[o.status] ?? 0) + 1 }), {});
 
 export const slowestMs = (outcomes: Outcome[]): number => Math.max(0, ...outcomes.map((o) => o.ms));
+
+/**
+ * The 202s whose raw or normalized event is not stored exactly once, given a StreamReader census:
+ * what a chaos test must find empty.
+ */
+export const acceptedButNotStoredOnce = (outcomes: Outcome[], stored: Map<string, number>): Outcome[] =>
+  outcomes
+    .filter((o) => o.status === 202)
+    .filter(
+      (o) =>
+        stored.get(`signals.raw ${o.eventId}`) !== 1 || stored.get(`signals.normalized ${o.eventId}`) !== 1,
+    );
