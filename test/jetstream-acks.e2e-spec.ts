@@ -45,6 +45,14 @@ describe('JetStreamAcks', () => {
     await expect(acks.publish('nowhere.x', '{}', msgId('lost'))).rejects.toBeInstanceOf(JetStreamApiError);
   });
 
+  it('rejects a reply that is not an acknowledgement, and keeps working', async () => {
+    // A responder that is not JetStream, on a subject no stream takes.
+    const impostor = nc.subscribe('impostor.>', { callback: (_e, m) => m.respond('not json') });
+    await expect(acks.publish('impostor.x', '{}', msgId('odd'))).rejects.toBeInstanceOf(JetStreamApiError);
+    impostor.unsubscribe();
+    expect(await acks.publish('acks.a', '{}', msgId('after-odd'))).toEqual({ duplicate: false });
+  });
+
   it('rejects after its timeout when the server does not answer', async () => {
     nats.pause();
     try {

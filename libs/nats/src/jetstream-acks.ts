@@ -71,7 +71,13 @@ export class JetStreamAcks {
     // A status reply (503: no stream listens on the subject) instead of an ack.
     if (msg.headers?.hasError)
       return w.reject(new JetStreamApiError(`${msg.headers.code} ${msg.headers.description}`, undefined));
-    const ack = msg.json<{ duplicate?: boolean; error?: { description: string; err_code?: number } }>();
+    let ack: { duplicate?: boolean; error?: { description: string; err_code?: number } };
+    try {
+      ack = msg.json();
+    } catch {
+      // Never throw here: this runs inside nats.js's message parser, for the whole connection.
+      return w.reject(new JetStreamApiError('the acknowledgement was not JSON', undefined));
+    }
     if (ack.error) w.reject(new JetStreamApiError(ack.error.description, ack.error.err_code));
     else w.resolve({ duplicate: ack.duplicate === true });
   }
