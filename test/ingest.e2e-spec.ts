@@ -191,6 +191,16 @@ describe('POST /webhooks/<source>', () => {
     expect(((await res.json()) as { code: string }).code).toBe('unsupported_content_encoding');
   });
 
+  it('413, not a 503 to retry forever, when a body under the limit makes an event over NATS max_payload', async () => {
+    // The default nats-server takes messages up to 1 MiB, the default body limit; the raw event
+    // carries the body plus its envelope.
+    const body = tradingViewAlert({ note: 'n'.repeat(1024 * 1024 - 400) });
+    const reply = await send('tradingview', body);
+
+    expect(reply.status).toBe(413);
+    expect(reply.json.code).toBe('payload_too_large');
+  });
+
   it('413 for a body over MAX_BODY_BYTES, also when chunked without Content-Length', async () => {
     const big = JSON.stringify({ ticker: 'X', action: 'buy', pad: 'a'.repeat(1024 * 1024) });
     expect((await send('tradingview', big)).status).toBe(413);

@@ -47,10 +47,21 @@ describe('JetStreamAcks', () => {
 
   it('rejects a reply that is not an acknowledgement, and keeps working', async () => {
     // A responder that is not JetStream, on a subject no stream takes.
-    const impostor = nc.subscribe('impostor.>', { callback: (_e, m) => m.respond('not json') });
-    await expect(acks.publish('impostor.x', '{}', msgId('odd'))).rejects.toBeInstanceOf(JetStreamApiError);
+    const impostor = nc.subscribe('impostor.>', {
+      callback: (_e, m) => m.respond(m.subject === 'impostor.text' ? 'not json' : '{"response":"ok"}'),
+    });
+    await expect(acks.publish('impostor.text', '{}', msgId('odd'))).rejects.toBeInstanceOf(JetStreamApiError);
+    await expect(acks.publish('impostor.json', '{}', msgId('odd2'))).rejects.toBeInstanceOf(
+      JetStreamApiError,
+    );
     impostor.unsubscribe();
     expect(await acks.publish('acks.a', '{}', msgId('after-odd'))).toEqual({ duplicate: false });
+  });
+
+  it('rejects at once, leaving nothing waiting, when the client refuses the message', async () => {
+    const tooBig = 'x'.repeat(nc.info!.max_payload + 1);
+    await expect(acks.publish('acks.a', tooBig, msgId('big'))).rejects.toThrow();
+    expect((acks as unknown as { waiting: Map<string, unknown> }).waiting.size).toBe(0);
   });
 
   it('rejects after its timeout when the server does not answer', async () => {

@@ -1,6 +1,9 @@
 import { assertJsonWithinLimits } from './json-limits';
 import type { SourceAdapter } from './source-adapter';
 
+/** JetStream's share of a webhook's 2.5 s (TradingView gives up at 3 s); the rest is ours. */
+export const STORE_BUDGET_MS = 2200;
+
 /** What authentication established about a request; replay protection builds on it. */
 export interface AuthResult {
   /** Unix seconds the sender signed at, when the scheme carries one. */
@@ -48,6 +51,14 @@ export class WebhookContext {
     readonly headers: Readonly<Record<string, string | string[] | undefined>>,
     readonly receivedAt = new Date(),
   ) {}
+
+  /**
+   * When every wait of this request on JetStream (nonce claim, then publishes) must be over, one
+   * after the other: its answer then still leaves within the contract's 2.5 s.
+   */
+  get storeDeadline(): number {
+    return this.receivedAt.getTime() + STORE_BUDGET_MS;
+  }
 
   /** The media type without parameters, lower-cased ('' when absent). */
   get mediaType(): string {

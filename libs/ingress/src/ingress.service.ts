@@ -35,6 +35,7 @@ export class IngressService {
 
   async ingest({ webhook, result }: NormalizedWebhook): Promise<IngestReply> {
     const source = webhook.sourceId!;
+    const deadline = webhook.storeDeadline;
     // A secret in the body is cut out before anything is published or hashed: a hash of the body
     // with the passphrase in it would let anyone reading the stream guess the passphrase offline.
     const body = publishableBody(webhook);
@@ -53,8 +54,14 @@ export class IngressService {
       if (result.ok) {
         const normalized = normalizedEventOf(raw, result.signal);
         const acks = await Promise.all([
-          this.publisher.publish(Subjects.raw, eventId, raw, webhook.corrId),
-          this.publisher.publish(Subjects.normalized, normalized.event_id, normalized, webhook.corrId),
+          this.publisher.publish(Subjects.raw, eventId, raw, webhook.corrId, deadline),
+          this.publisher.publish(
+            Subjects.normalized,
+            normalized.event_id,
+            normalized,
+            webhook.corrId,
+            deadline,
+          ),
         ]);
         const duplicate = acks.every((ack) => ack.duplicate);
         return { status: duplicate ? 'duplicate' : 'accepted', event_id: eventId, corr_id: webhook.corrId };
@@ -66,8 +73,8 @@ export class IngressService {
         errors: result.errors,
       };
       await Promise.all([
-        this.publisher.publish(Subjects.raw, eventId, raw, webhook.corrId),
-        this.publisher.publish(Subjects.dlq, derivedEventId(eventId, 'dlq'), dlq, webhook.corrId),
+        this.publisher.publish(Subjects.raw, eventId, raw, webhook.corrId, deadline),
+        this.publisher.publish(Subjects.dlq, derivedEventId(eventId, 'dlq'), dlq, webhook.corrId, deadline),
       ]);
     } catch (err) {
       // Nothing was confirmed, so the sender will retry this very request: let its nonce pass again.

@@ -41,15 +41,24 @@ export class JetStreamAcks {
     nc.subscribe(`${this.prefix}*`, { callback: (_err, msg) => this.settle(msg) });
   }
 
-  publish(subject: string, data: string, headers: MsgHdrs): Promise<PubAck> {
+  /** Resolves with the ack; rejects after `timeoutMs` (at most the configured publish timeout). */
+  publish(subject: string, data: string, headers: MsgHdrs, timeoutMs = this.timeoutMs): Promise<PubAck> {
     const token = (this.next++).toString(36);
+    const wait = Math.min(timeoutMs, this.timeoutMs);
     return new Promise<PubAck>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(token);
-        reject(new Error(`no acknowledgement within ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
+        reject(new Error(`no acknowledgement within ${wait} ms`));
+      }, wait);
       this.waiting.set(token, { resolve, reject, timer });
-      this.nc.publish(subject, data, { reply: this.prefix + token, headers });
+      try {
+        this.nc.publish(subject, data, { reply: this.prefix + token, headers });
+      } catch (err) {
+        // Refused before it left (over the server's max_payload, connection closed).
+        clearTimeout(timer);
+        this.waiting.delete(token);
+        reject(err as Error);
+      }
     });
   }
 
@@ -71,14 +80,22 @@ export class JetStreamAcks {
     // A status reply (503: no stream listens on the subject) instead of an ack.
     if (msg.headers?.hasError)
       return w.reject(new JetStreamApiError(`${msg.headers.code} ${msg.headers.description}`, undefined));
-    let ack: { duplicate?: boolean; error?: { description: string; err_code?: number } };
+    let ack: {
+      stream?: unknown;
+      seq?: unknown;
+      duplicate?: boolean;
+      error?: { description: string; err_code?: number };
+    };
     try {
       ack = msg.json();
     } catch {
       // Never throw here: this runs inside nats.js's message parser, for the whole connection.
       return w.reject(new JetStreamApiError('the acknowledgement was not JSON', undefined));
     }
-    if (ack.error) w.reject(new JetStreamApiError(ack.error.description, ack.error.err_code));
-    else w.resolve({ duplicate: ack.duplicate === true });
+    if (ack.error) return w.reject(new JetStreamApiError(ack.error.description, ack.error.err_code));
+    // Only a stream's own ack means stored: any other responder on the subject is not JetStream.
+    if (typeof ack.stream !== 'string' || typeof ack.seq !== 'number' || ack.seq < 1)
+      return w.reject(new JetStreamApiError('the reply was not a JetStream acknowledgement', undefined));
+    w.resolve({ duplicate: ack.duplicate === true });
   }
 }

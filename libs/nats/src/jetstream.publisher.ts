@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventPublisher, GatewayEvent, StoreUnavailableError, Subject, Subjects } from '@gateway/contracts';
+import {
+  EventPublisher,
+  GatewayEvent,
+  problem,
+  StoreUnavailableError,
+  Subject,
+  Subjects,
+} from '@gateway/contracts';
+import { ErrorCode } from 'nats';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 import { eventHeaders } from './event-headers';
@@ -8,6 +16,7 @@ import { NATS_OPTIONS } from './nats.module-definition';
 import { NATS_PUBLISH_DURATION_SECONDS, NATS_PUBLISH_TOTAL } from './nats.metrics';
 import type { NatsModuleOptions } from './nats.options';
 import { PublishBuffer } from './publish-buffer';
+import { timeLeft } from './time-left';
 
 /** One subject's label children, bound once: publishing never builds a label object. */
 interface SubjectInstruments {
@@ -48,6 +57,7 @@ export class JetStreamPublisher extends EventPublisher {
     msgId: string,
     event: GatewayEvent,
     corrId: string,
+    deadline: number,
   ): Promise<{ duplicate: boolean }> {
     const js = this.connection.jetStream();
     const instruments = this.instruments.get(subject)!;
@@ -56,7 +66,12 @@ export class JetStreamPublisher extends EventPublisher {
         // Timed inside the buffer: a write refused because the buffer is full never reached NATS.
         const started = performance.now();
         try {
-          return await js.publish(subject, JSON.stringify(event), eventHeaders(event, corrId, msgId));
+          return await js.publish(
+            subject,
+            JSON.stringify(event),
+            eventHeaders(event, corrId, msgId),
+            timeLeft(deadline),
+          );
         } finally {
           instruments.duration.observe((performance.now() - started) / 1000);
         }
@@ -66,6 +81,15 @@ export class JetStreamPublisher extends EventPublisher {
     } catch (err) {
       instruments.error.inc();
       if (err instanceof StoreUnavailableError) throw err;
+      // Permanent for this body: a retry would be refused the same way, so not a 503.
+      if ((err as { code?: string }).code === ErrorCode.MaxPayloadExceeded) {
+        throw problem(
+          413,
+          'payload_too_large',
+          'Content Too Large',
+          'the event built from this body is over the event store message size limit (NATS max_payload)',
+        );
+      }
       throw new StoreUnavailableError(`publish to ${subject} not acknowledged: ${(err as Error).message}`);
     }
   }

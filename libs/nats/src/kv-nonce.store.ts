@@ -6,6 +6,7 @@ import { JetStreamApiError } from './jetstream-acks';
 import { NatsConnectionManager } from './nats-connection.manager';
 import { PublishBuffer } from './publish-buffer';
 import { StreamProvisioner } from './stream.provisioner';
+import { timeLeft } from './time-left';
 
 const WRONG_LAST_SEQUENCE = 10071;
 
@@ -27,13 +28,13 @@ export class KvNonceStore extends NonceStore {
     this.keyPrefix = `$KV.${provisioner.nonceBucket}.`;
   }
 
-  async claim(nonce: string): Promise<boolean> {
+  async claim(nonce: string, deadline: number): Promise<boolean> {
     const acks = this.connection.jetStream();
     const key = keyOf(nonce);
     const onlyIfNew = headers();
     onlyIfNew.set('Nats-Expected-Last-Subject-Sequence', '0');
     try {
-      await this.buffer.hold(() => acks.publish(this.keyPrefix + key, '', onlyIfNew));
+      await this.buffer.hold(() => acks.publish(this.keyPrefix + key, '', onlyIfNew, timeLeft(deadline)));
       return true;
     } catch (err) {
       if (!keyExists(err)) throw storeFailure(err);
@@ -42,7 +43,7 @@ export class KvNonceStore extends NonceStore {
     // nats.js's `create` tells them apart and re-claims a released one; this path is rare.
     const kv = this.connection.nonceBucket();
     try {
-      await this.buffer.hold(() => kv.create(key, Empty));
+      await this.buffer.hold(() => withinDeadline(kv.create(key, Empty), deadline));
       return true;
     } catch (err) {
       if (!keyExists(err)) throw storeFailure(err);
@@ -58,6 +59,18 @@ export class KvNonceStore extends NonceStore {
       // NATS is away: the nonce stays claimed until its TTL, and the sender re-signs to retry.
     }
   }
+}
+
+/** nats.js's KV calls take no per-call timeout: bound this one by the request's deadline. */
+function withinDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expiry = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new StoreUnavailableError('nonce store: no answer in time')),
+      timeLeft(deadline),
+    );
+  });
+  return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
 }
 
 const keyExists = (err: unknown): boolean =>

@@ -16,14 +16,15 @@ export class ReplayGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const { auth } = webhookOf(context.switchToHttp().getRequest());
+    const webhook = webhookOf(context.switchToHttp().getRequest());
+    const { auth } = webhook;
     if (auth.timestamp !== undefined) {
       const skew = Math.abs(Date.now() / 1000 - auth.timestamp);
       if (skew > this.options.replayWindowSec) {
         throw problem(401, 'stale_timestamp', 'Unauthorized', `the timestamp is outside the replay window`);
       }
     }
-    if (auth.nonce !== undefined && !(await this.nonces.claim(auth.nonce))) {
+    if (auth.nonce !== undefined && !(await this.nonces.claim(auth.nonce, webhook.storeDeadline))) {
       throw problem(401, 'replayed_nonce', 'Unauthorized', 'this nonce was already used');
     }
     return true;
