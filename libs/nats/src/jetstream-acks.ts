@@ -57,7 +57,7 @@ export class JetStreamAcks {
         // Refused before it left (over the server's max_payload, connection closed).
         clearTimeout(timer);
         this.waiting.delete(token);
-        reject(err);
+        reject(err instanceof Error ? err : new Error(String(err)));
       }
     });
   }
