@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { register } from 'prom-client';
@@ -43,6 +43,12 @@ export class TestGateway {
       if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /** One of the running application's providers, for a test that has to act from inside it. */
+  get<T>(type: Type<T>): T {
+    if (!this.app) throw new Error('the gateway is not started');
+    return this.app.get(type);
   }
 
   async stop(): Promise<void> {
