@@ -79,6 +79,24 @@ describe('hostile input', () => {
     });
   });
 
+  it('a TradingView body that is not valid JSON is a 422 whose events and log hold no passphrase', async () => {
+    // A mistyped alert template (trailing comma), made unique so it is stored now, not deduplicated.
+    const passphrase = `tv-pass-${randomUUID()}`;
+    const body = `{"passphrase":"${passphrase}","ticker":"BTCUSDT","n":"${randomUUID()}",}`;
+    const reply = await send('tradingview', body);
+
+    expect(reply.status).toBe(422);
+    expect(reply.json.errors).toEqual([{ field: 'body', message: 'is not valid JSON' }]);
+    const stored = await stream.about(reply.json.raw_event_id);
+    const raw = stored.find((m) => m.subject === 'signals.raw')!;
+    expect(stored.map((m) => m.subject).sort()).toEqual(['signals.dlq', 'signals.raw']);
+    expect(raw.data.body).toBe(body.replace(`"passphrase":"${passphrase}",`, ''));
+    expect(JSON.stringify(stored)).not.toContain(passphrase);
+    expect(JSON.stringify(reply.json)).not.toContain(passphrase);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(gateway.output.join('')).not.toContain(passphrase);
+  });
+
   it('prototype keys never become keys of an event', async () => {
     const body =
       '{"ticker":"X","action":"buy","__proto__":{"polluted":1},"constructor":{"prototype":{"p":1}},"prototype":1,"kept":1}';

@@ -1,6 +1,6 @@
 import { WebhookContext, type SourceAdapter } from '@gateway/contracts';
 import fc from 'fast-check';
-import { publishableBody, withoutTopLevelMembers } from './secret-fields';
+import { publishableBody, withoutMembersInText, withoutTopLevelMembers } from './secret-fields';
 
 const SECRET = ['passphrase'];
 
@@ -44,6 +44,87 @@ describe('withoutTopLevelMembers', () => {
   });
 });
 
+describe('withoutMembersInText (a body that is not a JSON object)', () => {
+  it.each([
+    // The mistyped alert template: a trailing comma.
+    ['{"passphrase":"hunter2","ticker":"BTCUSDT",}', '{"ticker":"BTCUSDT",}'],
+    ['{"ticker":"BTCUSDT","passphrase":"hunter2",}', '{"ticker":"BTCUSDT",}'],
+    ['{"ticker":"X", "passphrase" : "hunter2" }', '{"ticker":"X" }'],
+    ['{"a":1,\n  "passphrase": "hunter2",\n  "b":2,}', '{"a":1,\n  "b":2,}'],
+    ['{"passphrase":"hun\\"ter,2}","x":1,}', '{"x":1,}'],
+    // Not a string: a number, a literal, a bare word typed without quotes.
+    ['{"passphrase": 123456, "x":1,}', '{"x":1,}'],
+    ['{"x":1, "passphrase": true}}', '{"x":1}}'],
+    ['{"passphrase": hunter two\n,"x":1', '{"x":1'],
+    // Cut short, or a stray quote earlier that puts a tokenizer out of step.
+    ['{"x":1,"passphrase":"hunter2', '{"x":1'],
+    ['{"passphrase":', '{'],
+    ['{"note":"a "quote", "passphrase":"hunter2"}', '{"note":"a "quote"}'],
+    // One member overlapping the next: the value taken for the first hides the second's key.
+    ['{"passphrase":"passphrase":"hunter2",}', '{}'],
+    ['{"passphrase":"x"passphrase":"hunter2"}', '{}'],
+    ['{"passphrase":"\\"passphrase":"hunter2"}', '{}'],
+    ['{"passphrase": x"passphrase":"hunter2"}', '{}'],
+    // Every occurrence, at any depth, and inside an array (valid JSON but not an object).
+    ['[{"passphrase":"a"},{"passphrase":"b","x":1}]', '[{},{"x":1}]'],
+    // The name as a value, or a key that merely starts like it, stays.
+    ['{"note":"passphrase","passphrase2":"x",}', '{"note":"passphrase","passphrase2":"x",}'],
+    ['["passphrase"]', '["passphrase"]'],
+    ['passphrase=pp', 'passphrase=pp'],
+  ])('%s -> %s', (text, expected) => {
+    expect(withoutMembersInText(text, SECRET)).toBe(expected);
+  });
+
+  it('never lets a passphrase value through, however the body is broken (property)', () => {
+    // Printable, without the characters that end a bare value, so a quoted or bare value is whole.
+    const secret = fc
+      .stringMatching(/^[A-Za-z0-9_\-.!@#$%^&*+=~ ]{8,32}$/)
+      .filter((s) => s.trim().length >= 8);
+    // Fragments of JSON, broken or not, including other passphrase keys that may swallow ours.
+    const fragment = fc.constantFrom(
+      ...'{}[],:"\\ \n\tx1'.split(''),
+      '"passphrase"',
+      '"passphrase":',
+      'true',
+    );
+    const noise = fc.array(fragment, { maxLength: 12 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(
+        noise,
+        noise,
+        secret,
+        fc.boolean(),
+        fc.constantFrom('', ' ', '\n  '),
+        (before, after, pass, quoted, gap) => {
+          const value = quoted ? JSON.stringify(pass) : pass.trim();
+          const text = `${before}"passphrase"${gap}:${gap}${value}${gap}${after}`;
+          fc.pre(!after.includes(pass.trim()) && !before.includes(pass.trim()));
+          expect(withoutMembersInText(text, SECRET)).not.toContain(pass.trim());
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('takes linear time on a hostile 1 MiB body', () => {
+    const MiB = 1024 * 1024;
+    for (const unit of [
+      '"passphrase"',
+      '"passphrase" ',
+      '"passphrase":"\\',
+      '"',
+      '\\"',
+      ' ',
+      '"passphrase":,',
+    ]) {
+      const text = unit.repeat(Math.ceil(MiB / unit.length));
+      const started = process.hrtime.bigint();
+      withoutMembersInText(text, SECRET);
+      expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1000);
+    }
+  });
+});
+
 describe('publishableBody', () => {
   const adapter = { secretFields: SECRET } as unknown as SourceAdapter;
   const webhookWith = (text: string, secretFields = adapter) => {
@@ -58,8 +139,8 @@ describe('publishableBody', () => {
     expect(publishableBody(webhook)).toBe(webhook.body);
   });
 
-  it('is the very same bytes for a body that is not a JSON object', () => {
-    for (const text of ['passphrase=pp', '["passphrase"]', '{"passphrase":']) {
+  it('is the very same bytes for a body that is not a JSON object and has no secret member', () => {
+    for (const text of ['passphrase=pp', '["passphrase"]', '{"ticker":"X",}']) {
       const webhook = webhookWith(text);
       expect(publishableBody(webhook)).toBe(webhook.body);
     }
@@ -71,8 +152,22 @@ describe('publishableBody', () => {
     );
   });
 
+  it('cuts the secret member out of a body that is not valid JSON', () => {
+    expect(publishableBody(webhookWith('{"passphrase":"hunter2","ticker":"BTCUSDT",}')).toString()).toBe(
+      '{"ticker":"BTCUSDT",}',
+    );
+  });
+
+  it('cuts it out of a JSON object past the JSON limits, which is not parsed', () => {
+    const deep = '['.repeat(100) + ']'.repeat(100);
+    const body = publishableBody(webhookWith(`{"ticker":"X","passphrase":"hunter2","deep":${deep}}`));
+    expect(body.toString()).toBe(`{"ticker":"X","deep":${deep}}`);
+  });
+
   it('leaves the body alone for a source without secret fields', () => {
-    const webhook = webhookWith('{"passphrase":"x"}', {} as SourceAdapter);
-    expect(publishableBody(webhook)).toBe(webhook.body);
+    for (const text of ['{"passphrase":"x"}', '{"passphrase":"x",}']) {
+      const webhook = webhookWith(text, {} as SourceAdapter);
+      expect(publishableBody(webhook)).toBe(webhook.body);
+    }
   });
 });

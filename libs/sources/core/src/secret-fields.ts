@@ -11,11 +11,11 @@ interface Member {
   end: number;
 }
 
-/** Index just past the string whose opening quote is at `open`. */
+/** Index just past the string whose opening quote is at `open` (the end of text if unterminated). */
 function pastString(text: string, open: number): number {
   let i = open + 1;
-  while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-  return i + 1;
+  while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+  return Math.min(i + 1, text.length);
 }
 
 function skipWhitespace(text: string, i: number): number {
@@ -78,9 +78,54 @@ export function withoutTopLevelMembers(text: string, names: readonly string[]): 
   return out + text.slice(members[members.length - 1].end);
 }
 
+/** Where a value that is not a JSON string ends: a number, a literal, or a bare word typed by hand. */
+const BARE_VALUE_END = /[,}\]"\r\n]/g;
+
 /**
- * The body as it may be published and hashed: the exact bytes received, unless the payload is a
- * JSON object carrying one of the source's `secretFields`, which are then cut out of it.
+ * `text` that is not a JSON object (a mistyped alert template, a trailing comma, a body past the
+ * JSON limits) without every `"<name>": <value>` member written in it, at any depth, with one
+ * adjoining comma. Its structure cannot be trusted, so the name is looked up as plain text rather
+ * than tokenized: a stray quote earlier in a broken body cannot hide the member. A name that is
+ * not followed by a colon is a value and stays. One pass per name, no regex backtracking: linear.
+ */
+export function withoutMembersInText(text: string, names: readonly string[]): string {
+  return names.reduce(withoutMemberInText, text);
+}
+
+function withoutMemberInText(text: string, name: string): string {
+  const key = JSON.stringify(name);
+  let out = '';
+  let kept = 0; // text before this index is already in `out` or cut
+  for (let at = text.indexOf(key); at !== -1; at = text.indexOf(key, at + 1)) {
+    const colon = skipWhitespace(text, at + key.length);
+    if (text[colon] !== ':') continue;
+    const valueStart = skipWhitespace(text, colon + 1);
+    let end: number;
+    if (text[valueStart] === '"') end = pastString(text, valueStart);
+    else {
+      BARE_VALUE_END.lastIndex = valueStart;
+      end = BARE_VALUE_END.exec(text)?.index ?? text.length;
+      while (end > valueStart && WHITESPACE.test(text[end - 1])) end--;
+    }
+    // Take the comma after the member (and the space after that), else the comma before it.
+    let start = at;
+    const next = skipWhitespace(text, end);
+    if (text[next] === ',') end = skipWhitespace(text, next + 1);
+    else {
+      while (start > kept && WHITESPACE.test(text[start - 1])) start--;
+      start = start > kept && text[start - 1] === ',' ? start - 1 : at;
+    }
+    // A member may begin inside the last one cut ("passphrase":"x"passphrase":"secret"): merge them.
+    if (start > kept) out += text.slice(kept, start);
+    kept = Math.max(kept, end);
+  }
+  return kept === 0 ? text : out + text.slice(kept);
+}
+
+/**
+ * The body as it may be published and hashed: the exact bytes received, minus the source's
+ * `secretFields`: the top-level members of a JSON object, or any member written in a body that
+ * is not one (that body is published too, as a 422, so its secret must go as well).
  */
 export function publishableBody(webhook: WebhookContext): Buffer {
   const secrets = webhook.adapter?.secretFields;
@@ -89,8 +134,13 @@ export function publishableBody(webhook: WebhookContext): Buffer {
   try {
     payload = webhook.json();
   } catch {
-    return webhook.body; // not JSON: there is no field to remove
+    payload = undefined; // not JSON, or past the JSON limits: it is published (422) all the same
   }
-  if (!isPlainObject(payload) || !secrets.some((name) => Object.hasOwn(payload, name))) return webhook.body;
-  return Buffer.from(withoutTopLevelMembers(webhook.body.toString('utf8'), secrets));
+  const text = webhook.body.toString('utf8');
+  if (!isPlainObject(payload)) {
+    const stripped = withoutMembersInText(text, secrets);
+    return stripped === text ? webhook.body : Buffer.from(stripped);
+  }
+  if (!secrets.some((name) => Object.hasOwn(payload, name))) return webhook.body;
+  return Buffer.from(withoutTopLevelMembers(text, secrets));
 }
