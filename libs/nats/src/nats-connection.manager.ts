@@ -118,8 +118,8 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
   }
 
   /**
-   * nats.js keeps whatever was written while disconnected and flushes it on reconnect, however
-   * late. Every such message was answered 503 long ago; a trading signal stored minutes later would
+   * nats.js keeps what is written while a reconnect attempt hangs (a server or network that
+   * accepts the connection and then says nothing) and flushes it once through, however late. Every such message was answered 503 long ago; a trading signal stored minutes later would
    * surprise everyone. So past the bound the client, buffer and all, is replaced by a fresh one.
    */
   private async dropStaleBuffer(nc: NatsConnection): Promise<void> {

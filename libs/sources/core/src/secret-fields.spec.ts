@@ -106,7 +106,8 @@ describe('withoutMembersInText (a body that is not a JSON object)', () => {
     );
   });
 
-  it('takes linear time on a hostile 1 MiB body', () => {
+  // No timed assertion: a quadratic scan of these would run into Jest's 5 s test timeout.
+  it('gets through hostile 1 MiB bodies, leaving no passphrase member behind', () => {
     const MiB = 1024 * 1024;
     for (const unit of [
       '"passphrase"',
@@ -118,9 +119,9 @@ describe('withoutMembersInText (a body that is not a JSON object)', () => {
       '"passphrase":,',
     ]) {
       const text = unit.repeat(Math.ceil(MiB / unit.length));
-      const started = process.hrtime.bigint();
-      withoutMembersInText(text, SECRET);
-      expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1000);
+      const result = withoutMembersInText(text, SECRET);
+      expect(result.length).toBeLessThanOrEqual(text.length);
+      expect(result).not.toMatch(/"passphrase"\s*:\s*[^\s,}\]]/);
     }
   });
 });
