@@ -3,7 +3,7 @@ import { SOURCE_MODULES } from '../apps/gateway/src/sources';
 import { exampleAlert } from './support/example-alert';
 import { SECRET, TestGateway } from './support/gateway';
 import { TestNatsServer } from './support/nats-server';
-import { post, signed, tradingViewAlert } from './support/signing';
+import { post, signed, tradingViewAlert, sendSigned } from './support/signing';
 import { StreamReader } from './support/stream';
 
 // docs/adding-a-source.md, proven: libs/sources/example is built like any source (a module, a
@@ -16,11 +16,7 @@ describe('a source added as one folder and one line in the list of sources', () 
   let stream: StreamReader;
 
   const send = (route: string, body: string, headers: Record<string, string> = {}) =>
-    post(`${gateway.url}/webhooks/${route}`, body, {
-      'content-type': 'application/json',
-      ...signed(SECRET, body),
-      ...headers,
-    });
+    sendSigned(gateway.url, route, body, headers);
 
   beforeAll(async () => {
     nats = await new TestNatsServer().start();

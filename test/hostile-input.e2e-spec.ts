@@ -3,7 +3,7 @@ import { SECRET } from './support/gateway';
 import { GatewayProcess } from './support/gateway-process';
 import { TestNatsServer } from './support/nats-server';
 import { rawHttp } from './support/raw-http';
-import { post, signed, tradingViewAlert } from './support/signing';
+import { post, signed, tradingViewAlert, sendSigned } from './support/signing';
 import { StreamReader } from './support/stream';
 
 // Each kind of hostile input (docs/security.md lists them) gets a clear 4xx, the process keeps
@@ -16,11 +16,7 @@ describe('hostile input', () => {
   let stream: StreamReader;
 
   const send = (route: string, body: string, headers: Record<string, string> = {}) =>
-    post(`${gateway.url}/webhooks/${route}`, body, {
-      'content-type': 'application/json',
-      ...signed(SECRET, body),
-      ...headers,
-    });
+    sendSigned(gateway.url, route, body, headers);
 
   /** A request line and headers as a (possibly hostile) client writes them. */
   const head = (headers: Record<string, string | number>, path = '/webhooks/tradingview') =>

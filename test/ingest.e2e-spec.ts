@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { SECRET, TestGateway } from './support/gateway';
 import { TestNatsServer } from './support/nats-server';
-import { post, signed, tradingViewAlert } from './support/signing';
+import { signed, tradingViewAlert, sendSigned } from './support/signing';
 import { StreamReader } from './support/stream';
 
 // Every outcome row of CONTRACT.md 1.2 that does not need NATS to fail, seen from outside.
@@ -14,11 +14,7 @@ describe('POST /webhooks/<source>', () => {
   let stream: StreamReader;
 
   const send = (route: string, body: string, headers: Record<string, string> = {}) =>
-    post(`${gateway.url}/webhooks/${route}`, body, {
-      'content-type': 'application/json',
-      ...signed(SECRET, body),
-      ...headers,
-    });
+    sendSigned(gateway.url, route, body, headers);
 
   beforeAll(async () => {
     nats = await new TestNatsServer().start();

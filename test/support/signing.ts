@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { SECRET } from './gateway';
 
 /** Headers of the gateway's signature scheme (CONTRACT.md 1.1), as a sender computes them. */
 export function signed(
@@ -37,4 +38,17 @@ export const tradingViewAlert = (over: Record<string, unknown> = {}): string =>
     contracts: '0.5',
     price: '64123.5',
     ...over,
+  });
+
+/** Posts `body` as JSON to `<baseUrl>/webhooks/<route>`, signed with the tests' secret. */
+export const sendSigned = (
+  baseUrl: string,
+  route: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<Reply> =>
+  post(`${baseUrl}/webhooks/${route}`, body, {
+    'content-type': 'application/json',
+    ...signed(SECRET, body),
+    ...headers,
   });
