@@ -18,6 +18,8 @@ const WRONG_LAST_SEQUENCE = 10071;
 @Injectable()
 export class KvNonceStore extends NonceStore {
   private readonly keyPrefix: string;
+  /** The same for every claim, and only read when a publish encodes it: built once. */
+  private readonly onlyIfNew = headers();
 
   constructor(
     private readonly connection: NatsConnectionManager,
@@ -26,15 +28,16 @@ export class KvNonceStore extends NonceStore {
   ) {
     super();
     this.keyPrefix = `$KV.${provisioner.nonceBucket}.`;
+    this.onlyIfNew.set('Nats-Expected-Last-Subject-Sequence', '0');
   }
 
   async claim(nonce: string, deadline: number): Promise<boolean> {
     const acks = this.connection.jetStream();
     const key = keyOf(nonce);
-    const onlyIfNew = headers();
-    onlyIfNew.set('Nats-Expected-Last-Subject-Sequence', '0');
     try {
-      await this.buffer.hold(() => acks.publish(this.keyPrefix + key, '', onlyIfNew, timeLeft(deadline)));
+      await this.buffer.hold(() =>
+        acks.publish(this.keyPrefix + key, '', this.onlyIfNew, timeLeft(deadline)),
+      );
       return true;
     } catch (err) {
       if (!keyExists(err)) throw storeFailure(err);
