@@ -31,7 +31,7 @@ describe('one deadline for all JetStream waits of a webhook', () => {
   it('answers within 2.5 s when JetStream stalls during the nonce claim and again during the publishes', async () => {
     const body = tradingViewAlert();
     const started = performance.now();
-    nats.pause(); // the nonce claim waits...
+    await nats.pause(); // the nonce claim waits...
     const reply = post(`${gateway.url}/webhooks/tradingview`, body, {
       'content-type': 'application/json',
       ...signed(SECRET, body),
@@ -39,7 +39,7 @@ describe('one deadline for all JetStream waits of a webhook', () => {
     await sleep(1300);
     nats.resume(); // ...is answered just in time...
     await sleep(1);
-    nats.pause(); // ...and the publishes that follow wait again.
+    await nats.pause(); // ...and the publishes that follow wait again.
     const { status } = await reply;
     const elapsed = performance.now() - started;
     nats.resume();

@@ -65,7 +65,7 @@ describe('JetStreamAcks', () => {
   });
 
   it('rejects after its timeout when the server does not answer', async () => {
-    nats.pause();
+    await nats.pause();
     try {
       await expect(acks.publish('acks.a', '{}', msgId('frozen'))).rejects.toThrow(
         /no acknowledgement within 500 ms/,
@@ -76,7 +76,7 @@ describe('JetStreamAcks', () => {
   });
 
   it('rejects everything in flight at once when told the connection is gone', async () => {
-    nats.pause();
+    await nats.pause();
     try {
       const inFlight = acks.publish('acks.a', '{}', msgId('cut'));
       acks.failAll('NATS disconnected');

@@ -52,7 +52,7 @@ describe('the publish buffer bounded by count', () => {
       // the refused request must be answered first, even on a loaded machine.
       NATS_PUBLISH_TIMEOUT_MS: '2000',
     }).start();
-    nats.pause();
+    await nats.pause();
 
     const first = tradingViewAlert();
     const firstAuth = signed(SECRET, first);
@@ -122,7 +122,7 @@ describe('the publish buffer bounded by age', () => {
     const dialing = (async () => {
       for await (const s of nc.status()) if (s.type === DebugEvents.Reconnecting) return;
     })();
-    nats.pause();
+    await nats.pause();
     await nc.reconnect();
     await dialing; // nats.js has emptied its buffer for this dial, which now waits for the server
     await gateway.until(() => !manager().ready, 'the disconnect noticed');

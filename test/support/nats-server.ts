@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,8 +69,14 @@ export class TestNatsServer {
   }
 
   /** SIGSTOP: a server that hangs with its sockets open, so publishes wait for acks that do not come. */
-  pause(): void {
-    this.proc?.kill('SIGSTOP');
+  async pause(): Promise<void> {
+    const pid = this.proc?.pid;
+    if (!pid) return;
+    process.kill(pid, 'SIGSTOP');
+    // The signal is delivered asynchronously: only a stopped process proves the server is frozen.
+    while (!/^\d+ \(.*\) T/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) {
+      await new Promise((r) => setTimeout(r, 1));
+    }
   }
 
   resume(): void {
