@@ -1,5 +1,5 @@
 import { AuthResult, problem, WebhookContext } from '@gateway/contracts';
-import { gatewaySignatureKeys, standardSignatureKeys } from './hmac-signature';
+import { gatewaySignatureKeys, SignatureMatch, standardSignatureKeys } from './hmac-signature';
 import { SigningKeys } from './signing-keys';
 
 const UNIX_SECONDS = /^\d{1,12}$/;
@@ -13,6 +13,12 @@ const unauthorized = (code: 'missing_signature' | 'invalid_signature', detail: s
  * `X-Signature` scheme, or Standard Webhooks when a request carries `webhook-signature`. The
  * result names the owners of the keys that signed it, so the allowlist can hold a source to its
  * own secret; the timestamp and nonce are checked by the ReplayGuard.
+ *
+ * The replay claim is the MAC itself, not the scheme's nonce field: one signed byte string can be
+ * presented as a gateway-scheme request and as a Standard Webhook (`<ts>.<nonce>.` reads as
+ * `<id>.<ts>.` when the nonce is a Unix time), or with the nonce/body boundary moved, and each
+ * reading has its own nonce field. The signed bytes, and so the MAC, are the same in every reading,
+ * so claiming the MAC lets the same signed bytes in at most once, whatever scheme carries them.
  */
 export class HmacAuthenticator {
   constructor(private readonly keys: SigningKeys) {}
@@ -27,8 +33,8 @@ export class HmacAuthenticator {
     const signature = webhook.header('x-signature');
     if (!signature) throw unauthorized('missing_signature', 'the X-Signature header is required');
     checkSignedFields(['X-Timestamp', timestamp], ['X-Nonce', nonce]);
-    const matched = gatewaySignatureKeys(this.keys.gateway, signature, timestamp!, nonce!, webhook.body);
-    return { timestamp: Number(timestamp), nonce, signedFor: this.ownersOf(matched) };
+    const match = gatewaySignatureKeys(this.keys.gateway, signature, timestamp!, nonce!, webhook.body);
+    return { timestamp: Number(timestamp), ...this.claimOf(match) };
   }
 
   private standardWebhook(webhook: WebhookContext): AuthResult {
@@ -36,22 +42,18 @@ export class HmacAuthenticator {
     const id = webhook.header('webhook-id');
     checkSignedFields(['webhook-timestamp', timestamp], ['webhook-id', id]);
     const signature = webhook.header('webhook-signature') ?? '';
-    const matched = standardSignatureKeys(this.keys.standard, signature, id!, timestamp!, webhook.body);
-    // The id alone is the sender's message identity (its retries reuse it with a new timestamp);
-    // id + timestamp identifies this one delivery, so only an exact replay is refused.
-    return {
-      timestamp: Number(timestamp),
-      nonce: `${id}.${timestamp}`,
-      idempotencyKey: id,
-      signedFor: this.ownersOf(matched),
-    };
+    const match = standardSignatureKeys(this.keys.standard, signature, id!, timestamp!, webhook.body);
+    // The id alone is the sender's message identity (its retries reuse it with a new timestamp,
+    // hence a new MAC); id + timestamp + body is this one delivery, so only an exact replay is refused.
+    return { timestamp: Number(timestamp), idempotencyKey: id, ...this.claimOf(match) };
   }
 
-  private ownersOf(matched: readonly number[]): string[] {
-    if (matched.length === 0) {
+  /** Whom the matching keys speak for, and the replay claim: the MAC of the signed bytes. */
+  private claimOf(match: SignatureMatch): Pick<AuthResult, 'nonce' | 'signedFor'> {
+    if (match.keys.length === 0 || match.mac === undefined) {
       throw unauthorized('invalid_signature', 'the signature does not match the request');
     }
-    return matched.map((index) => this.keys.owners[index]);
+    return { nonce: `mac:${match.mac}`, signedFor: match.keys.map((index) => this.keys.owners[index]) };
   }
 }
 

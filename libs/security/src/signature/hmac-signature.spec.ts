@@ -9,9 +9,9 @@ import { gatewaySignatureKeys, standardSignatureKeys } from './hmac-signature';
 import { SHARED_SECRET_OWNER, signingKeys } from './signing-keys';
 
 const verifyGatewaySignature = (...args: Parameters<typeof gatewaySignatureKeys>) =>
-  gatewaySignatureKeys(...args).length > 0;
+  gatewaySignatureKeys(...args).keys.length > 0;
 const verifyStandardSignature = (...args: Parameters<typeof standardSignatureKeys>) =>
-  standardSignatureKeys(...args).length > 0;
+  standardSignatureKeys(...args).keys.length > 0;
 
 const body = Buffer.from('{"ticker":"BTCUSDT","action":"buy"}');
 const ts = '1764244800';
@@ -136,8 +136,8 @@ describe('signingKeys with per-source secrets', () => {
 
   it('names the key that made a signature, so the source it may speak for is known', () => {
     const sig = gatewaySig('acme-new');
-    expect(gatewaySignatureKeys(keys.gateway, sig, ts, nonce, body)).toEqual([2]);
-    expect(gatewaySignatureKeys(keys.gateway, gatewaySig('shared'), ts, nonce, body)).toEqual([0]);
+    expect(gatewaySignatureKeys(keys.gateway, sig, ts, nonce, body).keys).toEqual([2]);
+    expect(gatewaySignatureKeys(keys.gateway, gatewaySig('shared'), ts, nonce, body).keys).toEqual([0]);
   });
 
   it('computes each key once however many signatures a header lists', () => {
@@ -145,7 +145,46 @@ describe('signingKeys with per-source secrets', () => {
     const many = Array.from({ length: 300 }, () => `v1,${randomBytes(32).toString('base64')}`).join(' ');
     const hmacs = jest.mocked(createHmac);
     hmacs.mockClear();
-    expect(standardSignatureKeys(keys.standard, many, 'msg', ts, Buffer.alloc(1024 * 1024))).toEqual([]);
+    expect(standardSignatureKeys(keys.standard, many, 'msg', ts, Buffer.alloc(1024 * 1024)).keys).toEqual([]);
     expect(hmacs).toHaveBeenCalledTimes(keys.standard.length);
+  });
+});
+
+describe('the replay identity of a signature (docs/security.md, finding 1)', () => {
+  const keys = signingKeys(['s3cret']);
+  const nowish = '1764244801'; // a nonce that is a Unix time, as some senders make them
+
+  it('is the same for the same signed bytes, whichever scheme and field boundaries carry them', () => {
+    const gatewayMac = createHmac('sha256', 's3cret').update(`${ts}.${nowish}.`).update(body);
+    const hex = gatewayMac.digest('hex');
+    const asGateway = gatewaySignatureKeys(keys.gateway, hex, ts, nowish, body);
+    // Re-sent as Standard Webhooks: webhook-id = the timestamp, webhook-timestamp = the nonce.
+    const v1 = `v1,${Buffer.from(hex, 'hex').toString('base64')}`;
+    const asStandard = standardSignatureKeys(keys.standard, v1, ts, nowish, body);
+    // The nonce/body boundary moved: a nonce holding a dot gives its tail to the body.
+    const dotted = createHmac('sha256', 's3cret').update(`${ts}.n.7.`).update(body).digest('hex');
+    const withDot = gatewaySignatureKeys(keys.gateway, dotted, ts, 'n.7', body);
+    const moved = gatewaySignatureKeys(
+      keys.gateway,
+      dotted,
+      ts,
+      'n',
+      Buffer.concat([Buffer.from('7.'), body]),
+    );
+
+    expect(asGateway.keys).toEqual([0]);
+    expect(asStandard.mac).toBe(asGateway.mac);
+    expect(withDot.keys).toEqual([0]);
+    expect(moved.mac).toBe(withDot.mac);
+  });
+
+  it('differs for different signed bytes', () => {
+    const sign = (n: string) =>
+      createHmac('sha256', 's3cret').update(`${ts}.${n}.`).update(body).digest('hex');
+    const a = gatewaySignatureKeys(keys.gateway, sign('n-1'), ts, 'n-1', body);
+    const b = gatewaySignatureKeys(keys.gateway, sign('n-2'), ts, 'n-2', body);
+
+    expect(a.mac).toBeDefined();
+    expect(a.mac).not.toBe(b.mac);
   });
 });
