@@ -26,17 +26,32 @@ export class StreamReader {
   }
 
   /** Every stored message, each checked against its event schema (throws on the first that fails). */
-  async all(): Promise<StoredMessage[]> {
+  all(): Promise<StoredMessage[]> {
+    return this.after(0);
+  }
+
+  /** The stream's last sequence number (0 when empty): a mark to read `after`. */
+  async lastSeq(): Promise<number> {
+    const jsm = await this.nc.jetstreamManager();
+    return (await jsm.streams.info(this.stream)).state.last_seq;
+  }
+
+  /** The messages stored after sequence `seq`, each checked against its event schema. */
+  async after(seq: number): Promise<StoredMessage[]> {
     const jsm = await this.nc.jetstreamManager();
     const { state } = await jsm.streams.info(this.stream);
     const out: StoredMessage[] = [];
-    for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
-      const m = await jsm.streams.getMessage(this.stream, { seq }).catch(() => undefined);
+    for (
+      let next = Math.max(seq + 1, state.first_seq);
+      state.messages > 0 && next <= state.last_seq;
+      next++
+    ) {
+      const m = await jsm.streams.getMessage(this.stream, { seq: next }).catch(() => undefined);
       if (!m) continue;
       const headers: Record<string, string> = {};
       for (const [k] of m.header ?? []) headers[k.toLowerCase()] = m.header.get(k);
       const message: StoredMessage = { subject: m.subject, headers, data: m.json() };
-      assertValid(seq, message);
+      assertValid(next, message);
       out.push(message);
     }
     return out;

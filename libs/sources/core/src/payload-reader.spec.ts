@@ -120,6 +120,22 @@ describe('PayloadReader', () => {
   });
 
   describe('time, as the event schemas check it (date-time)', () => {
+    // Issue 16, finding 2: Unix times outside the years 0000-9999 became `+010000-…` in the event.
+    it.each([253402300800000, -62167219201, 8.64e15])('names the field for Unix time %p', (value) => {
+      const read = new PayloadReader({ time: value });
+      expect(read.time(['time'])).toBeNull();
+      expect(read.errors).toEqual([
+        { field: 'time', message: 'must be a time within the years 0000 to 9999' },
+      ]);
+    });
+
+    it.each([
+      [253402300799999, '9999-12-31T23:59:59.999Z'],
+      [-62167219200, '0000-01-01T00:00:00.000Z'],
+    ])('keeps Unix time %p, at the edge of the years the schema allows', (value, iso) => {
+      expect(new PayloadReader({ time: value }).time(['time'])).toBe(iso);
+    });
+
     it('keeps a real leap second, and a space for the T', () => {
       const read = new PayloadReader({ a: '2016-12-31T23:59:60Z', b: '2026-11-27 12:00:00Z' });
       expect([read.time(['a']), read.time(['b'])]).toEqual(['2016-12-31T23:59:60Z', '2026-11-27 12:00:00Z']);

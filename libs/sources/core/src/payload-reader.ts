@@ -86,9 +86,12 @@ export class PayloadReader {
     const [key, value] = this.take(aliases);
     if (value === undefined || value === null || value === '') return null;
     if (typeof value === 'number' && Number.isFinite(value)) {
-      const ms = value < 1e11 ? value * 1000 : value;
-      const date = new Date(ms);
-      return Number.isNaN(date.getTime()) ? this.fail(key, 'is not a valid time') : date.toISOString();
+      const date = new Date(value < 1e11 ? value * 1000 : value);
+      if (Number.isNaN(date.getTime())) return this.fail(key, 'is not a valid time');
+      // Outside the years 0000-9999, toISOString writes `+010000-…` or `-000001-…`, which the
+      // event schema's date-time (and consumers' parsers) refuse: the event must pass the same check.
+      const text = date.toISOString();
+      return isRfc3339(text) ? text : this.fail(key, 'must be a time within the years 0000 to 9999');
     }
     if (typeof value === 'string' && isRfc3339(value)) return value;
     return this.fail(key, 'must be an RFC 3339 timestamp or Unix time');
