@@ -4,6 +4,7 @@ import {
   EventValidator,
   NormalizedEventV1,
   normalizedEventOf,
+  rawBodyBytes,
   RawEventV1,
   Subjects,
   ValidationIssue,
@@ -76,7 +77,7 @@ function webhookOf(raw: RawEventV1, route: string): WebhookContext {
     { 'content-type': raw.content_type },
     new Date(raw.received_at),
   );
-  webhook.body = Buffer.from(raw.body, 'utf8');
+  webhook.body = rawBodyBytes(raw);
   webhook.sourceId = raw.source;
   return webhook;
 }

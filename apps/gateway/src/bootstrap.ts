@@ -1,7 +1,9 @@
+import { HTTP_REFUSALS_TOTAL } from '@gateway/observability';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { Server } from 'node:http';
+import { getToken } from '@willsoto/nestjs-prometheus';
 import { AppModule } from './app.module';
 import type { GatewayConfig } from './config/gateway-config';
 import { hardenHttpServer } from './http-server';
@@ -26,7 +28,7 @@ export async function createGateway(
   app.set('etag', false);
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   const server: Server = app.getHttpServer();
-  hardenHttpServer(server, config, app.get(Logger));
+  hardenHttpServer(server, config, app.get(Logger), app.get(getToken(HTTP_REFUSALS_TOTAL)));
   app.get(Logger).log(`publishing event schemas ${config.eventSchemaVersion}`, 'Events');
   if (config.usesDevelopmentSecret) {
     app

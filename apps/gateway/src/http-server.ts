@@ -1,11 +1,13 @@
 import type { LoggerService } from '@nestjs/common';
 import { problemBody, problemDetails, type ProblemDetails } from '@gateway/contracts';
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES, type Server } from 'node:http';
+import { type IncomingMessage, STATUS_CODES, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Counter } from 'prom-client';
 import type { GatewayConfig } from './config/gateway-config';
 
 type ClientError = Error & { code?: string };
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 // What Node's HTTP parser refuses before any route runs, answered as the routes answer: a problem.
 const CLIENT_ERRORS: Record<string, ProblemDetails> = {
@@ -13,29 +15,62 @@ const CLIENT_ERRORS: Record<string, ProblemDetails> = {
   ERR_HTTP_REQUEST_TIMEOUT: problemDetails('request_timeout', 'the request was not received in time'),
 };
 const MALFORMED = problemDetails('bad_request', 'the request is not valid HTTP/1.1');
+const NO_HOST = problemDetails('missing_host', 'an HTTP/1.1 request must carry a Host header');
+const EXPECTATION = problemDetails('expectation_failed', 'only Expect: 100-continue is supported');
+/** Every refusal made here, so each series exists from the start (an alert sees the first one). */
+const REFUSALS = [...Object.values(CLIENT_ERRORS), MALFORMED, NO_HOST, EXPECTATION];
+
+const problemHeaders = (body: string) => ({
+  'Content-Type': 'application/problem+json',
+  'Content-Length': Buffer.byteLength(body),
+  Connection: 'close',
+});
 
 function problemResponse(problem: ProblemDetails): string {
   const { status } = problem;
   const body = problemBody(problem, randomUUID());
-  return (
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\n` +
-    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
-  );
+  const head = Object.entries(problemHeaders(body))
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`;
 }
 
 /**
  * Server-level limits on slow and malformed clients: headers within `headersTimeoutMs` of a
  * request's first byte, the whole request within `requestTimeoutMs`, both checked every second
  * (Node's default sweep runs every 30 s, which would let a slow client hold a socket that long).
- * What Node's parser refuses (oversized headers, bad framing, a timeout) gets a problem+json
- * answer and one info line: a client error, never logged as a server fault.
+ * What is refused before any route runs (Node's parser: oversized headers, bad framing, a
+ * timeout; an HTTP/1.1 request without Host; an `Expect` other than 100-continue) gets a
+ * problem+json answer, one info line and a count in `gateway_http_refusals_total{code}`: a client
+ * error, never logged as a server fault (Node's own answers to the last two have no body at all).
  */
-export function hardenHttpServer(server: Server, config: GatewayConfig, logger: LoggerService): void {
+export function hardenHttpServer(
+  server: Server,
+  config: GatewayConfig,
+  logger: LoggerService,
+  refusals: Counter<'code'>,
+): void {
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
   server.headersTimeout = config.headersTimeoutMs;
   server.requestTimeout = config.requestTimeoutMs;
   // Read when the server starts listening (typed only as a createServer option).
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = 1000;
+  for (const { code } of REFUSALS) refusals.labels(code).inc(0);
+  const refused = (problem: ProblemDetails) => {
+    refusals.labels(problem.code).inc();
+    logger.log(
+      { status: problem.status, code: problem.code },
+      'request refused by the HTTP parser',
+      'HttpServer',
+    );
+  };
+  const answer = (res: ServerResponse, problem: ProblemDetails) => {
+    const body = problemBody(problem, randomUUID());
+    res.shouldKeepAlive = false;
+    res.writeHead(problem.status, problemHeaders(body)).end(body);
+    refused(problem);
+  };
+
   server.on('clientError', (err: ClientError, socket: Socket) => {
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
     const problem = CLIENT_ERRORS[err.code ?? ''] ?? MALFORMED;
@@ -44,10 +79,19 @@ export function hardenHttpServer(server: Server, config: GatewayConfig, logger: 
     const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
     if (!inFlight?.headersSent) socket.write(problemResponse(problem));
     socket.destroy();
-    logger.log(
-      { status: problem.status, code: problem.code },
-      'request refused by the HTTP parser',
-      'HttpServer',
-    );
+    refused(problem);
+  });
+
+  // Node answers these two itself, with an empty body; with a listener, the answer is ours.
+  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => answer(res, EXPECTATION));
+  (server as Server & { requireHostHeader: boolean }).requireHostHeader = false;
+  const handlers = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    // RFC 9112 3.2: a 1.1 request without Host is a 400 (Node's own check, now answered as a problem).
+    if (req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor === 1) {
+      return answer(res, NO_HOST);
+    }
+    for (const handler of handlers) handler.call(server, req, res);
   });
 }

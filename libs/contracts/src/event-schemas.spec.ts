@@ -20,6 +20,7 @@ const RAW: Presence<RawEventV1> = {
   received_at: 'required',
   content_type: 'required',
   body: 'required',
+  body_base64: 'optional',
   idempotency_key: 'required',
 };
 const NORMALIZED: Presence<NormalizedEventV1> = {

@@ -14,7 +14,10 @@ export interface RawEventV1 {
   source: string;
   received_at: string;
   content_type: string;
+  /** The body as UTF-8; a display (U+FFFD for invalid sequences) when `body_base64` is present. */
   body: string;
+  /** The exact bytes, present exactly when they are not valid UTF-8 (docs/events.md). */
+  body_base64?: string;
   idempotency_key: string;
 }
 

@@ -22,6 +22,8 @@ export const PROBLEMS = {
   invalid_json: { status: 400, title: 'Bad Request' },
   invalid_source: { status: 400, title: 'Bad Request' },
   bad_request: { status: 400, title: 'Bad Request' },
+  missing_host: { status: 400, title: 'Bad Request' },
+  expectation_failed: { status: 417, title: 'Expectation Failed' },
   schema_validation_failed: { status: 422, title: 'Unprocessable Content' },
   not_found: { status: 404, title: 'Not Found' },
   method_not_allowed: { status: 405, title: 'Method Not Allowed' },

@@ -7,6 +7,7 @@ import {
   normalizedEventOf,
   problem,
   RawEventV1,
+  rawBodyFields,
   rawEventId,
   Schemas,
   StoreUnavailableError,
@@ -47,7 +48,7 @@ export class IngressService {
       event_id: eventId,
       ...common,
       content_type: webhook.header('content-type') ?? '',
-      body: body.toString('utf8'),
+      ...rawBodyFields(body),
       idempotency_key: key,
     };
     try {

@@ -5,6 +5,7 @@ export const WEBHOOK_DURATION_SECONDS = 'gateway_webhook_duration_seconds';
 export const VALIDATION_ERRORS_TOTAL = 'gateway_validation_errors_total';
 export const WEBHOOKS_REJECTED_TOTAL = 'gateway_webhooks_rejected_total';
 export const WEBHOOKS_DUPLICATE_TOTAL = 'gateway_webhooks_duplicate_total';
+export const HTTP_REFUSALS_TOTAL = 'gateway_http_refusals_total';
 
 export const webhookMetricProviders = [
   makeCounterProvider({
@@ -33,5 +34,10 @@ export const webhookMetricProviders = [
     name: WEBHOOKS_DUPLICATE_TOTAL,
     help: 'Webhooks answered 200 duplicate: the idempotency key was already stored.',
     labelNames: ['source'],
+  }),
+  makeCounterProvider({
+    name: HTTP_REFUSALS_TOTAL,
+    help: 'Requests refused before any route ran (HTTP parser, Host, Expect), by problem code.',
+    labelNames: ['code'],
   }),
 ];
