@@ -1,13 +1,18 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import { problem, WebhookContext } from '@gateway/contracts';
 import { correlationIdOf } from '@gateway/observability';
-import { SourceRegistry } from '@gateway/sources-core';
+import { WebhookAuthGuard } from '@gateway/security';
+import { SourceRegistry, SourceRouteGuard } from '@gateway/sources-core';
 import type { NextFunction, Request, Response } from 'express';
 import getRawBody from 'raw-body';
+import { BodyMemoryBudget } from './body-memory.budget';
 import { INGRESS_OPTIONS } from './ingress.module-definition';
 import type { IngressModuleOptions } from './ingress.options';
 
 const ROUTE = /^\/webhooks\/([^/?]*)/;
+// Seconds a client should wait when the body memory budget is spent: uploads finish within
+// REQUEST_TIMEOUT_MS, most far sooner.
+const RETRY_AFTER_BUSY = 1;
 
 /**
  * Reads the body as the exact bytes received (signatures are over bytes, and no parser may
@@ -16,13 +21,23 @@ const ROUTE = /^\/webhooks\/([^/?]*)/;
  * `Content-Encoding` other than identity is refused (415) rather than inflated, so a small
  * compressed body cannot expand into a large one. A refused body is never read to its end: the
  * answer closes the connection instead (body-parser would first drain whatever the client sends).
+ *
+ * Before a byte of the body is read, what the headers alone decide is decided (issue 16,
+ * finding 3): the route and media type (404/415), the signature headers and the timestamp's
+ * window, or a token route's client address (401/403); then the body's bytes must fit the body
+ * memory budget shared by all requests in flight (503 + Retry-After at once when they do not).
  */
 @Injectable()
 export class WebhookBodyMiddleware implements NestMiddleware {
+  private readonly budget: BodyMemoryBudget;
+
   constructor(
     @Inject(INGRESS_OPTIONS) private readonly options: IngressModuleOptions,
     private readonly sources: SourceRegistry,
-  ) {}
+    private readonly auth: WebhookAuthGuard,
+  ) {
+    this.budget = new BodyMemoryBudget(options.bodyMemoryBudgetBytes);
+  }
 
   use(req: Request & { webhook?: WebhookContext }, res: Response, next: NextFunction): void {
     // Not decoded: source routes are plain ids, and a malformed %-escape must stay a 404, not a 500.
@@ -36,7 +51,23 @@ export class WebhookBodyMiddleware implements NestMiddleware {
       return refuse(res, next, problem('unsupported_content_encoding', detail));
     }
     const length = req.headers['content-length'];
-    getRawBody(req, { length, limit: this.options.maxBodyBytes }, (err, body) => {
+    const { maxBodyBytes } = this.options;
+    try {
+      SourceRouteGuard.check(webhook);
+      // req.ip is the socket's address, or X-Forwarded-For as far as `trust proxy` trusts its hops.
+      this.auth.precheck(webhook, req.ip);
+    } catch (err) {
+      return refuse(res, next, err);
+    }
+    // A declared length over the limit is raw-body's 413, at once; a chunked body may take the limit.
+    const declared = length === undefined ? maxBodyBytes : Math.min(Number(length) || 0, maxBodyBytes);
+    if (!this.budget.tryReserve(declared)) {
+      const detail = 'too many request bodies are in flight; retry shortly';
+      return refuse(res, next, problem('overloaded', detail, { retryAfter: RETRY_AFTER_BUSY }));
+    }
+    // 'close' comes once the answer is sent or the connection is gone, whichever ends the request.
+    res.once('close', () => this.budget.release(declared));
+    getRawBody(req, { length, limit: maxBodyBytes }, (err, body) => {
       if (err) return refuse(res, next, err);
       webhook.body = body;
       next();

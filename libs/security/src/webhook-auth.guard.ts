@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { webhookOf, WebhookContext } from '@gateway/contracts';
 import type { Request } from 'express';
+import { assertInReplayWindow } from './replay-window';
 import { SECURITY_OPTIONS } from './security.module-definition';
 import type { SecurityModuleOptions } from './security.options';
 import { HmacAuthenticator } from './signature/hmac-authenticator';
@@ -16,12 +17,26 @@ import { TokenAuthenticator } from './token/token-authenticator';
 export class WebhookAuthGuard implements CanActivate {
   private readonly hmac: HmacAuthenticator;
   private readonly tokens: ReadonlyMap<string, TokenAuthenticator>;
+  private readonly replayWindowSec: number;
 
   constructor(@Inject(SECURITY_OPTIONS) options: SecurityModuleOptions) {
+    this.replayWindowSec = options.replayWindowSec;
     this.hmac = new HmacAuthenticator(signingKeys(options.secrets, options.sourceSecrets));
     this.tokens = new Map(
       (options.tokenProfiles ?? []).map((profile) => [profile.route, new TokenAuthenticator(profile)]),
     );
+  }
+
+  /**
+   * The checks that need no body, run by the body intake before it reads one, so an
+   * unauthenticated upload is refused from its headers: on a token route the client address
+   * (403); else the signature headers present and well-formed (401) and the signed timestamp
+   * inside the replay window (401).
+   */
+  precheck(webhook: Pick<WebhookContext, 'route' | 'header'>, clientAddress: string | undefined): void {
+    const token = this.tokens.get(webhook.route);
+    if (token) return token.precheck(webhook, clientAddress);
+    assertInReplayWindow(this.hmac.precheck(webhook), this.replayWindowSec);
   }
 
   canActivate(context: ExecutionContext): boolean {

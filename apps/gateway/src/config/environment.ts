@@ -1,6 +1,7 @@
 import { LOG_LEVELS, NAME, NATS_URLS, NATS_URLS_MESSAGE } from '@gateway/config';
 import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion } from '@gateway/contracts';
 import { Type } from 'class-transformer';
+import { DEFAULT_BODY_MEMORY_BUDGET_BYTES } from './memory-budget';
 import {
   IsIn,
   IsInt,
@@ -58,6 +59,12 @@ export class Environment {
   @Type(() => Number) @Min(0.01) @Max(100000) RATE_LIMIT_RPS = 50;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000) RATE_LIMIT_BURST?: number;
   @Type(() => Number) @IsInt() @Min(1024) @Max(16 * 1024 * 1024) MAX_BODY_BYTES = 1024 * 1024;
+  /** Body bytes held at once across all requests in flight; beyond it 503 at once (memory-budget.ts). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(64 * 1024 * 1024 * 1024)
+  BODY_MEMORY_BUDGET_BYTES = DEFAULT_BODY_MEMORY_BUDGET_BYTES;
 
   @IsIn(['hmac', 'token']) TRADINGVIEW_AUTH = 'hmac';
   @ValidateIf((env: Environment) => env.TRADINGVIEW_AUTH === 'token')

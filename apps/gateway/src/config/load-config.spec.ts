@@ -62,6 +62,14 @@ describe('loadConfig', () => {
     expect(config.nats.publishTimeoutMs).toBe(800);
   });
 
+  it('takes a body memory budget of at least MAX_BODY_BYTES, 32 MiB by default', () => {
+    expect(loadConfig({}).ingress.bodyMemoryBudgetBytes).toBe(32 * 1024 * 1024);
+    expect(loadConfig({ BODY_MEMORY_BUDGET_BYTES: '2097152' }).ingress.bodyMemoryBudgetBytes).toBe(2097152);
+    expect(() => loadConfig({ BODY_MEMORY_BUDGET_BYTES: '4096', MAX_BODY_BYTES: '8192' })).toThrow(
+      'BODY_MEMORY_BUDGET_BYTES must be at least MAX_BODY_BYTES',
+    );
+  });
+
   it('splits and trims comma-separated secrets, sources and NATS servers', () => {
     const config = loadConfig({
       API_KEY_HMAC_SECRET: ' old-secret , new-secret,',

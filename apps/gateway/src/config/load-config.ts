@@ -58,8 +58,16 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
       rateLimitRps: env.RATE_LIMIT_RPS,
       rateLimitBurst: burst,
     },
-    ingress: { maxBodyBytes: env.MAX_BODY_BYTES },
+    ingress: { maxBodyBytes: env.MAX_BODY_BYTES, bodyMemoryBudgetBytes: bodyMemoryBudget(env) },
   };
+}
+
+/** The body memory budget: it must admit at least one body of the largest size accepted. */
+function bodyMemoryBudget(env: Environment): number {
+  if (env.BODY_MEMORY_BUDGET_BYTES < env.MAX_BODY_BYTES) {
+    throw new ConfigError('BODY_MEMORY_BUDGET_BYTES must be at least MAX_BODY_BYTES');
+  }
+  return env.BODY_MEMORY_BUDGET_BYTES;
 }
 
 /** CONTRACT.md 1.1b: TradingView by its addresses and a body passphrase, instead of HMAC. */

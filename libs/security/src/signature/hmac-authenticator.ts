@@ -4,9 +4,19 @@ import { SigningKeys } from './signing-keys';
 
 const UNIX_SECONDS = /^\d{1,12}$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]{1,128}$/;
+const GATEWAY_SIGNATURE = /^(sha256=)?[0-9a-f]{64}$/i;
 
 const unauthorized = (code: 'missing_signature' | 'invalid_signature', detail: string) =>
   problem(code, detail);
+
+/** A scheme's signed fields, as the headers carry them: present and well-formed. */
+interface SignedHeaders {
+  scheme: 'gateway' | 'standard';
+  timestamp: string;
+  /** X-Nonce, or webhook-id. */
+  token: string;
+  signature: string;
+}
 
 /**
  * Authenticates a request by its HMAC signature over the exact bytes received: the gateway's
@@ -23,29 +33,24 @@ const unauthorized = (code: 'missing_signature' | 'invalid_signature', detail: s
 export class HmacAuthenticator {
   constructor(private readonly keys: SigningKeys) {}
 
+  /**
+   * What can be checked from the headers alone, before the body is read: the scheme's fields are
+   * present and well-formed (401). Returns the signed timestamp, for the replay window.
+   */
+  precheck(webhook: Pick<WebhookContext, 'header'>): number {
+    return Number(signedHeaders(webhook).timestamp);
+  }
+
   authenticate(webhook: WebhookContext): AuthResult {
-    return webhook.header('webhook-signature') ? this.standardWebhook(webhook) : this.gatewayScheme(webhook);
-  }
-
-  private gatewayScheme(webhook: WebhookContext): AuthResult {
-    const timestamp = webhook.header('x-timestamp');
-    const nonce = webhook.header('x-nonce');
-    const signature = webhook.header('x-signature');
-    if (!signature) throw unauthorized('missing_signature', 'the X-Signature header is required');
-    checkSignedFields(['X-Timestamp', timestamp], ['X-Nonce', nonce]);
-    const match = gatewaySignatureKeys(this.keys.gateway, signature, timestamp!, nonce!, webhook.body);
-    return { timestamp: Number(timestamp), ...this.claimOf(match) };
-  }
-
-  private standardWebhook(webhook: WebhookContext): AuthResult {
-    const timestamp = webhook.header('webhook-timestamp');
-    const id = webhook.header('webhook-id');
-    checkSignedFields(['webhook-timestamp', timestamp], ['webhook-id', id]);
-    const signature = webhook.header('webhook-signature') ?? '';
-    const match = standardSignatureKeys(this.keys.standard, signature, id!, timestamp!, webhook.body);
+    const { scheme, timestamp, token, signature } = signedHeaders(webhook);
+    if (scheme === 'gateway') {
+      const match = gatewaySignatureKeys(this.keys.gateway, signature, timestamp, token, webhook.body);
+      return { timestamp: Number(timestamp), ...this.claimOf(match) };
+    }
+    const match = standardSignatureKeys(this.keys.standard, signature, token, timestamp, webhook.body);
     // The id alone is the sender's message identity (its retries reuse it with a new timestamp,
     // hence a new MAC); id + timestamp + body is this one delivery, so only an exact replay is refused.
-    return { timestamp: Number(timestamp), idempotencyKey: id, ...this.claimOf(match) };
+    return { timestamp: Number(timestamp), idempotencyKey: token, ...this.claimOf(match) };
   }
 
   /** Whom the matching keys speak for, and the replay claim: the MAC of the signed bytes. */
@@ -57,11 +62,35 @@ export class HmacAuthenticator {
   }
 }
 
+function signedHeaders(webhook: Pick<WebhookContext, 'header'>): SignedHeaders {
+  const standard = webhook.header('webhook-signature');
+  if (standard) {
+    const [timestamp, token] = signedFields(
+      ['webhook-timestamp', webhook.header('webhook-timestamp')],
+      ['webhook-id', webhook.header('webhook-id')],
+    );
+    if (!standard.split(' ').some((entry) => entry.startsWith('v1,'))) {
+      throw unauthorized('invalid_signature', 'webhook-signature must hold a v1,<base64> entry');
+    }
+    return { scheme: 'standard', timestamp, token, signature: standard };
+  }
+  const signature = webhook.header('x-signature');
+  if (!signature) throw unauthorized('missing_signature', 'the X-Signature header is required');
+  const [timestamp, token] = signedFields(
+    ['X-Timestamp', webhook.header('x-timestamp')],
+    ['X-Nonce', webhook.header('x-nonce')],
+  );
+  if (!GATEWAY_SIGNATURE.test(signature)) {
+    throw unauthorized('invalid_signature', 'X-Signature must be sha256=<64 hex digits>');
+  }
+  return { scheme: 'gateway', timestamp, token, signature };
+}
+
 /** Both schemes sign a timestamp and a unique token; each must be present and well-formed. */
-function checkSignedFields(
+function signedFields(
   [timestampName, timestamp]: [string, string | undefined],
   [tokenName, token]: [string, string | undefined],
-): void {
+): [timestamp: string, token: string] {
   if (!timestamp || !token) {
     throw unauthorized('missing_signature', `the ${timestampName} and ${tokenName} headers are required`);
   }
@@ -70,4 +99,5 @@ function checkSignedFields(
   if (!PRINTABLE_ASCII.test(token)) {
     throw unauthorized('invalid_signature', `${tokenName} must be 1-128 printable ASCII characters`);
   }
+  return [timestamp, token];
 }

@@ -32,10 +32,15 @@ export class TokenAuthenticator {
     this.passphrases = new Passphrases(profile.passphrases);
   }
 
-  authenticate(webhook: WebhookContext, clientAddress: string | undefined): AuthResult {
+  /** What can be checked before the body is read: the client address (403). */
+  precheck(webhook: Pick<WebhookContext, 'route'>, clientAddress: string | undefined): void {
     if (!this.addresses.allows(clientAddress)) {
       throw problem('address_not_allowed', `this address may not post to /webhooks/${webhook.route}`);
     }
+  }
+
+  authenticate(webhook: WebhookContext, clientAddress: string | undefined): AuthResult {
+    this.precheck(webhook, clientAddress);
     const payload = this.payloadOf(webhook);
     const given = payload?.[this.profile.field];
     if (given === undefined) {

@@ -1,11 +1,16 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { problem, webhookOf } from '@gateway/contracts';
+import { problem, type SourceAdapter, type WebhookContext, webhookOf } from '@gateway/contracts';
 
 /** The first gate: a route some source serves (404), in a media type that source takes (415). */
 @Injectable()
 export class SourceRouteGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    const webhook = webhookOf(context.switchToHttp().getRequest());
+    SourceRouteGuard.check(webhookOf(context.switchToHttp().getRequest()));
+    return true;
+  }
+
+  /** The check itself, from the route and headers alone: the body intake runs it before reading. */
+  static check(webhook: Pick<WebhookContext, 'adapter' | 'route' | 'mediaType'>): SourceAdapter {
     const adapter = webhook.adapter;
     if (!adapter) throw problem('not_found', `no source is served at /webhooks/${webhook.route}`);
     if (!adapter.contentTypes.includes(webhook.mediaType)) {
@@ -14,6 +19,6 @@ export class SourceRouteGuard implements CanActivate {
         `/webhooks/${adapter.route} takes ${adapter.contentTypes.join(' or ')}`,
       );
     }
-    return true;
+    return adapter;
   }
 }
