@@ -5,7 +5,7 @@ import { NatsModule } from '@gateway/nats';
 import { ObservabilityModule } from '@gateway/observability';
 import { SecurityModule } from '@gateway/security';
 import type { GatewayConfig } from './config/gateway-config';
-import { SOURCE_MODULES, SourceModule } from './sources';
+import { SOURCE_MODULES, SourceModule } from '@gateway/sources-catalog';
 
 /** The composition root: every module, configured from one validated GatewayConfig. */
 @Module({})

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { AppModule } from './app.module';
 import type { GatewayConfig } from './config/gateway-config';
 import { hardenHttpServer } from './http-server';
-import { SOURCE_MODULES, SourceModule } from './sources';
+import { SOURCE_MODULES, SourceModule } from '@gateway/sources-catalog';
 
 /**
  * Builds the gateway application serving `sources`; used by main.ts and the e2e tests (which add
