@@ -15,6 +15,8 @@
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
+// Files of the repository root any unit may read (an app reporting its own version).
+const ROOT_FILES = new Set(['package.json']);
 
 /** A library's or app's folder (its unit); relative imports stay inside it. */
 function unitOf(file) {
@@ -43,7 +45,7 @@ const noRelativeEscape = {
     const check = (node) => {
       if (!node || typeof node.value !== 'string' || !node.value.startsWith('.')) return;
       const target = path.relative(ROOT, path.resolve(dir, node.value)).split(path.sep).join('/');
-      if (target === unit || target.startsWith(`${unit}/`)) return;
+      if (target === unit || target.startsWith(`${unit}/`) || ROOT_FILES.has(target)) return;
       const app = /^apps\/[^/]+/.exec(target);
       context.report({
         node,

@@ -145,6 +145,11 @@ describe('import boundaries (eslint.config.mjs)', () => {
     ],
     ['a documented dist entry point', 'libs/contracts/src/x.ts', "import Ajv2020 from 'ajv/dist/2020';"],
     ["a package's public subpath", 'libs/nats/src/x.ts', "import { map } from 'rxjs/operators';"],
+    [
+      "an app reads the repository's package.json",
+      'apps/gateway/src/config/x.ts',
+      "import pkg from '../../../../package.json';",
+    ],
     ['tests reach into apps', 'test/support/x.ts', "import { X } from '../../apps/gateway/src/bootstrap';"],
   ])('allows: %s', (_name, filename, code) => {
     expect(reported(filename, code)).toEqual([]);
