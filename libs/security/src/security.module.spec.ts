@@ -54,8 +54,8 @@ function signedRequest(
     servedBy: specSource({ route: 'bot', sourceId: () => source }),
     body: BODY,
     headers: gatewaySigned(secret, BODY, nonce, ts),
+    routed: true,
   });
-  request.webhook.establish('routed', { adapter: request.webhook.servedBy! });
   return request;
 }
 
@@ -113,8 +113,7 @@ describe('WebhookAuthGuard', () => {
     expect(await codeOf(() => guards.auth.canActivate(signedRequest('wrong').context))).toBe(
       'invalid_signature',
     );
-    const unsigned = webhookRequest({ servedBy: specSource(), body: BODY });
-    unsigned.webhook.establish('routed', { adapter: unsigned.webhook.servedBy! });
+    const unsigned = webhookRequest({ servedBy: specSource(), body: BODY, routed: true });
     expect(await codeOf(() => guards.auth.canActivate(unsigned.context))).toBe('missing_signature');
   });
 

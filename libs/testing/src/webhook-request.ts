@@ -51,6 +51,8 @@ export interface WebhookRequestOptions {
   servedBy?: SourceAdapter;
   /** The client address Express reports (`req.ip`). */
   ip?: string;
+  /** Past the route guard: `servedBy` established as the request's `Routed` stage. */
+  routed?: boolean;
 }
 
 /** A class and handler for the execution context: the throttler reads their (absent) metadata. */
@@ -77,6 +79,7 @@ export function webhookRequest(options: WebhookRequestOptions = {}): {
     options.servedBy,
   );
   webhook.body = Buffer.from(options.body ?? '{}');
+  if (options.routed && options.servedBy) webhook.establish('routed', { adapter: options.servedBy });
   const req: FakeRequest = { headers, ip: options.ip, id: 'corr-spec', webhook };
   const res = new FakeResponse();
   // eslint-disable-next-line @typescript-eslint/unbound-method
