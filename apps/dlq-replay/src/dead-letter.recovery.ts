@@ -78,6 +78,5 @@ function webhookOf(raw: RawEventV1, route: string): WebhookContext {
     new Date(raw.received_at),
   );
   webhook.body = rawBodyBytes(raw);
-  webhook.sourceId = raw.source;
   return webhook;
 }

@@ -1,4 +1,5 @@
 import { HTTP_REFUSALS_TOTAL } from '@gateway/observability';
+import { SOURCE_MODULES, SourceModule } from '@gateway/sources-catalog';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
@@ -7,7 +8,6 @@ import { getToken } from '@willsoto/nestjs-prometheus';
 import { AppModule } from './app.module';
 import type { GatewayConfig } from './config/gateway-config';
 import { hardenHttpServer } from './http-server';
-import { SOURCE_MODULES, SourceModule } from './sources';
 
 /**
  * Builds the gateway application serving `sources`; used by main.ts and the e2e tests (which add

@@ -42,8 +42,13 @@ export class WebhookBodyMiddleware implements NestMiddleware {
   use(req: Request & { webhook?: WebhookContext }, res: Response, next: NextFunction): void {
     // Not decoded: source routes are plain ids, and a malformed %-escape must stay a 404, not a 500.
     const route = ROUTE.exec(req.originalUrl)?.[1] ?? '';
-    const webhook = new WebhookContext(route, correlationIdOf(req, res), req.headers);
-    webhook.adapter = this.sources.find(route);
+    const webhook = new WebhookContext(
+      route,
+      correlationIdOf(req, res),
+      req.headers,
+      new Date(),
+      this.sources.find(route),
+    );
     req.webhook = webhook;
     const encoding = req.headers['content-encoding'];
     if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
@@ -52,6 +57,11 @@ export class WebhookBodyMiddleware implements NestMiddleware {
     }
     const length = req.headers['content-length'];
     const { maxBodyBytes } = this.options;
+    if (length !== undefined && Number(length) > maxBodyBytes) {
+      // Known from the headers, and the same answer whoever sends it: 413 before anything else.
+      const detail = `the body is larger than ${maxBodyBytes} bytes`;
+      return refuse(res, next, problem('payload_too_large', detail));
+    }
     try {
       SourceRouteGuard.check(webhook);
       // req.ip is the socket's address, or X-Forwarded-For as far as `trust proxy` trusts its hops.
@@ -59,8 +69,8 @@ export class WebhookBodyMiddleware implements NestMiddleware {
     } catch (err) {
       return refuse(res, next, err);
     }
-    // A declared length over the limit is raw-body's 413, at once; a chunked body may take the limit.
-    const declared = length === undefined ? maxBodyBytes : Math.min(Number(length) || 0, maxBodyBytes);
+    // A chunked body (no length declared) may take up to the limit.
+    const declared = length === undefined ? maxBodyBytes : Number(length) || 0;
     if (!this.budget.tryReserve(declared)) {
       const detail = 'too many request bodies are in flight; retry shortly';
       return refuse(res, next, problem('overloaded', detail, { retryAfter: RETRY_AFTER_BUSY }));

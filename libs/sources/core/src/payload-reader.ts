@@ -1,33 +1,21 @@
 import {
+  isPlainObject,
   JsonLimitError,
   type NormalizationResult,
   type Signal,
+  isUnixTime,
+  signalTimeOf,
   type TradeAction,
   type ValidationIssue,
 } from '@gateway/contracts';
-import { fullFormats } from 'ajv-formats/dist/formats';
 
 const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-// RFC 3339's own form: `T` (or a space), seconds, and a `Z` or `±hh:mm` offset.
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 const PLACEHOLDER = /\{\{.*\}\}/;
 // Keys that would reach an object's prototype if copied naively; never carried into an event.
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_STRING = 256;
-// The check the event schemas' `date-time` format makes, so every time kept passes it too. It
-// also checks the date exists: Date.parse would roll 2026-02-31 over into March.
-const dateTime = fullFormats['date-time'] as { validate: (text: string) => boolean };
-
-/** RFC 3339 in form and in fact. */
-function isRfc3339(text: string): boolean {
-  return RFC3339.test(text) && dateTime.validate(text);
-}
 
 export type Aliases = readonly [string, ...string[]];
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Reads canonical fields out of a parsed payload. Each field is taken from the first of its
@@ -81,19 +69,14 @@ export class PayloadReader {
     return action ?? 'buy';
   }
 
-  /** An RFC 3339 timestamp, kept as sent; epoch seconds or milliseconds become RFC 3339 UTC. */
+  /** An RFC 3339 timestamp, kept as sent; Unix seconds or milliseconds become RFC 3339 UTC. */
   time(aliases: Aliases): string | null {
     const [key, value] = this.take(aliases);
     if (value === undefined || value === null || value === '') return null;
-    if (typeof value === 'number' && Number.isFinite(value)) {
-      const date = new Date(value < 1e11 ? value * 1000 : value);
-      if (Number.isNaN(date.getTime())) return this.fail(key, 'is not a valid time');
-      // Outside the years 0000-9999, toISOString writes `+010000-…` or `-000001-…`, which the
-      // event schema's date-time (and consumers' parsers) refuse: the event must pass the same check.
-      const text = date.toISOString();
-      return isRfc3339(text) ? text : this.fail(key, 'must be a time within the years 0000 to 9999');
-    }
-    if (typeof value === 'string' && isRfc3339(value)) return value;
+    const time = signalTimeOf(value);
+    if (time) return time.text;
+    // A Unix time that is not a time at all, or outside what RFC 3339 (and the event schema) can write.
+    if (isUnixTime(value)) return this.fail(key, 'must be a time within the years 0000 to 9999');
     return this.fail(key, 'must be an RFC 3339 timestamp or Unix time');
   }
 
