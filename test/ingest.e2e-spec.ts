@@ -72,9 +72,11 @@ describe('POST /webhooks/<source>', () => {
   });
 
   it('200 duplicate: the same Idempotency-Key answers with the original event_id and stores nothing new', async () => {
+    // The same body (a sender's retry): the same key with another body is a 422 (store-integrity spec).
     const key = randomUUID();
-    const first = await send('tradingview', tradingViewAlert(), { 'idempotency-key': key });
-    const again = await send('tradingview', tradingViewAlert(), { 'idempotency-key': key });
+    const body = tradingViewAlert();
+    const first = await send('tradingview', body, { 'idempotency-key': key });
+    const again = await send('tradingview', body, { 'idempotency-key': key });
 
     expect(first.status).toBe(202);
     expect(again.status).toBe(200);

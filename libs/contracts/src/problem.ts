@@ -25,6 +25,7 @@ export const PROBLEMS = {
   missing_host: { status: 400, title: 'Bad Request' },
   expectation_failed: { status: 417, title: 'Expectation Failed' },
   schema_validation_failed: { status: 422, title: 'Unprocessable Content' },
+  idempotency_key_reused: { status: 422, title: 'Unprocessable Content' },
   not_found: { status: 404, title: 'Not Found' },
   method_not_allowed: { status: 405, title: 'Method Not Allowed' },
   nats_unavailable: { status: 503, title: 'Service Unavailable' },

@@ -1,10 +1,15 @@
+import { createHash } from 'node:crypto';
 import { ProblemException } from '@gateway/contracts';
 import { webhookRequest } from '@gateway/testing';
 import { idempotencyKeyOf } from './idempotency-key';
 
 const keyOf = (body: string, headers: Record<string, string> = {}, idempotencyKey?: string) => {
   const { webhook } = webhookRequest({ body, headers });
-  return idempotencyKeyOf(webhook, { idempotencyKey }, webhook.body);
+  return idempotencyKeyOf(
+    webhook,
+    { idempotencyKey },
+    createHash('sha256').update(webhook.body).digest('hex'),
+  );
 };
 
 describe('idempotencyKeyOf (CONTRACT.md 1.3)', () => {

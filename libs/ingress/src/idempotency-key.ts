@@ -1,14 +1,13 @@
 import { type AuthResult, problem, WebhookContext } from '@gateway/contracts';
-import { createHash } from 'node:crypto';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * CONTRACT.md 1.3: the `Idempotency-Key` header, else the scheme's message id (Standard
- * Webhooks), else the payload's `id`, else the SHA-256 of the body as published (`body`). Scoped
- * by source through the event id derived from it.
+ * Webhooks), else the payload's `id`, else the SHA-256 of the body as published (`bodySha256`,
+ * hex). Scoped by source through the event id derived from it.
  */
-export function idempotencyKeyOf(webhook: WebhookContext, auth: AuthResult, body: Buffer): string {
+export function idempotencyKeyOf(webhook: WebhookContext, auth: AuthResult, bodySha256: string): string {
   const header = webhook.header('idempotency-key');
   if (header !== undefined) {
     if (!KEY.test(header)) {
@@ -17,7 +16,7 @@ export function idempotencyKeyOf(webhook: WebhookContext, auth: AuthResult, body
     return header;
   }
   if (auth.idempotencyKey) return auth.idempotencyKey;
-  return payloadId(webhook) ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  return payloadId(webhook) ?? `sha256:${bodySha256}`;
 }
 
 function payloadId(webhook: WebhookContext): string | undefined {

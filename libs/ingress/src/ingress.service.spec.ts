@@ -98,8 +98,30 @@ describe('IngressService', () => {
   });
 
   it('keeps the nonce of an event too large: a retry would be refused the same way', async () => {
-    publisher.failWith = new EventTooLargeError('over max_payload');
+    publisher.maxEventBytes = 10;
     await expect(service.ingest(normalized(VALID))).rejects.toBeInstanceOf(EventTooLargeError);
     expect(nonces.claimed.has('nonce-1')).toBe(true);
+  });
+
+  it.each<[string, NormalizationResult]>([
+    ['accepted', { ok: true, signal: specSignal({ extra: { pad: 'x'.repeat(5000) } }) }],
+    ['dead-lettered', { ok: false, errors: [{ field: 'pad', message: 'x'.repeat(5000) }] }],
+  ])('stores nothing when one event of the pair is too large (%s): all or nothing', async (_, result) => {
+    publisher.maxEventBytes = 3000; // the raw event (a short body) fits, its partner does not
+    await expect(service.ingest(normalized(result))).rejects.toBeInstanceOf(EventTooLargeError);
+    expect(publisher.stored.size).toBe(0);
+  });
+
+  it('422 idempotency_key_reused for the same key with another body, and nothing more stored', async () => {
+    await service.ingest(normalized(INVALID, '{"id":"alert-1","v":1}')).catch(() => undefined);
+    const reuse = await service
+      .ingest(normalized(VALID, '{"id":"alert-1","v":2}'))
+      .catch((err: unknown) => err);
+    expect((reuse as ProblemException).problem).toMatchObject({
+      status: 422,
+      code: 'idempotency_key_reused',
+    });
+    expect(publisher.on(Subjects.normalized)).toEqual([]);
+    expect(publisher.stored.size).toBe(2); // the first request's raw event and dead letter
   });
 });

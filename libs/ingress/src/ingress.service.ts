@@ -3,6 +3,7 @@ import {
   derivedEventId,
   DlqEventV1,
   EventPublisher,
+  type GatewayEvent,
   NonceStore,
   type NormalizedWebhook,
   normalizedEventOf,
@@ -13,10 +14,12 @@ import {
   Schemas,
   type Signal,
   StoreUnavailableError,
+  type Subject,
   Subjects,
   type ValidationIssue,
 } from '@gateway/contracts';
 import { publishableBody } from '@gateway/sources-core';
+import { createHash } from 'node:crypto';
 import { idempotencyKeyOf } from './idempotency-key';
 
 export interface IngestReply {
@@ -39,11 +42,15 @@ export class IngressService {
 
   /** A valid payload is accepted (raw + normalized); an invalid one is dead-lettered (raw + dlq, then 422). */
   async ingest(signal: NormalizedWebhook): Promise<IngestReply> {
-    const raw = rawEventOf(signal);
+    const { raw, fingerprint } = rawEventOf(signal);
+    const { result } = signal;
     try {
-      return signal.result.ok
-        ? await this.accept(signal, raw, signal.result.signal)
-        : await this.deadLetter(signal, raw, signal.result.errors);
+      const partner = result.ok
+        ? this.normalizedOf(raw, result.signal)
+        : this.deadLetterOf(raw, result.errors);
+      const duplicate = await this.store(signal, raw, fingerprint, partner);
+      if (!result.ok) throw schemaProblem(signal, raw, result.errors);
+      return { status: duplicate ? 'duplicate' : 'accepted', event_id: raw.event_id, corr_id: raw.corr_id };
     } catch (err) {
       // Nothing was confirmed, so the sender will retry this very request: let its nonce pass again.
       if (err instanceof StoreUnavailableError && signal.auth.nonce)
@@ -52,28 +59,46 @@ export class IngressService {
     }
   }
 
-  /** Stores the raw and the normalized event: 202, or 200 when both were stored before. */
-  private async accept(
+  /**
+   * Stores the raw event, then its partner (normalized or dead letter); true when both were
+   * stored before. Both are serialised and size-checked before either is sent, so a 413 stores
+   * nothing (issue 16, finding 4). The raw event goes first and carries the body's fingerprint:
+   * when its id (the idempotency key's) is already stored, the stored one's fingerprint says
+   * whether this is the same body (a retry: its partner is sent, normally a duplicate too) or
+   * another body under a reused key (422, and no partner is sent: finding 6).
+   */
+  private async store(
     { webhook }: NormalizedWebhook,
     raw: RawEventV1,
-    signal: Signal,
-  ): Promise<IngestReply> {
-    const normalized = normalizedEventOf(raw, signal);
+    fingerprint: string,
+    [subject, msgId, event]: Partner,
+  ): Promise<boolean> {
     const { corrId, storeDeadline } = webhook;
-    const acks = await Promise.all([
-      this.publisher.publish(Subjects.raw, raw.event_id, raw, corrId, storeDeadline),
-      this.publisher.publish(Subjects.normalized, normalized.event_id, normalized, corrId, storeDeadline),
-    ]);
-    const duplicate = acks.every((ack) => ack.duplicate);
-    return { status: duplicate ? 'duplicate' : 'accepted', event_id: raw.event_id, corr_id: corrId };
+    const rawOut = this.publisher.prepare(Subjects.raw, raw.event_id, raw, corrId, fingerprint);
+    const partnerOut = this.publisher.prepare(subject, msgId, event, corrId);
+    const rawAck = await this.publisher.send(rawOut, storeDeadline);
+    // Events stored before fingerprints existed carry none: taken as the same body, as before.
+    if (
+      rawAck.duplicate &&
+      rawAck.storedFingerprint !== undefined &&
+      rawAck.storedFingerprint !== fingerprint
+    ) {
+      throw problem(
+        'idempotency_key_reused',
+        'this idempotency key was first used with a different body; a new signal needs a new key',
+      );
+    }
+    const partnerAck = await this.publisher.send(partnerOut, storeDeadline);
+    return rawAck.duplicate && partnerAck.duplicate;
   }
 
-  /** Keeps the raw event and a dead letter naming why, then refuses with 422 (nothing is lost). */
-  private async deadLetter(
-    { webhook, adapter }: NormalizedWebhook,
-    raw: RawEventV1,
-    errors: ValidationIssue[],
-  ): Promise<never> {
+  private normalizedOf(raw: RawEventV1, signal: Signal): Partner {
+    const normalized = normalizedEventOf(raw, signal);
+    return [Subjects.normalized, normalized.event_id, normalized];
+  }
+
+  /** The dead letter of a payload its source's schema refused: the raw event is kept for review. */
+  private deadLetterOf(raw: RawEventV1, errors: ValidationIssue[]): Partner {
     const dlq: DlqEventV1 = {
       schema: Schemas.dlq,
       raw_event_id: raw.event_id,
@@ -82,26 +107,33 @@ export class IngressService {
       received_at: raw.received_at,
       errors,
     };
-    const { corrId, storeDeadline } = webhook;
-    const dlqId = derivedEventId(raw.event_id, 'dlq');
-    await Promise.all([
-      this.publisher.publish(Subjects.raw, raw.event_id, raw, corrId, storeDeadline),
-      this.publisher.publish(Subjects.dlq, dlqId, dlq, corrId, storeDeadline),
-    ]);
-    throw problem('schema_validation_failed', `the payload does not match the ${adapter.route} schema`, {
-      extensions: { errors, raw_event_id: raw.event_id },
-    });
+    return [Subjects.dlq, derivedEventId(raw.event_id, 'dlq'), dlq];
   }
+}
+
+/** The event published beside the raw event, with its subject and message id. */
+type Partner = [subject: Subject, msgId: string, event: GatewayEvent];
+
+/** The 422 of a dead-lettered payload, once its raw event and dead letter are stored (nothing is lost). */
+function schemaProblem({ adapter }: NormalizedWebhook, raw: RawEventV1, errors: ValidationIssue[]) {
+  return problem('schema_validation_failed', `the payload does not match the ${adapter.route} schema`, {
+    extensions: { errors, raw_event_id: raw.event_id },
+  });
 }
 
 /**
  * The request as the raw event: the body as published, with a secret in it cut out first (a hash
- * of the body with the passphrase in it would let anyone reading the stream guess it offline).
+ * of the body with the passphrase in it would let anyone reading the stream guess it offline),
+ * and that body's fingerprint (SHA-256), which is also the idempotency key when nothing else is.
  */
-function rawEventOf({ webhook, adapter, auth, sourceId }: NormalizedWebhook): RawEventV1 {
+function rawEventOf({ webhook, adapter, auth, sourceId }: NormalizedWebhook): {
+  raw: RawEventV1;
+  fingerprint: string;
+} {
   const body = publishableBody(webhook, adapter);
-  const key = idempotencyKeyOf(webhook, auth, body);
-  return {
+  const fingerprint = createHash('sha256').update(body).digest('hex');
+  const key = idempotencyKeyOf(webhook, auth, fingerprint);
+  const raw: RawEventV1 = {
     schema: Schemas.raw,
     event_id: rawEventId(sourceId, key),
     corr_id: webhook.corrId,
@@ -111,4 +143,5 @@ function rawEventOf({ webhook, adapter, auth, sourceId }: NormalizedWebhook): Ra
     ...rawBodyFields(body),
     idempotency_key: key,
   };
+  return { raw, fingerprint };
 }

@@ -3,6 +3,8 @@ import { createInbox, type Msg, type MsgHdrs, type NatsConnection } from 'nats';
 /** What JetStream answered for one stored message. */
 export interface PubAck {
   duplicate: boolean;
+  /** The stored message's sequence: the original's, for a duplicate. */
+  seq: number;
 }
 
 /** JetStream refused the message (e.g. err_code 10071: a KV key that already exists). */
@@ -42,7 +44,17 @@ export class JetStreamAcks {
   }
 
   /** Resolves with the ack; rejects after `timeoutMs` (at most the configured publish timeout). */
-  publish(subject: string, data: string, headers: MsgHdrs, timeoutMs = this.timeoutMs): Promise<PubAck> {
+  /** The largest message (payload and headers) the connected server takes (its max_payload). */
+  get maxPayload(): number {
+    return this.nc.info?.max_payload ?? Number.POSITIVE_INFINITY;
+  }
+
+  publish(
+    subject: string,
+    data: string | Uint8Array,
+    headers: MsgHdrs,
+    timeoutMs = this.timeoutMs,
+  ): Promise<PubAck> {
     const token = (this.next++).toString(36);
     const wait = Math.min(timeoutMs, this.timeoutMs);
     return new Promise<PubAck>((resolve, reject) => {
@@ -96,6 +108,25 @@ export class JetStreamAcks {
     // Only a stream's own ack means stored: any other responder on the subject is not JetStream.
     if (typeof ack.stream !== 'string' || typeof ack.seq !== 'number' || ack.seq < 1)
       return w.reject(new JetStreamApiError('the reply was not a JetStream acknowledgement', undefined));
-    w.resolve({ duplicate: ack.duplicate === true });
+    w.resolve({ duplicate: ack.duplicate === true, seq: ack.seq });
+  }
+
+  /**
+   * The value of header `name` of the message stored at `seq` in `stream` (undefined when it has
+   * none): one JetStream API request (STREAM.MSG.GET), made only to check a duplicate.
+   */
+  async headerAt(stream: string, seq: number, name: string, timeoutMs: number): Promise<string | undefined> {
+    const reply = await this.nc.request(`$JS.API.STREAM.MSG.GET.${stream}`, JSON.stringify({ seq }), {
+      timeout: Math.min(timeoutMs, this.timeoutMs),
+    });
+    const answer = reply.json<{
+      message?: { hdrs?: string };
+      error?: { description: string; err_code?: number };
+    }>();
+    if (answer.error) throw new JetStreamApiError(answer.error.description, answer.error.err_code);
+    const block = Buffer.from(answer.message?.hdrs ?? '', 'base64').toString('utf8');
+    const prefix = `${name.toLowerCase()}:`;
+    const line = block.split('\r\n').find((l) => l.toLowerCase().startsWith(prefix));
+    return line?.slice(prefix.length).trim();
   }
 }

@@ -3,11 +3,13 @@ import {
   EventPublisher,
   GatewayEvent,
   EventTooLargeError,
+  type PreparedEvent,
+  type StoreAck,
   StoreUnavailableError,
   Subject,
   Subjects,
 } from '@gateway/contracts';
-import { ErrorCode } from 'nats';
+import { ErrorCode, type MsgHdrs } from 'nats';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 import { eventHeaders } from './event-headers';
@@ -17,6 +19,16 @@ import { NATS_PUBLISH_DURATION_SECONDS, NATS_PUBLISH_TOTAL } from './nats.metric
 import type { NatsModuleOptions } from './nats.options';
 import { PublishBuffer } from './publish-buffer';
 import { timeLeft } from './time-left';
+
+/** The header a raw event's body fingerprint (SHA-256 of the body as published) is stored in. */
+export const BODY_FINGERPRINT_HEADER = 'X-Body-Sha256';
+
+/** A prepared event as this publisher made it: the bytes and headers to send. */
+interface NatsEvent extends PreparedEvent {
+  readonly data: Uint8Array;
+  readonly headers: MsgHdrs;
+  readonly fingerprint?: string;
+}
 
 /** One subject's label children, bound once: publishing never builds a label object. */
 interface SubjectInstruments {
@@ -52,13 +64,29 @@ export class JetStreamPublisher extends EventPublisher {
     );
   }
 
-  async publish(
+  prepare(
     subject: Subject,
     msgId: string,
     event: GatewayEvent,
     corrId: string,
-    deadline: number,
-  ): Promise<{ duplicate: boolean }> {
+    fingerprint?: string,
+  ): PreparedEvent {
+    const headers = eventHeaders(event, corrId, msgId);
+    if (fingerprint !== undefined) headers.set(BODY_FINGERPRINT_HEADER, fingerprint);
+    const data = Buffer.from(JSON.stringify(event));
+    // What nats.js checks (payload + encoded headers against the server's max_payload), checked
+    // here before anything of the webhook is published, so a 413 stores nothing.
+    if (data.length + encodedSize(headers) > this.connection.jetStream().maxPayload) {
+      throw new EventTooLargeError(
+        'the event built from this body is over the event store message size limit (NATS max_payload)',
+      );
+    }
+    const prepared: NatsEvent = { subject, msgId, data, headers, fingerprint };
+    return prepared;
+  }
+
+  async send(prepared: PreparedEvent, deadline: number): Promise<StoreAck> {
+    const { subject, data, headers, fingerprint } = prepared as NatsEvent;
     const js = this.connection.jetStream();
     const instruments = this.instruments.get(subject)!;
     try {
@@ -66,18 +94,21 @@ export class JetStreamPublisher extends EventPublisher {
         // Timed inside the buffer: a write refused because the buffer is full never reached NATS.
         const started = performance.now();
         try {
-          return await js.publish(
-            subject,
-            JSON.stringify(event),
-            eventHeaders(event, corrId, msgId),
-            timeLeft(deadline),
-          );
+          return await js.publish(subject, data, headers, timeLeft(deadline));
         } finally {
           instruments.duration.observe((performance.now() - started) / 1000);
         }
       });
       (ack.duplicate ? instruments.duplicate : instruments.ok).inc();
-      return { duplicate: ack.duplicate };
+      if (!ack.duplicate || fingerprint === undefined) return { duplicate: ack.duplicate };
+      // A duplicate id: which body did the original carry? Only then one more round trip.
+      const stored = await js.headerAt(
+        this.options.stream,
+        ack.seq,
+        BODY_FINGERPRINT_HEADER,
+        timeLeft(deadline),
+      );
+      return { duplicate: true, storedFingerprint: stored };
     } catch (err) {
       instruments.error.inc();
       if (err instanceof StoreUnavailableError) throw err;
@@ -90,4 +121,13 @@ export class JetStreamPublisher extends EventPublisher {
       throw new StoreUnavailableError(`publish to ${subject} not acknowledged: ${(err as Error).message}`);
     }
   }
+}
+
+/** The bytes nats.js sends for `headers`: `NATS/1.0\r\n`, a `key: value\r\n` line per value, `\r\n`. */
+function encodedSize(headers: MsgHdrs): number {
+  let size = 'NATS/1.0\r\n\r\n'.length;
+  for (const [key, values] of headers) {
+    for (const value of values) size += Buffer.byteLength(`${key}: ${value}\r\n`);
+  }
+  return size;
 }

@@ -1,26 +1,54 @@
 import { Global, Module } from '@nestjs/common';
-import { EventPublisher, type GatewayEvent, NonceStore, type Subject } from '@gateway/contracts';
+import {
+  EventPublisher,
+  EventTooLargeError,
+  type GatewayEvent,
+  NonceStore,
+  type PreparedEvent,
+  type StoreAck,
+  type Subject,
+} from '@gateway/contracts';
 
 export interface StoredEvent {
   subject: Subject;
   msgId: string;
   event: GatewayEvent;
+  fingerprint?: string;
 }
+
+type FakePrepared = PreparedEvent & StoredEvent;
 
 /**
  * The event store in memory, keyed by message id like JetStream's duplicate window: a second
  * publish of an id is acknowledged as a duplicate and not stored again. `failWith` makes every
- * publish fail (an outage, an event too large) until it is cleared.
+ * send fail (an outage) until it is cleared; `maxEventBytes` is the store's message size limit.
  */
 export class InMemoryEventPublisher extends EventPublisher {
   readonly stored = new Map<string, StoredEvent>();
   failWith?: Error;
+  maxEventBytes = Number.POSITIVE_INFINITY;
 
-  publish(subject: Subject, msgId: string, event: GatewayEvent): Promise<{ duplicate: boolean }> {
+  prepare(
+    subject: Subject,
+    msgId: string,
+    event: GatewayEvent,
+    _corrId: string,
+    fingerprint?: string,
+  ): PreparedEvent {
+    if (Buffer.byteLength(JSON.stringify(event)) > this.maxEventBytes) {
+      throw new EventTooLargeError('the event is over the store message size limit');
+    }
+    const prepared: FakePrepared = { subject, msgId, event, fingerprint };
+    return prepared;
+  }
+
+  send(prepared: PreparedEvent): Promise<StoreAck> {
     if (this.failWith) return Promise.reject(this.failWith);
-    const duplicate = this.stored.has(msgId);
-    if (!duplicate) this.stored.set(msgId, { subject, msgId, event });
-    return Promise.resolve({ duplicate });
+    const { subject, msgId, event, fingerprint } = prepared as FakePrepared;
+    const original = this.stored.get(msgId);
+    if (original) return Promise.resolve({ duplicate: true, storedFingerprint: original.fingerprint });
+    this.stored.set(msgId, { subject, msgId, event, fingerprint });
+    return Promise.resolve({ duplicate: false });
   }
 
   /** The events stored on `subject`, in the order they were stored. */
