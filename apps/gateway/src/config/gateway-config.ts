@@ -12,6 +12,8 @@ export interface GatewayConfig {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   shutdownGraceMs: number;
+  /** Readiness fails but answers continue this long after SIGTERM (contract 6.3). */
+  shutdownDelayMs: number;
   keepAliveTimeoutMs: number;
   logging: LoggingOptions;
   nats: NatsModuleOptions;
