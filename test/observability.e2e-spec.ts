@@ -111,7 +111,7 @@ describe('metrics, dashboard and alert rules', () => {
     expect(scrape).toMatch(
       /^gateway_webhooks_rejected_total\{source="tradingview",code="rate_limited"\} 1$/m,
     );
-    expect(scrape).not.toMatch(/^gateway_webhooks_rejected_total\{source="acme-bot"/m);
+    expect(scrape).not.toMatch(/^gateway_webhooks_rejected_total\{source="acme-bot",code="\w+"\} [1-9]/m);
     expect(scrape).toMatch(/^gateway_webhooks_duplicate_total\{source="tradingview"\} 1$/m);
     expect(scrape).toMatch(/^gateway_webhooks_received_total\{source="acme-bot",status="202"\} 1$/m);
   });
@@ -130,6 +130,28 @@ describe('metrics, dashboard and alert rules', () => {
     expect(scrape).toMatch(/^gateway_publish_buffer_size 0$/m);
   });
 
+  it('exports, before any failure, every series an alert reads at 0: the first failure is seen', () => {
+    expect(scrape).toMatch(/^gateway_webhooks_received_total\{source="tradingview",status="503"\} 0$/m);
+    expect(scrape).toMatch(/^gateway_webhooks_received_total\{source="acme-bot",status="401"\} 0$/m);
+    expect(scrape).toMatch(
+      /^gateway_webhooks_rejected_total\{source="custom",code="invalid_signature"\} 0$/m,
+    );
+    expect(scrape).toMatch(
+      /^gateway_webhooks_rejected_total\{source="acme-bot",code="nats_unavailable"\} 0$/m,
+    );
+    expect(scrape).toMatch(/^gateway_webhook_duration_seconds_count\{source="custom"\} 0$/m);
+    expect(scrape).toMatch(/^gateway_nats_publish_total\{subject="signals.dlq",status="error"\} 0$/m);
+    expect(scrape).toMatch(/^gateway_validation_errors_total\{type="invalid_json"\} 0$/m);
+  });
+
+  it('names the running build, the publish buffer bound and the memory limit', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const build = samples.find((s) => s.name === 'gateway_build_info');
+    expect(build?.labels).toEqual({ version, revision: 'unknown', node: process.version });
+    expect(scrape).toMatch(/^gateway_publish_buffer_capacity 1000$/m);
+    expect(Number(/^gateway_memory_limit_bytes (\S+)$/m.exec(scrape)?.[1])).toBeGreaterThan(0);
+  });
+
   it("passes promtool check metrics on the gateway's own series", () => {
     const own = familiesWithPrefix(scrape, 'gateway_');
     expect(own).toContain('# TYPE gateway_webhooks_received_total counter');
@@ -142,7 +164,8 @@ describe('metrics, dashboard and alert rules', () => {
   it('labels every series with bounded values only: allowed sources, statuses, codes, subjects', () => {
     const own = samples.filter((s) => s.name.startsWith('gateway_'));
     const values = (label: string) => [...new Set(own.flatMap((s) => s.labels[label] ?? []))].sort();
-    expect(values('source')).toEqual(['acme-bot', 'tradingview']);
+    // The allowed sources and the served routes (custom), nothing a request chose.
+    expect(values('source')).toEqual(['acme-bot', 'custom', 'tradingview']);
     expect(values('status').every((s) => /^(\d{3}|ok|duplicate|error)$/.test(s))).toBe(true);
     expect(values('code').every((c) => /^[a-z_]+$/.test(c))).toBe(true);
     expect(values('subject')).toEqual(['signals.dlq', 'signals.normalized', 'signals.raw']);

@@ -25,6 +25,8 @@ export const TRADINGVIEW_ADDRESSES = '52.89.214.238,34.212.75.30,54.218.53.128,5
 export class Environment {
   @IsString() @IsNotEmpty() SERVICE_NAME = 'at-gateway';
   @Matches(/^[a-z][a-z0-9-]*$/) ENV = 'development';
+  /** The git revision of the build (an image build argument), shown by gateway_build_info. */
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/) GIT_REVISION = 'unknown';
   @IsIn(LOG_LEVELS) LOG_LEVEL = 'info';
 
   @Type(() => Number) @IsInt() @Min(1) @Max(65535) PORT = 8001;

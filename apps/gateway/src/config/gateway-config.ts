@@ -1,7 +1,7 @@
 import type { EventSchemaVersion } from '@gateway/contracts';
 import type { IngressModuleOptions } from '@gateway/ingress';
 import type { NatsModuleOptions } from '@gateway/nats';
-import type { LoggingOptions } from '@gateway/observability';
+import type { BuildInfo, LoggingOptions } from '@gateway/observability';
 import type { SecurityModuleOptions } from '@gateway/security';
 
 /** The validated configuration, shaped for the modules that use it. */
@@ -16,6 +16,7 @@ export interface GatewayConfig {
   shutdownDelayMs: number;
   keepAliveTimeoutMs: number;
   logging: LoggingOptions;
+  build: BuildInfo;
   nats: NatsModuleOptions;
   security: SecurityModuleOptions;
   ingress: IngressModuleOptions;

@@ -1,5 +1,6 @@
 import { AddressAllowlist, type TokenProfileOptions } from '@gateway/security';
 import { ConfigError, list, loadEnvironment } from '@gateway/config';
+import { version } from '../../../../package.json';
 import { Environment } from './environment';
 import type { GatewayConfig } from './gateway-config';
 import { parseSourceSecrets } from './source-secrets';
@@ -40,6 +41,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
     keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
     eventSchemaVersion: env.EVENT_SCHEMA_VERSION,
     usesDevelopmentSecret,
+    build: { version, revision: env.GIT_REVISION },
     logging: { serviceName: env.SERVICE_NAME, env: env.ENV, level: env.LOG_LEVEL },
     nats: {
       servers: list(env.NATS_URL),
