@@ -79,7 +79,7 @@ describe('monitoring component (deploy/k8s/components/monitoring)', () => {
   it('renders valid ConfigMaps and Deployment with the base', () => {
     for (const m of manifests.filter((x) => x.kind === 'ConfigMap'))
       expect(() => new ConfigMap(m as never).validate()).not.toThrow();
-    expect(() => new Deployment(one('Deployment') as never).validate()).not.toThrow();
+    expect(() => new Deployment(one<never>('Deployment')).validate()).not.toThrow();
   });
 
   it('scrapes /metrics on the container port named management (8002), which the pods have', () => {
