@@ -1,33 +1,30 @@
 import { HttpException } from '@nestjs/common';
 
 /** Stable, machine-readable error codes (CONTRACT.md 1.2); clients branch on these, never on text. */
-export const PROBLEM_CODES = [
-  'missing_signature',
-  'invalid_signature',
-  'missing_passphrase',
-  'invalid_passphrase',
-  'address_not_allowed',
-  'stale_timestamp',
-  'replayed_nonce',
-  'source_not_allowed',
-  'rate_limited',
-  'payload_too_large',
-  'headers_too_large',
-  'request_timeout',
-  'unsupported_media_type',
-  'unsupported_content_encoding',
-  'invalid_json',
-  'invalid_source',
-  'schema_validation_failed',
-  'nats_unavailable',
-  'not_found',
-  'method_not_allowed',
-  'bad_request',
-  'not_ready',
-  'internal_error',
-] as const;
-
-export type ProblemCode = (typeof PROBLEM_CODES)[number];
+export type ProblemCode =
+  | 'missing_signature'
+  | 'invalid_signature'
+  | 'missing_passphrase'
+  | 'invalid_passphrase'
+  | 'address_not_allowed'
+  | 'stale_timestamp'
+  | 'replayed_nonce'
+  | 'source_not_allowed'
+  | 'rate_limited'
+  | 'payload_too_large'
+  | 'headers_too_large'
+  | 'request_timeout'
+  | 'unsupported_media_type'
+  | 'unsupported_content_encoding'
+  | 'invalid_json'
+  | 'invalid_source'
+  | 'schema_validation_failed'
+  | 'nats_unavailable'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'bad_request'
+  | 'not_ready'
+  | 'internal_error';
 
 export interface ProblemDetails {
   status: number;
