@@ -13,12 +13,7 @@ export function idempotencyKeyOf(webhook: WebhookContext, body: Buffer): string 
   const header = webhook.header('idempotency-key');
   if (header !== undefined) {
     if (!KEY.test(header)) {
-      throw problem(
-        400,
-        'bad_request',
-        'Bad Request',
-        'Idempotency-Key must be 1-255 visible ASCII characters',
-      );
+      throw problem('bad_request', 'Idempotency-Key must be 1-255 visible ASCII characters');
     }
     return header;
   }

@@ -83,9 +83,7 @@ export class IngressService {
       throw err;
     }
     throw problem(
-      422,
       'schema_validation_failed',
-      'Unprocessable Content',
       `the payload does not match the ${webhook.adapter!.route} schema`,
       { extensions: { errors: result.errors, raw_event_id: eventId } },
     );

@@ -33,11 +33,7 @@ export class WebhookBodyMiddleware implements NestMiddleware {
     const encoding = req.headers['content-encoding'];
     if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
       const detail = 'a Content-Encoding is not accepted: send the body uncompressed';
-      return refuse(
-        res,
-        next,
-        problem(415, 'unsupported_content_encoding', 'Unsupported Media Type', detail),
-      );
+      return refuse(res, next, problem('unsupported_content_encoding', detail));
     }
     const length = req.headers['content-length'];
     getRawBody(req, { length, limit: this.options.maxBodyBytes }, (err, body) => {

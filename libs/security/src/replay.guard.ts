@@ -21,11 +21,11 @@ export class ReplayGuard implements CanActivate {
     if (auth.timestamp !== undefined) {
       const skew = Math.abs(Date.now() / 1000 - auth.timestamp);
       if (skew > this.options.replayWindowSec) {
-        throw problem(401, 'stale_timestamp', 'Unauthorized', `the timestamp is outside the replay window`);
+        throw problem('stale_timestamp', `the timestamp is outside the replay window`);
       }
     }
     if (auth.nonce !== undefined && !(await this.nonces.claim(auth.nonce, webhook.storeDeadline))) {
-      throw problem(401, 'replayed_nonce', 'Unauthorized', 'this nonce was already used');
+      throw problem('replayed_nonce', 'this nonce was already used');
     }
     return true;
   }

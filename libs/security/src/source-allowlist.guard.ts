@@ -24,17 +24,12 @@ export class SourceAllowlistGuard implements CanActivate {
     const sourceId = webhook.adapter!.sourceId(webhook);
     webhook.sourceId = sourceId;
     if (!this.allowed.has(sourceId)) {
-      throw problem(403, 'source_not_allowed', 'Forbidden', 'this source is not allowed');
+      throw problem('source_not_allowed', 'this source is not allowed');
     }
     const { signedFor } = webhook.auth;
     const owner = this.withOwnSecrets.has(sourceId) ? sourceId : SHARED_SECRET_OWNER;
     if (signedFor && !signedFor.includes(owner)) {
-      throw problem(
-        401,
-        'invalid_signature',
-        'Unauthorized',
-        'the signature was not made with a secret of this source',
-      );
+      throw problem('invalid_signature', 'the signature was not made with a secret of this source');
     }
     webhook.allowed = true;
     return true;

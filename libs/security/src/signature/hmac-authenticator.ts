@@ -6,7 +6,7 @@ const UNIX_SECONDS = /^\d{1,12}$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]{1,128}$/;
 
 const unauthorized = (code: 'missing_signature' | 'invalid_signature', detail: string) =>
-  problem(401, code, 'Unauthorized', detail);
+  problem(code, detail);
 
 /**
  * Authenticates a request by its HMAC signature over the exact bytes received: the gateway's

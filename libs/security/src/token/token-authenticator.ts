@@ -34,25 +34,15 @@ export class TokenAuthenticator {
 
   authenticate(webhook: WebhookContext, clientAddress: string | undefined): AuthResult {
     if (!this.addresses.allows(clientAddress)) {
-      throw problem(
-        403,
-        'address_not_allowed',
-        'Forbidden',
-        `this address may not post to /webhooks/${webhook.route}`,
-      );
+      throw problem('address_not_allowed', `this address may not post to /webhooks/${webhook.route}`);
     }
     const payload = this.payloadOf(webhook);
     const given = payload?.[this.profile.field];
     if (given === undefined) {
-      throw problem(
-        401,
-        'missing_passphrase',
-        'Unauthorized',
-        `the JSON body needs a "${this.profile.field}" field`,
-      );
+      throw problem('missing_passphrase', `the JSON body needs a "${this.profile.field}" field`);
     }
     if (typeof given !== 'string' || !this.passphrases.matches(given)) {
-      throw problem(401, 'invalid_passphrase', 'Unauthorized', `the "${this.profile.field}" does not match`);
+      throw problem('invalid_passphrase', `the "${this.profile.field}" does not match`);
     }
     const time = this.profile.timeFields.find((field) => Object.hasOwn(payload!, field));
     return { timestamp: time === undefined ? undefined : unixSecondsOf(payload![time]) };

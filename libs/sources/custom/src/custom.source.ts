@@ -24,23 +24,13 @@ export class CustomSource implements SourceAdapter {
 
   sourceId(webhook: WebhookContext): string {
     const body = jsonObjectOf(webhook);
-    if (!body.ok) throw problem(400, 'invalid_json', 'Bad Request', `the body ${body.issue.message}`);
+    if (!body.ok) throw problem('invalid_json', `the body ${body.issue.message}`);
     const { source } = body.payload;
     if (typeof source !== 'string' || !SOURCE_ID.test(source)) {
-      throw problem(
-        400,
-        'invalid_source',
-        'Bad Request',
-        'the body needs a string "source" of 1-64 [A-Za-z0-9._-]',
-      );
+      throw problem('invalid_source', 'the body needs a string "source" of 1-64 [A-Za-z0-9._-]');
     }
     if (source !== this.route && this.registry.find(source)) {
-      throw problem(
-        400,
-        'invalid_source',
-        'Bad Request',
-        `"${source}" has its own route: /webhooks/${source}`,
-      );
+      throw problem('invalid_source', `"${source}" has its own route: /webhooks/${source}`);
     }
     return source;
   }
