@@ -14,8 +14,9 @@ const DASHBOARD = join(ROOT, 'deploy/grafana/dashboards/at-gateway.json');
 const DATASOURCES = join(ROOT, 'deploy/grafana/provisioning/datasources/prometheus.yml');
 const ALERTS = join(ROOT, 'deploy/prometheus/alerts.yml');
 
-// Labels Prometheus attaches to every scraped series; the gateway does not export them itself.
-const TARGET_LABELS = ['job', 'instance'];
+// Labels Prometheus attaches to every scraped series (Kubernetes discovery adds `namespace`); the
+// gateway does not export them itself.
+const TARGET_LABELS = ['job', 'instance', 'namespace'];
 // The one series an alert may name that Prometheus, not the gateway, produces: the scrape's health.
 const SCRAPE_SERIES = ['up'];
 
@@ -31,16 +32,20 @@ interface Panel {
 interface Dashboard {
   uid: string;
   panels: Panel[];
-  templating: { list: { name: string; query: { query: string } | string }[] };
+  templating: {
+    list: { name: string; type: string; query: { query: string } | string; current?: { value: unknown } }[];
+  };
 }
 
 const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as Dashboard;
 const panels = dashboard.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
 const queries = panels.flatMap((p) => (p.targets ?? []).map((t) => ({ where: p.title, expr: t.expr })));
-const variableQueries = dashboard.templating.list.map((v) => ({
-  where: `variable ${v.name}`,
-  query: typeof v.query === 'string' ? v.query : v.query.query,
-}));
+const variableQueries = dashboard.templating.list
+  .filter((v) => v.type === 'query')
+  .map((v) => ({
+    where: `variable ${v.name}`,
+    query: typeof v.query === 'string' ? v.query : v.query.query,
+  }));
 const allRules = (
   parse(readFileSync(ALERTS, 'utf8')) as {
     groups: { rules: { alert?: string; record?: string; expr: string }[] }[];
@@ -176,6 +181,15 @@ describe('metrics, dashboard and alert rules', () => {
     expect(values('subject')).toEqual(['signals.dlq', 'signals.normalized', 'signals.raw']);
   });
 
+  it('filters every gateway and runtime query by the job, namespace and instance variables', () => {
+    const unfiltered = queries.filter(({ expr }) =>
+      [...expr.matchAll(/\b(?:gateway|nodejs|process)_\w+(\{[^}]*\})?/g)].some(
+        ([, labels]) => !labels || !['$job', '$namespace', '$instance'].every((v) => labels.includes(v)),
+      ),
+    );
+    expect(unfiltered.map((q) => `${q.where}: ${q.expr}`)).toEqual([]);
+  });
+
   it('every dashboard query names only series (and labels) the gateway exports', () => {
     expect(queries.length).toBeGreaterThan(15);
     const missing = queries.flatMap(({ where, expr }) =>
@@ -188,7 +202,11 @@ describe('metrics, dashboard and alert rules', () => {
     const missing = variableQueries.flatMap(({ where, query }) => {
       const m = /^label_values\((.+),\s*(\w+)\)$/.exec(query);
       if (!m) return [`${where}: not label_values(series, label): ${query}`];
-      return missingFrom(samples, `${m[1]}{${m[2]}!=""}`).map((x) => `${where}: ${x}`);
+      const [, series, label] = m;
+      const selector = series.endsWith('}')
+        ? `${series.slice(0, -1)},${label}!=""}`
+        : `${series}{${label}!=""}`;
+      return missingFrom(samples, selector).map((x) => `${where}: ${x}`);
     });
     expect(missing).toEqual([]);
   });
@@ -238,10 +256,15 @@ describe('metrics, dashboard and alert rules', () => {
           cells.add(`${i},${j}`);
         }
       if (panel.type === 'row') continue;
-      expect(panel.datasource?.uid).toBe(uid);
+      // The datasource variable, set by default to the provisioned Prometheus.
+      expect(panel.datasource?.uid).toBe('${datasource}');
+      expect((panel.targets ?? []).every((t) => t.datasource?.uid === '${datasource}')).toBe(true);
       expect(panel.targets?.length).toBeGreaterThan(0);
     }
+    const datasource = dashboard.templating.list.find((v) => v.type === 'datasource');
+    expect(datasource?.current?.value).toBe(uid);
     const variables = new Set(dashboard.templating.list.map((v) => v.name));
+    expect([...variables]).toEqual(expect.arrayContaining(['datasource', 'job', 'namespace', 'instance']));
     const used = queries.flatMap(({ expr }) =>
       [...expr.matchAll(/\$\{?(\w+)/g)].map((m) => m[1]).filter((v) => !v.startsWith('__')),
     );

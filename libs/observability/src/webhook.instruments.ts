@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PROBLEM_CODES } from '@gateway/contracts';
+import { PROBLEMS, type ProblemCode } from '@gateway/contracts';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 import {
@@ -16,8 +16,9 @@ const PAYLOAD_ERRORS = ['invalid_json', 'invalid_source', 'schema_validation_fai
 /** The contract answers 200 only for a duplicate; a new event is a 202. */
 const DUPLICATE_STATUS = 200;
 
-/** The answers a webhook route gives (CONTRACT.md 1.2), whose series exist from the start. */
-const WEBHOOK_STATUSES = [200, 202, 400, 401, 403, 404, 413, 415, 422, 429, 500, 503];
+const PROBLEM_CODES = Object.keys(PROBLEMS) as ProblemCode[];
+/** Every answer a webhook can get (CONTRACT.md 1.2), whose series exist from the start. */
+const WEBHOOK_STATUSES = [...new Set([200, 202, ...Object.values(PROBLEMS).map((p) => p.status)])];
 
 /** An error answer that no exception filter named (it should not happen): still counted. */
 const UNNAMED_PROBLEM = 'unknown';
