@@ -75,7 +75,7 @@ export class Environment {
    * connection) for this long, so load balancers polling /readyz every few seconds take the
    * replica out before it stops accepting. Part of SHUTDOWN_GRACE_MS, not added to it.
    */
-  @Type(() => Number) @IsInt() @Min(0) @Max(600000) SHUTDOWN_DELAY_MS = 10000;
+  @Type(() => Number) @IsInt() @Min(0) @Max(600000) SHUTDOWN_DELAY_MS = 8000;
   /** Slow clients are cut off: all headers within this, counted from a request's first byte. */
   @Type(() => Number) @IsInt() @Min(1000) @Max(600000) HEADERS_TIMEOUT_MS = 5000;
   /** ...and the whole request (headers and body) within this. */

@@ -239,9 +239,9 @@ describe('loadConfig', () => {
   });
 
   describe('shutdown behind a load balancer', () => {
-    it('keeps answering 10 s after SIGTERM by default, within the 25 s grace', () => {
+    it('keeps answering 8 s after SIGTERM by default, within the 25 s grace', () => {
       const config = loadConfig({});
-      expect([config.shutdownDelayMs, config.shutdownGraceMs]).toEqual([10000, 25000]);
+      expect([config.shutdownDelayMs, config.shutdownGraceMs]).toEqual([8000, 25000]);
     });
 
     it('refuses a delay that leaves no time to drain within the grace', () => {
