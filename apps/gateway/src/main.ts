@@ -1,20 +1,15 @@
 import 'reflect-metadata';
 import { createGateway } from './bootstrap';
-import { ConfigError, loadConfig } from './config/load-config';
-import type { GatewayConfig } from './config/gateway-config';
-
-function configOrExit(): GatewayConfig {
-  try {
-    return loadConfig(process.env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`at-gateway: invalid configuration: ${err.message}\n`);
-    process.exit(1);
-  }
-}
+import { loadAtStartup } from '@gateway/config';
+import { loadConfig } from './config/load-config';
 
 async function main(): Promise<void> {
-  const config = configOrExit();
+  const loaded = loadAtStartup('at-gateway', () => loadConfig(process.env));
+  if (!loaded.ok) {
+    process.stderr.write(`${loaded.line}\n`);
+    process.exit(1);
+  }
+  const { config } = loaded;
   const app = await createGateway(config);
   // SIGTERM: readiness fails at once, the server stops accepting, in-flight requests finish,
   // NATS drains, exit 0. If that takes longer than the grace period, leave anyway (non-zero).

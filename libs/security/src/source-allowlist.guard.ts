@@ -2,7 +2,6 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import { problem, webhookOf } from '@gateway/contracts';
 import { SECURITY_OPTIONS } from './security.module-definition';
 import type { SecurityModuleOptions } from './security.options';
-import { SHARED_SECRET_OWNER } from './signature/signing-keys';
 
 /**
  * Lets in only the sources named in ALLOWED_SOURCES, matched exactly (case-sensitive), and only
@@ -12,11 +11,9 @@ import { SHARED_SECRET_OWNER } from './signature/signing-keys';
 @Injectable()
 export class SourceAllowlistGuard implements CanActivate {
   private readonly allowed: ReadonlySet<string>;
-  private readonly withOwnSecrets: ReadonlySet<string>;
 
   constructor(@Inject(SECURITY_OPTIONS) options: SecurityModuleOptions) {
     this.allowed = new Set(options.allowedSources);
-    this.withOwnSecrets = new Set(Object.keys(options.sourceSecrets ?? {}));
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -26,9 +23,8 @@ export class SourceAllowlistGuard implements CanActivate {
     if (!this.allowed.has(sourceId)) {
       throw problem(403, 'source_not_allowed', 'Forbidden', 'this source is not allowed');
     }
-    const { signedFor } = webhook.auth;
-    const owner = this.withOwnSecrets.has(sourceId) ? sourceId : SHARED_SECRET_OWNER;
-    if (signedFor && !signedFor.includes(owner)) {
+    const { signedBy } = webhook.auth;
+    if (signedBy && !signedBy.speaksFor(sourceId)) {
       throw problem(
         401,
         'invalid_signature',
@@ -37,6 +33,7 @@ export class SourceAllowlistGuard implements CanActivate {
       );
     }
     webhook.allowed = true;
+    signedBy?.countFor(sourceId);
     return true;
   }
 }

@@ -1,3 +1,4 @@
+import type { ResolvedEnvironment } from '@gateway/config';
 import type { EventSchemaVersion } from '@gateway/contracts';
 import type { IngressModuleOptions } from '@gateway/ingress';
 import type { NatsModuleOptions } from '@gateway/nats';
@@ -7,6 +8,10 @@ import type { SecurityModuleOptions } from '@gateway/security';
 /** The validated configuration, shaped for the modules that use it. */
 export interface GatewayConfig {
   port: number;
+  /** The port of /metrics, /healthz and /readyz, when they are kept off `port`. */
+  managementPort?: number;
+  /** The secret variables read from files (`<NAME>_FILE`): watched, and read again on SIGHUP. */
+  secretFiles: ResolvedEnvironment['files'];
   host: string;
   trustProxy?: string | number | boolean;
   headersTimeoutMs: number;
@@ -19,6 +24,6 @@ export interface GatewayConfig {
   ingress: IngressModuleOptions;
   /** The pinned event schema version (EVENT_SCHEMA_VERSION). */
   eventSchemaVersion: EventSchemaVersion;
-  /** Set when no secret was configured outside production and the development secret is used. */
+  /** Set when no secret was configured (ENV development or test) and the development secret is used. */
   usesDevelopmentSecret: boolean;
 }

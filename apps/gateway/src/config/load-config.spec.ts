@@ -68,7 +68,7 @@ describe('loadConfig', () => {
       ALLOWED_SOURCES: 'tradingview, bot-7 ,custom.x',
       NATS_URL: 'nats://a:4222,nats://b:4222',
     });
-    expect(config.security.secrets).toEqual(['old-secret', 'new-secret']);
+    expect(config.security.secrets.map((k) => k.secret)).toEqual(['old-secret', 'new-secret']);
     expect(config.usesDevelopmentSecret).toBe(false);
     expect(config.security.allowedSources).toEqual(['tradingview', 'bot-7', 'custom.x']);
     expect(config.nats.servers).toEqual(['nats://a:4222', 'nats://b:4222']);
@@ -84,10 +84,33 @@ describe('loadConfig', () => {
       expect(configErrorOf({ ENV: 'production' }).message).toContain('API_KEY_HMAC_SECRET');
     });
 
+    it.each(['staging', 'prod', 'Production', 'qa', 'production-eu'])(
+      'fails closed: ENV=%p without a secret refuses to start',
+      (value) => {
+        expect(configErrorOf({ ENV: value }).message).toMatch(/^API_KEY_HMAC_SECRET .*required/);
+      },
+    );
+
+    it.each(['development', 'test', 'Development', 'TEST'])(
+      'ENV=%p may use the development secret',
+      (value) => {
+        expect(loadConfig({ ENV: value }).usesDevelopmentSecret).toBe(true);
+      },
+    );
+
     it('accepts ENV=production with a secret, and never uses the development one', () => {
-      const config = loadConfig({ ENV: 'production', API_KEY_HMAC_SECRET: 'prod-secret' });
-      expect(config.security.secrets).toEqual(['prod-secret']);
+      const config = loadConfig({ ENV: 'production', API_KEY_HMAC_SECRET: 'prod-secret-0123456789' });
+      expect(config.security.secrets.map((k) => k.secret)).toEqual(['prod-secret-0123456789']);
       expect(config.usesDevelopmentSecret).toBe(false);
+    });
+
+    it('takes ENV and LOG_LEVEL in any case, and keeps them in lower case', () => {
+      const config = loadConfig({
+        ENV: 'Production',
+        LOG_LEVEL: 'INFO',
+        API_KEY_HMAC_SECRET: 'p'.repeat(16),
+      });
+      expect(config.logging).toMatchObject({ env: 'production', level: 'info' });
     });
 
     it.each([',', '   ', ' , '])(
@@ -200,18 +223,21 @@ describe('loadConfig', () => {
     it('gives sources their own secrets, several each for rotation', () => {
       const config = loadConfig({
         ...allowed,
-        SOURCE_HMAC_SECRETS: 'acme-bot: k1 , k2 ; other.bot:whsec_dGVzdA==;',
+        SOURCE_HMAC_SECRETS: 'acme-bot: [k1]s1 , s2 ; other.bot:whsec_dGVzdA==;',
       });
-      expect(config.security.sourceSecrets).toEqual({
-        'acme-bot': ['k1', 'k2'],
-        'other.bot': ['whsec_dGVzdA=='],
-      });
+      const secrets = Object.entries(config.security.sourceSecrets!).map(([s, keys]) => [
+        s,
+        keys.map((k) => k.secret),
+      ]);
+      expect(secrets).toEqual([
+        ['acme-bot', ['s1', 's2']],
+        ['other.bot', ['whsec_dGVzdA==']],
+      ]);
     });
 
     it('keeps the first colon as the separator, so a secret may contain one', () => {
-      expect(loadConfig({ ...allowed, SOURCE_HMAC_SECRETS: 'acme-bot:a:b' }).security.sourceSecrets).toEqual({
-        'acme-bot': ['a:b'],
-      });
+      const config = loadConfig({ ...allowed, SOURCE_HMAC_SECRETS: 'acme-bot:a:b' });
+      expect(config.security.sourceSecrets!['acme-bot'][0].secret).toBe('a:b');
     });
 
     it.each([
