@@ -1,15 +1,21 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { HealthModule } from '@gateway/health';
 import { IngressModule } from '@gateway/ingress';
 import { NatsModule } from '@gateway/nats';
 import { ObservabilityModule } from '@gateway/observability';
 import { SecurityModule } from '@gateway/security';
-import type { GatewayConfig } from './config/gateway-config';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config';
+import { ManagementPortMiddleware } from './management/management-port.middleware';
+import { ManagementServer } from './management/management.server';
+import { secretReloadMetricProviders } from './secrets/secret-reload.metrics';
+import { SecretReloader } from './secrets/secret-reloader';
 import { SOURCE_MODULES, SourceModule } from './sources';
 
 /** The composition root: every module, configured from one validated GatewayConfig. */
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
+
   static forRoot(config: GatewayConfig, sources: readonly SourceModule[] = SOURCE_MODULES): DynamicModule {
     return {
       module: AppModule,
@@ -21,6 +27,19 @@ export class AppModule {
         HealthModule,
         ...sources,
       ],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        ...secretReloadMetricProviders,
+        SecretReloader,
+        ManagementServer,
+      ],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.config.managementPort === undefined) return;
+    consumer
+      .apply(ManagementPortMiddleware)
+      .forRoutes({ path: '/', method: RequestMethod.ALL }, { path: '*path', method: RequestMethod.ALL });
   }
 }

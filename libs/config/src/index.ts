@@ -5,3 +5,4 @@ export * from './runtime-environment';
 export * from './secret-keys';
 export * from './secret-variables';
 export * from './startup';
+export * from './secret-files.watcher';

@@ -46,6 +46,8 @@ export class Environment extends RuntimeEnvironment {
 
   /** Shared HMAC keys, `[id]secret` or `secret`, comma-separated; required unless ENV is development or test. */
   @IsOptional() @IsString() API_KEY_HMAC_SECRET?: string;
+  /** How often `<SECRET>_FILE` files are read for a rotation; 0: only on SIGHUP. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(3600000) SECRET_POLL_INTERVAL_MS = 1000;
   /** Sources with their own keys: `<source>:<key>[,<key>]` entries separated by `;`. */
   @IsOptional() @IsString() SOURCE_HMAC_SECRETS?: string;
   @Type(() => Number) @IsInt() @Min(1) @Max(86400) REPLAY_WINDOW_SEC = 300;

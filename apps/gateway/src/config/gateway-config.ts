@@ -3,7 +3,10 @@ import type { EventSchemaVersion } from '@gateway/contracts';
 import type { IngressModuleOptions } from '@gateway/ingress';
 import type { NatsModuleOptions } from '@gateway/nats';
 import type { LoggingOptions } from '@gateway/observability';
-import type { SecurityModuleOptions } from '@gateway/security';
+import type { Credentials, SecurityModuleOptions } from '@gateway/security';
+
+/** The GatewayConfig, for the app's own providers. */
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 
 /** The validated configuration, shaped for the modules that use it. */
 export interface GatewayConfig {
@@ -12,6 +15,10 @@ export interface GatewayConfig {
   managementPort?: number;
   /** The secret variables read from files (`<NAME>_FILE`): watched, and read again on SIGHUP. */
   secretFiles: ResolvedEnvironment['files'];
+  /** How often the secret files are read (0: only on SIGHUP). */
+  secretPollIntervalMs: number;
+  /** Reads the secrets again (their files included) through the checks of the start. */
+  reloadCredentials: () => Credentials;
   host: string;
   trustProxy?: string | number | boolean;
   headersTimeoutMs: number;

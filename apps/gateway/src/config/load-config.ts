@@ -51,6 +51,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
     port: env.PORT,
     managementPort: env.MANAGEMENT_PORT,
     secretFiles: files,
+    secretPollIntervalMs: env.SECRET_POLL_INTERVAL_MS,
+    reloadCredentials: () => loadConfig(source).security,
     host: env.HOST,
     trustProxy: proxies,
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
