@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './load-config';
 
 /** The ConfigError loadConfig throws for `env` (fails the test when it does not throw one). */
@@ -250,6 +253,40 @@ describe('loadConfig', () => {
       const error = configErrorOf({ ...allowed, SOURCE_HMAC_SECRETS: value }).message;
       expect(error).toContain(message);
       expect(error).not.toMatch(/k1|k2/);
+    });
+  });
+
+  describe('MANAGEMENT_PORT', () => {
+    it('is off by default, and may not be PORT', () => {
+      expect(loadConfig({}).managementPort).toBeUndefined();
+      expect(loadConfig({ MANAGEMENT_PORT: '8002' }).managementPort).toBe(8002);
+      expect(configErrorOf({ MANAGEMENT_PORT: '8001' }).message).toBe(
+        'MANAGEMENT_PORT must differ from PORT',
+      );
+    });
+  });
+
+  describe('secrets from files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'load-config-'));
+    const file = (content: string) => {
+      const path = join(dir, String(Math.random()));
+      writeFileSync(path, content);
+      return path;
+    };
+
+    it('reads API_KEY_HMAC_SECRET_FILE, lists it for the reload, and reads it again on reload', () => {
+      const path = file('[a]first-key-0123456789\n');
+      const config = loadConfig({ ENV: 'production', API_KEY_HMAC_SECRET_FILE: path });
+      expect(config.security.secrets).toEqual([{ id: 'a', secret: 'first-key-0123456789' }]);
+      expect(config.secretFiles).toEqual({ API_KEY_HMAC_SECRET: path });
+      writeFileSync(path, '[b]second-key-0123456789');
+      expect(config.reloadCredentials().secrets).toEqual([{ id: 'b', secret: 'second-key-0123456789' }]);
+    });
+
+    it('in production, an empty file is no key at all', () => {
+      expect(configErrorOf({ ENV: 'production', API_KEY_HMAC_SECRET_FILE: file('') }).message).toMatch(
+        /^API_KEY_HMAC_SECRET .*required/,
+      );
     });
   });
 
