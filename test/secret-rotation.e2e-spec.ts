@@ -86,6 +86,12 @@ describe('secret rotation without a restart', () => {
         sender.accepted.get(k),
       );
     }
+    // Each step logged once, with the ids now in force.
+    const reloads = gateway
+      .logLines()
+      .filter((l) => String(l.msg).startsWith('secrets reloaded'))
+      .map((l) => (l.keys as { shared: string[] }).shared);
+    expect(reloads).toEqual([['old', 'new'], ['new']]);
     const logs = gateway.output.join('');
     expect(leaks(logs, oldKey) || leaks(logs, newKey)).toBe(false);
   }

@@ -75,7 +75,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
       nonceTtlSec: env.REPLAY_WINDOW_SEC * 2,
     },
     security: {
-      secrets: usesDevelopmentSecret ? parseKeyList('', DEVELOPMENT_SECRET, 1) : secrets,
+      secrets: usesDevelopmentSecret ? [{ id: 'development', secret: DEVELOPMENT_SECRET }] : secrets,
       sourceSecrets: parseSourceKeys(env.SOURCE_HMAC_SECRETS, allowedSources, minKeyBytes),
       tokenProfiles: env.TRADINGVIEW_AUTH === 'token' ? [tradingViewProfile(env, proxies)] : [],
       replayWindowSec: env.REPLAY_WINDOW_SEC,

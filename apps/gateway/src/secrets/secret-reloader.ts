@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigError, fileVariable, SecretFilesWatcher, type SecretVariable } from '@gateway/config';
-import { KeyRing } from '@gateway/security';
+import { type Credentials, KeyRing } from '@gateway/security';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Logger } from 'nestjs-pino';
 import type { Counter } from 'prom-client';
@@ -8,6 +8,12 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { SECRET_RELOAD_ERRORS_TOTAL, SECRET_RELOADS_TOTAL } from './secret-reload.metrics';
 
 const CONTEXT = 'Secrets';
+
+/** The ids of the keys in force, per owner: what an operator checks after a rotation (never a key). */
+function keyIds({ secrets, sourceSecrets = {} }: Credentials): Record<string, string[]> {
+  const perSource = Object.entries(sourceSecrets).map(([source, keys]) => [source, keys.map((k) => k.id)]);
+  return { shared: secrets.map((k) => k.id), ...Object.fromEntries(perSource) };
+}
 
 /**
  * Rotation without a restart (docs/security.md): when a secret file changes, and on SIGHUP, the
@@ -36,6 +42,7 @@ export class SecretReloader implements OnApplicationBootstrap, OnApplicationShut
       this.errors.labels(variable).inc(0);
     }
     process.on('SIGHUP', this.onHangUp);
+    this.logger.log({ keys: keyIds(this.config.security) }, 'HMAC keys in force', CONTEXT);
     await this.watcher.changed(); // what the start read: the baseline of the first change
     const interval = this.config.secretPollIntervalMs;
     if (!this.watcher.isEmpty && interval > 0) this.watcher.start(interval, (changed) => this.apply(changed));
@@ -55,14 +62,17 @@ export class SecretReloader implements OnApplicationBootstrap, OnApplicationShut
   private apply(changed: readonly SecretVariable[], reason = 'file changed'): void {
     const problem = this.watcher.problems()[0];
     if (problem) return this.refuse(problem.variable, `${fileVariable(problem.variable)} ${problem.reason}`);
+    let credentials: Credentials;
     try {
-      this.keys.replace(this.config.reloadCredentials());
+      credentials = this.config.reloadCredentials();
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       return this.refuse(err.variable ?? changed[0] ?? 'unknown', err.message);
     }
+    this.keys.replace(credentials);
     for (const variable of changed) this.reloads.labels(variable).inc();
-    this.logger.log({ variables: changed, reason }, 'secrets reloaded: new keys in force', CONTEXT);
+    const keys = keyIds(credentials);
+    this.logger.log({ variables: changed, reason, keys }, 'secrets reloaded: new keys in force', CONTEXT);
   }
 
   private refuse(variable: string, reason: string): void {
