@@ -11,8 +11,9 @@ const CONTEXT = 'Secrets';
 
 /** The ids of the keys in force, per owner: what an operator checks after a rotation (never a key). */
 function keyIds({ secrets, sourceSecrets = {} }: Credentials): Record<string, string[]> {
-  const perSource = Object.entries(sourceSecrets).map(([source, keys]) => [source, keys.map((k) => k.id)]);
-  return { shared: secrets.map((k) => k.id), ...Object.fromEntries(perSource) };
+  const ids: Record<string, string[]> = { shared: secrets.map((k) => k.id) };
+  for (const [source, keys] of Object.entries(sourceSecrets)) ids[source] = keys.map((k) => k.id);
+  return ids;
 }
 
 /**
