@@ -10,10 +10,10 @@ import { SECRET_RELOAD_ERRORS_TOTAL, SECRET_RELOADS_TOTAL } from './secret-reloa
 const CONTEXT = 'Secrets';
 
 /** The ids of the keys in force, per owner: what an operator checks after a rotation (never a key). */
-function keyIds({ secrets, sourceSecrets = {} }: Credentials): Record<string, string[]> {
-  const ids: Record<string, string[]> = { shared: secrets.map((k) => k.id) };
-  for (const [source, keys] of Object.entries(sourceSecrets)) ids[source] = keys.map((k) => k.id);
-  return ids;
+function keyIds({ secrets, sourceSecrets = {} }: Credentials) {
+  const sources: Record<string, string[]> = {};
+  for (const [source, keys] of Object.entries(sourceSecrets)) sources[source] = keys.map((k) => k.id);
+  return { shared: secrets.map((k) => k.id), sources };
 }
 
 /**
