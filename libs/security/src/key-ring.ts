@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import type { Counter } from 'prom-client';
 import { KeySet } from './key-set';
-import { WEBHOOKS_VERIFIED_TOTAL } from './security.metrics';
 import { SECURITY_OPTIONS } from './security.module-definition';
 import type { Credentials, SecurityModuleOptions } from './security.options';
+import { VerifiedTallies } from './verified-tallies';
 
 /**
  * The credentials in force. A rotation builds a whole new KeySet and swaps one reference: a
@@ -17,7 +15,7 @@ export class KeyRing {
 
   constructor(
     @Inject(SECURITY_OPTIONS) private readonly options: SecurityModuleOptions,
-    @InjectMetric(WEBHOOKS_VERIFIED_TOTAL) private readonly verified: Counter<'source' | 'key'>,
+    private readonly verified: VerifiedTallies,
   ) {
     this.keys = this.build(options);
   }

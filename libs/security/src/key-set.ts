@@ -1,10 +1,10 @@
 import type { AuthResult, WebhookContext } from '@gateway/contracts';
-import type { Counter } from 'prom-client';
 import type { Credentials } from './security.options';
 import { HmacAuthenticator } from './signature/hmac-authenticator';
 import { KeyOwnership } from './signature/key-ownership';
 import { signingKeys } from './signature/signing-keys';
 import { TokenAuthenticator } from './token/token-authenticator';
+import type { VerifiedTallies } from './verified-tallies';
 
 /**
  * One generation of credentials, prepared whole (keys decoded, counters bound) before it is put
@@ -14,11 +14,7 @@ export class KeySet {
   private readonly hmac: HmacAuthenticator;
   private readonly tokens: ReadonlyMap<string, TokenAuthenticator>;
 
-  constructor(
-    credentials: Credentials,
-    allowedSources: readonly string[],
-    verified: Counter<'source' | 'key'>,
-  ) {
+  constructor(credentials: Credentials, allowedSources: readonly string[], verified: VerifiedTallies) {
     const keys = signingKeys(credentials.secrets, credentials.sourceSecrets);
     this.hmac = new HmacAuthenticator(keys, new KeyOwnership(keys, allowedSources, verified));
     this.tokens = new Map(

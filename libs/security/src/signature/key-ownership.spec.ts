@@ -1,14 +1,19 @@
 import { Counter, Registry } from 'prom-client';
+import { VerifiedTallies } from '../verified-tallies';
 import { KeyOwnership } from './key-ownership';
 import { signingKeys } from './signing-keys';
 
 describe('KeyOwnership', () => {
-  const registry = new Registry();
+  const tallies = new VerifiedTallies();
+  // As security.metrics.ts registers it: the tallies are moved into the counter on each scrape.
   const verified = new Counter({
     name: 'verified_total',
     help: 'test',
     labelNames: ['source', 'key'] as const,
-    registers: [registry],
+    registers: [new Registry()],
+    collect() {
+      tallies.reportTo(this);
+    },
   });
   const keys = signingKeys(
     [
@@ -17,7 +22,7 @@ describe('KeyOwnership', () => {
     ],
     { 'acme-bot': [{ id: 'acme-1', secret: 'c' }] },
   );
-  const ownership = new KeyOwnership(keys, ['tradingview', 'acme-bot'], verified);
+  const ownership = new KeyOwnership(keys, ['tradingview', 'acme-bot'], tallies);
   const value = async (source: string, key: string) =>
     (await verified.get()).values.find((v) => v.labels.source === source && v.labels.key === key)?.value;
 
@@ -43,5 +48,17 @@ describe('KeyOwnership', () => {
     expect(await value('tradingview', 'shared-new')).toBe(1);
     expect(await value('tradingview', 'shared-old')).toBe(0);
     expect(await value('acme-bot', 'acme-1')).toBe(1);
+  });
+
+  it('keeps counting a key into the same series after a reload, and only moves new counts on a scrape', async () => {
+    const reloaded = new KeyOwnership(
+      signingKeys([{ id: 'shared-new', secret: 'b' }]),
+      ['tradingview'],
+      tallies,
+    );
+    reloaded.signedBy([0]).countFor('tradingview');
+    reloaded.signedBy([0]).countFor('tradingview');
+    expect(await value('tradingview', 'shared-new')).toBe(3);
+    expect(await value('tradingview', 'shared-new')).toBe(3);
   });
 });

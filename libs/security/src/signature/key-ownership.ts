@@ -1,29 +1,28 @@
 import type { SignedBy } from '@gateway/contracts';
-import type { Counter } from 'prom-client';
+import type { Tally, VerifiedTallies } from '../verified-tallies';
 import { SHARED_SECRET_OWNER, SigningKeys } from './signing-keys';
 
 /**
- * Who each key may sign for, and its `gateway_webhooks_verified_total{source,key}` children,
- * bound (and set to 0, so a dashboard sees every key from the start) when the keys are loaded:
- * counting a request is then a map lookup and an increment, never a label object.
+ * Who each key may sign for, and its `gateway_webhooks_verified_total{source,key}` tallies,
+ * bound (at 0, so a dashboard sees every key from the start) when the keys are loaded: counting
+ * a request is then a map lookup and `n++`, never a label object.
  */
 export class KeyOwnership {
   private readonly withOwnKeys: ReadonlySet<string>;
-  /** Per key: the counter child of each source the key may sign for. */
-  private readonly counters: readonly ReadonlyMap<string, Counter.Internal>[];
+  /** Per key: the tally of each source the key may sign for. */
+  private readonly tallies: readonly ReadonlyMap<string, Tally>[];
 
   constructor(
     private readonly keys: SigningKeys,
     allowedSources: readonly string[],
-    verified: Counter<'source' | 'key'>,
+    verified: VerifiedTallies,
   ) {
     this.withOwnKeys = new Set(keys.owners.filter((owner) => owner !== SHARED_SECRET_OWNER));
     const sharedBy = allowedSources.filter((source) => !this.withOwnKeys.has(source));
-    this.counters = keys.owners.map((owner, i) => {
+    this.tallies = keys.owners.map((owner, i) => {
       const sources = owner === SHARED_SECRET_OWNER ? sharedBy : [owner];
-      return new Map(sources.map((source) => [source, verified.labels(source, keys.ids[i])]));
+      return new Map(sources.map((source) => [source, verified.of(source, keys.ids[i])]));
     });
-    for (const children of this.counters) for (const child of children.values()) child.inc(0);
   }
 
   /** The owner whose keys `source` must be signed with: itself when it has keys of its own. */
@@ -39,8 +38,8 @@ export class KeyOwnership {
     return this.keys.owners[index] === this.ownerFor(source);
   }
 
-  counterOf(index: number, source: string): Counter.Internal | undefined {
-    return this.counters[index].get(source);
+  tallyOf(index: number, source: string): Tally | undefined {
+    return this.tallies[index].get(source);
   }
 }
 
@@ -57,6 +56,7 @@ class MatchedKeys implements SignedBy {
 
   countFor(source: string): void {
     const index = this.matched.find((i) => this.ownership.ownsKey(i, source));
-    if (index !== undefined) this.ownership.counterOf(index, source)?.inc();
+    const tally = index === undefined ? undefined : this.ownership.tallyOf(index, source);
+    if (tally) tally.n++;
   }
 }
