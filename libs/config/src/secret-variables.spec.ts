@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveSecretFiles, SECRET_VARIABLES } from './secret-variables';
+import { NATS_SECRET_VARIABLES, resolveSecretFiles, SECRET_VARIABLES } from './secret-variables';
 
 describe('resolveSecretFiles', () => {
   const dir = mkdtempSync(join(tmpdir(), 'secret-files-'));
@@ -36,5 +36,15 @@ describe('resolveSecretFiles', () => {
     const { env, files } = resolveSecretFiles({ SOURCE_HMAC_SECRETS_FILE: path });
     expect(env).not.toHaveProperty('SOURCE_HMAC_SECRETS');
     expect(files.SOURCE_HMAC_SECRETS).toBe(path);
+  });
+
+  it('resolves only the variables an app reads (the DLQ replay and the consumer: NATS ones)', () => {
+    const path = file('nats', 'token');
+    const { env } = resolveSecretFiles(
+      { NATS_TOKEN_FILE: path, API_KEY_HMAC_SECRET_FILE: path },
+      NATS_SECRET_VARIABLES,
+    );
+    expect(env.NATS_TOKEN).toBe('token');
+    expect(env).not.toHaveProperty('API_KEY_HMAC_SECRET');
   });
 });

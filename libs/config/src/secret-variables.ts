@@ -16,6 +16,9 @@ export const SECRET_VARIABLES = [
 
 export type SecretVariable = (typeof SECRET_VARIABLES)[number];
 
+/** The secrets every app that connects to NATS reads (the DLQ replay and the consumer too). */
+export const NATS_SECRET_VARIABLES: readonly SecretVariable[] = ['NATS_PASSWORD', 'NATS_TOKEN'];
+
 export const fileVariable = (name: string): string => `${name}_FILE`;
 
 /** The environment with every `_FILE` secret read in, and which files they came from. */

@@ -1,4 +1,12 @@
-import { list, loadEnvironment, NATS_URLS, NATS_URLS_MESSAGE, RuntimeEnvironment } from '@gateway/config';
+import {
+  list,
+  loadEnvironment,
+  NATS_SECRET_VARIABLES,
+  NATS_URLS,
+  NATS_URLS_MESSAGE,
+  resolveSecretFiles,
+  RuntimeEnvironment,
+} from '@gateway/config';
 import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion } from '@gateway/contracts';
 import type { LoggingOptions } from '@gateway/observability';
 import { IsIn, IsNotEmpty, IsString, Matches } from 'class-validator';
@@ -22,7 +30,8 @@ export interface ConsumerConfig {
 
 /** Throws a ConfigError naming the first bad variable. */
 export function loadConsumerConfig(source: NodeJS.ProcessEnv): ConsumerConfig {
-  const env = loadEnvironment(ConsumerEnvironment, source);
+  // NATS credentials may come from files, as the gateway's do.
+  const env = loadEnvironment(ConsumerEnvironment, resolveSecretFiles(source, NATS_SECRET_VARIABLES).env);
   return {
     logging: { serviceName: env.SERVICE_NAME, env: env.ENV, level: env.LOG_LEVEL },
     servers: list(env.NATS_URL),
