@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { loadAtStartup } from '@gateway/config';
 import { parseArgs } from 'node:util';
 // The normalizers a replay runs are the gateway's own: one list of sources serves both apps.
-import { SOURCE_MODULES } from '../../gateway/src/sources';
+import { SOURCE_MODULES } from '@gateway/sources-catalog';
 import { loadReplayConfig } from './config/replay-config';
 import { replayDeadLetters } from './replay';
 

@@ -1,15 +1,16 @@
 import { DynamicModule, Inject, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { HealthModule } from '@gateway/health';
-import { IngressModule } from '@gateway/ingress';
+import { IngressModule, ProblemFilter } from '@gateway/ingress';
 import { NatsModule } from '@gateway/nats';
 import { ObservabilityModule } from '@gateway/observability';
 import { SecurityModule } from '@gateway/security';
+import { SOURCE_MODULES, SourceModule } from '@gateway/sources-catalog';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config';
 import { ManagementPortMiddleware } from './management/management-port.middleware';
 import { ManagementServer } from './management/management.server';
 import { secretReloadMetricProviders } from './secrets/secret-reload.metrics';
 import { SecretReloader } from './secrets/secret-reloader';
-import { SOURCE_MODULES, SourceModule } from './sources';
 
 /** The composition root: every module, configured from one validated GatewayConfig. */
 @Module({})
@@ -28,6 +29,8 @@ export class AppModule implements NestModule {
         ...sources,
       ],
       providers: [
+        // Every error of every route, webhooks, probes and 404s alike, answers as problem+json.
+        { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: GATEWAY_CONFIG, useValue: config },
         ...secretReloadMetricProviders,
         SecretReloader,

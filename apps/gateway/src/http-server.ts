@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { problemBody, problemDetails, type ProblemDetails } from '@gateway/contracts';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Socket } from 'node:net';
@@ -7,29 +8,15 @@ import type { GatewayConfig } from './config/gateway-config';
 type ClientError = Error & { code?: string };
 
 // What Node's HTTP parser refuses before any route runs, answered as the routes answer: a problem.
-const CLIENT_ERRORS: Record<string, { status: number; code: string; detail: string }> = {
-  HPE_HEADER_OVERFLOW: {
-    status: 431,
-    code: 'headers_too_large',
-    detail: 'the request headers are too large',
-  },
-  ERR_HTTP_REQUEST_TIMEOUT: {
-    status: 408,
-    code: 'request_timeout',
-    detail: 'the request was not received in time',
-  },
+const CLIENT_ERRORS: Record<string, ProblemDetails> = {
+  HPE_HEADER_OVERFLOW: problemDetails('headers_too_large', 'the request headers are too large'),
+  ERR_HTTP_REQUEST_TIMEOUT: problemDetails('request_timeout', 'the request was not received in time'),
 };
-const MALFORMED = { status: 400, code: 'bad_request', detail: 'the request is not valid HTTP/1.1' };
+const MALFORMED = problemDetails('bad_request', 'the request is not valid HTTP/1.1');
 
-function problemResponse({ status, code, detail }: typeof MALFORMED): string {
-  const body = JSON.stringify({
-    type: `urn:at-gateway:problem:${code}`,
-    title: STATUS_CODES[status],
-    status,
-    detail,
-    code,
-    corr_id: randomUUID(),
-  });
+function problemResponse(problem: ProblemDetails): string {
+  const { status } = problem;
+  const body = problemBody(problem, randomUUID());
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\n` +
     `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`

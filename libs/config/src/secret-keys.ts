@@ -1,3 +1,4 @@
+import { isSourceId } from '@gateway/contracts';
 import { createHash } from 'node:crypto';
 import { ConfigError } from './config-error';
 import { list } from './load-environment';
@@ -19,7 +20,6 @@ export const MIN_KEY_BYTES = 16;
 /** `[id]secret`: a key id is 1-32 letters, digits, `.`, `_` or `-`, in brackets before the secret. */
 const WITH_ID = /^\[([A-Za-z0-9._-]{1,32})\]([\s\S]*)$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const SOURCE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const FINGERPRINT_DOMAIN = 'at-gateway key fingerprint v1\0';
 
 /**
@@ -102,7 +102,7 @@ export function parseSourceKeys(
     const colon = entry.indexOf(':');
     const source = entry.slice(0, Math.max(colon, 0)).trim();
     const written = entry.slice(colon + 1);
-    if (colon === -1 || !SOURCE_ID.test(source) || list(written).length === 0) {
+    if (colon === -1 || !isSourceId(source) || list(written).length === 0) {
       throw new ConfigError(SOURCE_SYNTAX, variable);
     }
     if (Object.hasOwn(keys, source)) throw new ConfigError(`${variable} names ${source} twice`, variable);

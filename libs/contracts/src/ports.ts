@@ -23,11 +23,3 @@ export abstract class NonceStore {
   /** Forgets a nonce whose request was not accepted, so the sender can retry it. */
   abstract release(nonce: string): Promise<void>;
 }
-
-/** Raised when the event store cannot confirm a write: the request must fail closed with 503. */
-export class StoreUnavailableError extends Error {
-  constructor(reason: string) {
-    super(reason);
-    this.name = 'StoreUnavailableError';
-  }
-}

@@ -29,10 +29,10 @@ export class HealthController {
   @Get('readyz')
   readyz(@Res({ passthrough: true }) res: Response) {
     res.setHeader('Cache-Control', 'no-store');
-    if (this.shutdown.isShuttingDown) throw problem(503, 'not_ready', 'Service Unavailable', 'shutting down');
+    if (this.shutdown.isShuttingDown) throw problem('not_ready', 'shutting down');
     if (!this.nats.ready) {
       const { state, streamReady } = this.nats.status;
-      throw problem(503, 'not_ready', 'Service Unavailable', `NATS ${state}, stream ready: ${streamReady}`);
+      throw problem('not_ready', `NATS ${state}, stream ready: ${streamReady}`);
     }
     return { status: 'ready' };
   }

@@ -1,5 +1,14 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { ProblemDetails, ProblemException, StoreUnavailableError, WebhookContext } from '@gateway/contracts';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  EventTooLargeError,
+  problemBody,
+  problemDetails,
+  type ProblemCode,
+  type ProblemDetails,
+  ProblemException,
+  StoreUnavailableError,
+  type WebhookContext,
+} from '@gateway/contracts';
 import { correlationIdOf } from '@gateway/observability';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
@@ -8,11 +17,11 @@ import type { Request, Response } from 'express';
 const RETRY_AFTER_UNAVAILABLE = 1;
 
 /** Errors raised by raw-body while reading, which carry `status` and `type` but are not HttpExceptions. */
-const BODY_PARSER_PROBLEMS: Record<string, Omit<ProblemDetails, 'detail'>> = {
-  'entity.too.large': { status: 413, code: 'payload_too_large', title: 'Content Too Large' },
+const BODY_PARSER_PROBLEMS: Record<string, ProblemCode> = {
+  'entity.too.large': 'payload_too_large',
 };
 
-const CODE_BY_STATUS: Record<number, ProblemDetails['code']> = {
+const CODE_BY_STATUS: Record<number, ProblemCode> = {
   400: 'bad_request',
   404: 'not_found',
   405: 'method_not_allowed',
@@ -35,55 +44,40 @@ export class ProblemFilter implements ExceptionFilter {
     if (req.webhook) req.webhook.problemCode = problem.code;
     if (res.headersSent) return;
     if (problem.retryAfter !== undefined) res.setHeader('Retry-After', String(problem.retryAfter));
-    const body = {
-      type: `urn:at-gateway:problem:${problem.code}`,
-      title: problem.title,
-      status: problem.status,
-      detail: problem.detail,
-      code: problem.code,
-      corr_id: correlationIdOf(req, res),
-      ...problem.extensions,
-    };
-    res.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
+    res
+      .status(problem.status)
+      .type('application/problem+json')
+      .send(problemBody(problem, correlationIdOf(req, res)));
   }
 
   private toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof ProblemException) return exception.problem;
     if (exception instanceof StoreUnavailableError) {
-      return {
-        status: 503,
-        code: 'nats_unavailable',
-        title: 'Service Unavailable',
-        detail: 'the event store did not confirm the write; nothing was accepted, retry later',
-        retryAfter: RETRY_AFTER_UNAVAILABLE,
-      };
+      return problemDetails(
+        'nats_unavailable',
+        'the event store did not confirm the write; nothing was accepted, retry later',
+        { retryAfter: exception.retryAfterSec ?? RETRY_AFTER_UNAVAILABLE },
+      );
     }
+    // Permanent for this body: a retry would be refused the same way, so never a 503.
+    if (exception instanceof EventTooLargeError)
+      return problemDetails('payload_too_large', exception.message);
+    // The guard has already set Retry-After from the source's bucket.
     if (exception instanceof ThrottlerException) {
-      // The guard has already set Retry-After from the source's bucket.
-      return {
-        status: 429,
-        code: 'rate_limited',
-        title: 'Too Many Requests',
-        detail: 'the source rate limit is exhausted',
-      };
+      return problemDetails('rate_limited', 'the source rate limit is exhausted');
     }
-    const parserProblem = BODY_PARSER_PROBLEMS[(exception as { type?: string })?.type ?? ''];
-    if (parserProblem) return { ...parserProblem, detail: (exception as Error).message };
+    const parserCode = BODY_PARSER_PROBLEMS[(exception as { type?: string })?.type ?? ''];
+    if (parserCode) return problemDetails(parserCode, (exception as Error).message);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
-      return { status, code, title: HttpStatus[status] ?? 'Error', detail: exception.message };
+      return { ...problemDetails(code, exception.message), status };
     }
     const status = (exception as { status?: number })?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      return { status, code: 'bad_request', title: 'Bad Request', detail: (exception as Error).message };
+      return { ...problemDetails('bad_request', (exception as Error).message), status };
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    return {
-      status: 500,
-      code: 'internal_error',
-      title: 'Internal Server Error',
-      detail: 'an unexpected error occurred',
-    };
+    return problemDetails('internal_error', 'an unexpected error occurred');
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   EventPublisher,
   GatewayEvent,
-  problem,
+  EventTooLargeError,
   StoreUnavailableError,
   Subject,
   Subjects,
@@ -83,10 +83,7 @@ export class JetStreamPublisher extends EventPublisher {
       if (err instanceof StoreUnavailableError) throw err;
       // Permanent for this body: a retry would be refused the same way, so not a 503.
       if ((err as { code?: string }).code === ErrorCode.MaxPayloadExceeded) {
-        throw problem(
-          413,
-          'payload_too_large',
-          'Content Too Large',
+        throw new EventTooLargeError(
           'the event built from this body is over the event store message size limit (NATS max_payload)',
         );
       }

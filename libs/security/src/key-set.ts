@@ -27,8 +27,8 @@ export class KeySet {
    * with a token profile (TradingView with `TRADINGVIEW_AUTH=token`), which goes by client
    * address and body passphrase instead.
    */
-  authenticate(webhook: WebhookContext, clientAddress: string | undefined): AuthResult {
-    const token = this.tokens.get(webhook.route);
+  authenticate(webhook: WebhookContext, route: string, clientAddress: string | undefined): AuthResult {
+    const token = this.tokens.get(route);
     return token ? token.authenticate(webhook, clientAddress) : this.hmac.authenticate(webhook);
   }
 }

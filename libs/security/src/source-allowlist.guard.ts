@@ -7,6 +7,7 @@ import type { SecurityModuleOptions } from './security.options';
  * Lets in only the sources named in ALLOWED_SOURCES, matched exactly (case-sensitive), and only
  * with a secret of theirs: a source with its own secrets must be signed with one of them, any
  * other source with a shared secret. So one source's key can never speak for another.
+ * Takes `Authenticated`, establishes `Allowed`.
  */
 @Injectable()
 export class SourceAllowlistGuard implements CanActivate {
@@ -18,21 +19,17 @@ export class SourceAllowlistGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const webhook = webhookOf(context.switchToHttp().getRequest());
-    const sourceId = webhook.adapter!.sourceId(webhook);
-    webhook.sourceId = sourceId;
+    const { adapter, auth } = webhook.reached('authenticated');
+    const sourceId = adapter.sourceId(webhook);
     if (!this.allowed.has(sourceId)) {
-      throw problem(403, 'source_not_allowed', 'Forbidden', 'this source is not allowed');
+      throw problem('source_not_allowed', 'this source is not allowed');
     }
-    const { signedBy } = webhook.auth;
+    // Judged by the key set that verified it, even if a rotation swapped the keys since.
+    const { signedBy } = auth;
     if (signedBy && !signedBy.speaksFor(sourceId)) {
-      throw problem(
-        401,
-        'invalid_signature',
-        'Unauthorized',
-        'the signature was not made with a secret of this source',
-      );
+      throw problem('invalid_signature', 'the signature was not made with a secret of this source');
     }
-    webhook.allowed = true;
+    webhook.establish('allowed', { adapter, auth, sourceId });
     signedBy?.countFor(sourceId);
     return true;
   }

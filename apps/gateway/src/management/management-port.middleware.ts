@@ -11,7 +11,7 @@ import { arrivedOnManagementPort, isManagementPath } from './management-routes';
 export class ManagementPortMiddleware implements NestMiddleware {
   use(req: Request, _res: Response, next: NextFunction): void {
     if (arrivedOnManagementPort(req) !== isManagementPath(req.path)) {
-      throw problem(404, 'not_found', 'Not Found', 'nothing is served at this path on this port');
+      throw problem('not_found', 'nothing is served at this path on this port');
     }
     next();
   }

@@ -7,7 +7,7 @@ const UNIX_SECONDS = /^\d{1,12}$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]{1,128}$/;
 
 const unauthorized = (code: 'missing_signature' | 'invalid_signature', detail: string) =>
-  problem(401, code, 'Unauthorized', detail);
+  problem(code, detail);
 
 /**
  * Authenticates a request by its HMAC signature over the exact bytes received: the gateway's
@@ -26,21 +26,23 @@ export class HmacAuthenticator {
   }
 
   private gatewayScheme(webhook: WebhookContext): AuthResult {
-    const timestamp = webhook.header('x-timestamp');
-    const nonce = webhook.header('x-nonce');
     const signature = webhook.header('x-signature');
     if (!signature) throw unauthorized('missing_signature', 'the X-Signature header is required');
-    checkSignedFields(['X-Timestamp', timestamp], ['X-Nonce', nonce]);
-    const matched = gatewaySignatureKeys(this.keys.gateway, signature, timestamp!, nonce!, webhook.body);
+    const [timestamp, nonce] = signedFields(
+      ['X-Timestamp', webhook.header('x-timestamp')],
+      ['X-Nonce', webhook.header('x-nonce')],
+    );
+    const matched = gatewaySignatureKeys(this.keys.gateway, signature, timestamp, nonce, webhook.body);
     return { timestamp: Number(timestamp), nonce, signedBy: this.signedBy(matched) };
   }
 
   private standardWebhook(webhook: WebhookContext): AuthResult {
-    const timestamp = webhook.header('webhook-timestamp');
-    const id = webhook.header('webhook-id');
-    checkSignedFields(['webhook-timestamp', timestamp], ['webhook-id', id]);
+    const [timestamp, id] = signedFields(
+      ['webhook-timestamp', webhook.header('webhook-timestamp')],
+      ['webhook-id', webhook.header('webhook-id')],
+    );
     const signature = webhook.header('webhook-signature') ?? '';
-    const matched = standardSignatureKeys(this.keys.standard, signature, id!, timestamp!, webhook.body);
+    const matched = standardSignatureKeys(this.keys.standard, signature, id, timestamp, webhook.body);
     // The id alone is the sender's message identity (its retries reuse it with a new timestamp);
     // id + timestamp identifies this one delivery, so only an exact replay is refused.
     return {
@@ -60,10 +62,10 @@ export class HmacAuthenticator {
 }
 
 /** Both schemes sign a timestamp and a unique token; each must be present and well-formed. */
-function checkSignedFields(
+function signedFields(
   [timestampName, timestamp]: [string, string | undefined],
   [tokenName, token]: [string, string | undefined],
-): void {
+): [timestamp: string, token: string] {
   if (!timestamp || !token) {
     throw unauthorized('missing_signature', `the ${timestampName} and ${tokenName} headers are required`);
   }
@@ -72,4 +74,5 @@ function checkSignedFields(
   if (!PRINTABLE_ASCII.test(token)) {
     throw unauthorized('invalid_signature', `${tokenName} must be 1-128 printable ASCII characters`);
   }
+  return [timestamp, token];
 }
