@@ -41,7 +41,8 @@ LABEL org.opencontainers.image.title="at-gateway" \
       org.opencontainers.image.licenses="UNLICENSED" \
       org.opencontainers.image.base.name="docker.io/library/node:${NODE_VERSION}-${NODE_DISTRO}"
 
-ENV NODE_ENV=production PORT=8001
+# gateway_build_info{revision} reads it.
+ENV NODE_ENV=production PORT=8001 GIT_REVISION=${REVISION}
 WORKDIR /app
 # The bundle keeps node_modules external, so the runtime needs the production deps.
 # None of them has an install script, hence --ignore-scripts.
@@ -50,7 +51,8 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # Files stay owned by root: the node user can read them but not change them.
 USER node
-EXPOSE 8001
+# 8001: webhooks (public); 8002: /metrics and probes when MANAGEMENT_PORT=8002 (docs/deployment.md).
+EXPOSE 8001 8002
 ENTRYPOINT ["/usr/bin/tini", "--"]
 # V8 flags as in `npm run start:prod` (a smaller young generation: docs/performance.md).
 CMD ["node", "--max-semi-space-size=8", "dist/apps/gateway/main.js"]

@@ -2,7 +2,9 @@ import { Module, type Provider } from '@nestjs/common';
 import { getOptionsToken, getStorageToken, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import { TokenBucketStorage } from './rate-limit/token-bucket.storage';
 import { SourceRateLimitGuard } from './rate-limit/source-rate-limit.guard';
+import { KeyRing } from './key-ring';
 import { ReplayGuard } from './replay.guard';
+import { securityMetricProviders } from './security.metrics';
 import { SourceAllowlistGuard } from './source-allowlist.guard';
 import { WebhookAuthGuard } from './webhook-auth.guard';
 import { ConfigurableModuleClass, SECURITY_OPTIONS } from './security.module-definition';
@@ -37,7 +39,7 @@ const throttler: Provider[] = [
  * their options and the throttler's providers too.
  */
 @Module({
-  providers: [...guards, ...throttler],
-  exports: [...guards, SECURITY_OPTIONS, getOptionsToken(), getStorageToken()],
+  providers: [...guards, ...throttler, KeyRing, ...securityMetricProviders],
+  exports: [...guards, KeyRing, SECURITY_OPTIONS, getOptionsToken(), getStorageToken()],
 })
 export class SecurityModule extends ConfigurableModuleClass {}

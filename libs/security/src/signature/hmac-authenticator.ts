@@ -1,5 +1,6 @@
 import { AuthResult, problem, WebhookContext } from '@gateway/contracts';
 import { gatewaySignatureKeys, SignatureMatch, standardSignatureKeys } from './hmac-signature';
+import type { KeyOwnership } from './key-ownership';
 import { SigningKeys } from './signing-keys';
 
 const UNIX_SECONDS = /^\d{1,12}$/;
@@ -21,7 +22,7 @@ interface SignedHeaders {
 /**
  * Authenticates a request by its HMAC signature over the exact bytes received: the gateway's
  * `X-Signature` scheme, or Standard Webhooks when a request carries `webhook-signature`. The
- * result names the owners of the keys that signed it, so the allowlist can hold a source to its
+ * result names the keys that signed it, so the allowlist can hold a source to its
  * own secret; the timestamp and nonce are checked by the ReplayGuard.
  *
  * The replay claim is the MAC itself, not the scheme's nonce field: one signed byte string can be
@@ -31,7 +32,10 @@ interface SignedHeaders {
  * so claiming the MAC lets the same signed bytes in at most once, whatever scheme carries them.
  */
 export class HmacAuthenticator {
-  constructor(private readonly keys: SigningKeys) {}
+  constructor(
+    private readonly keys: SigningKeys,
+    private readonly ownership: KeyOwnership,
+  ) {}
 
   /**
    * What can be checked from the headers alone, before the body is read: the scheme's fields are
@@ -54,11 +58,11 @@ export class HmacAuthenticator {
   }
 
   /** Whom the matching keys speak for, and the replay claim: the MAC of the signed bytes. */
-  private claimOf(match: SignatureMatch): Pick<AuthResult, 'nonce' | 'signedFor'> {
+  private claimOf(match: SignatureMatch): Pick<AuthResult, 'nonce' | 'signedBy'> {
     if (match.keys.length === 0 || match.mac === undefined) {
       throw unauthorized('invalid_signature', 'the signature does not match the request');
     }
-    return { nonce: `mac:${match.mac}`, signedFor: match.keys.map((index) => this.keys.owners[index]) };
+    return { nonce: `mac:${match.mac}`, signedBy: this.ownership.signedBy(match.keys) };
   }
 }
 
