@@ -9,7 +9,11 @@
 export class BodyMemoryBudget {
   private held = 0;
 
-  constructor(readonly capacity: number) {}
+  constructor(
+    readonly capacity: number,
+    /** Told the bytes reserved after every change (the `gateway_body_bytes_reserved` gauge). */
+    private readonly report: (reserved: number) => void = () => undefined,
+  ) {}
 
   /** Bytes reserved by the requests in flight. */
   get inUse(): number {
@@ -20,10 +24,12 @@ export class BodyMemoryBudget {
   tryReserve(bytes: number): boolean {
     if (this.held + bytes > this.capacity) return false;
     this.held += bytes;
+    this.report(this.held);
     return true;
   }
 
   release(bytes: number): void {
     this.held = Math.max(0, this.held - bytes);
+    this.report(this.held);
   }
 }

@@ -1,8 +1,9 @@
+import { getToken } from '@willsoto/nestjs-prometheus';
 import { Global, Injectable, Module, type INestApplication } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { EventPublisher, type NormalizationResult, type SourceAdapter, Subjects } from '@gateway/contracts';
-import { WebhookTelemetryMiddleware } from '@gateway/observability';
+import { BODY_BYTES_RESERVED, WebhookTelemetryMiddleware } from '@gateway/observability';
 import { SecurityModule } from '@gateway/security';
 import { WebhookSource } from '@gateway/sources-core';
 import { FakePortsModule, gatewaySigned, type InMemoryEventPublisher, specSignal } from '@gateway/testing';
@@ -41,8 +42,9 @@ class BotModule {}
       provide: WebhookTelemetryMiddleware,
       useValue: { use: (_q: unknown, _s: unknown, next: () => void) => next() },
     },
+    { provide: getToken(BODY_BYTES_RESERVED), useValue: { set: () => undefined } },
   ],
-  exports: [WebhookTelemetryMiddleware],
+  exports: [WebhookTelemetryMiddleware, getToken(BODY_BYTES_RESERVED)],
 })
 class QuietTelemetryModule {}
 

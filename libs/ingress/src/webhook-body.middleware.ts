@@ -1,6 +1,8 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import { problem, WebhookContext } from '@gateway/contracts';
-import { correlationIdOf } from '@gateway/observability';
+import { BODY_BYTES_RESERVED, correlationIdOf } from '@gateway/observability';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Gauge } from 'prom-client';
 import { WebhookAuthGuard } from '@gateway/security';
 import { SourceRegistry, SourceRouteGuard } from '@gateway/sources-core';
 import type { NextFunction, Request, Response } from 'express';
@@ -35,8 +37,9 @@ export class WebhookBodyMiddleware implements NestMiddleware {
     @Inject(INGRESS_OPTIONS) private readonly options: IngressModuleOptions,
     private readonly sources: SourceRegistry,
     private readonly auth: WebhookAuthGuard,
+    @InjectMetric(BODY_BYTES_RESERVED) reserved: Gauge,
   ) {
-    this.budget = new BodyMemoryBudget(options.bodyMemoryBudgetBytes);
+    this.budget = new BodyMemoryBudget(options.bodyMemoryBudgetBytes, (bytes) => reserved.set(bytes));
   }
 
   use(req: Request & { webhook?: WebhookContext }, res: Response, next: NextFunction): void {

@@ -1,4 +1,4 @@
-import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 
 export const WEBHOOKS_RECEIVED_TOTAL = 'gateway_webhooks_received_total';
 export const WEBHOOK_DURATION_SECONDS = 'gateway_webhook_duration_seconds';
@@ -6,6 +6,7 @@ export const VALIDATION_ERRORS_TOTAL = 'gateway_validation_errors_total';
 export const WEBHOOKS_REJECTED_TOTAL = 'gateway_webhooks_rejected_total';
 export const WEBHOOKS_DUPLICATE_TOTAL = 'gateway_webhooks_duplicate_total';
 export const HTTP_REFUSALS_TOTAL = 'gateway_http_refusals_total';
+export const BODY_BYTES_RESERVED = 'gateway_body_bytes_reserved';
 
 export const webhookMetricProviders = [
   makeCounterProvider({
@@ -39,5 +40,9 @@ export const webhookMetricProviders = [
     name: HTTP_REFUSALS_TOTAL,
     help: 'Requests refused before any route ran (HTTP parser, Host, Expect), by problem code.',
     labelNames: ['code'],
+  }),
+  makeGaugeProvider({
+    name: BODY_BYTES_RESERVED,
+    help: 'Body bytes reserved by the webhooks in flight, against BODY_MEMORY_BUDGET_BYTES.',
   }),
 ];
