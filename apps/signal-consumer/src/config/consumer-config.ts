@@ -1,9 +1,10 @@
 import { list, LOG_LEVELS, loadEnvironment, NATS_URLS, NATS_URLS_MESSAGE } from '@gateway/config';
 import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion } from '@gateway/contracts';
+import { type NatsAuthOptions, natsAuthOf, NatsClientEnvironment } from '@gateway/nats';
 import type { LoggingOptions } from '@gateway/observability';
 import { IsIn, IsNotEmpty, IsString, Matches } from 'class-validator';
 
-class ConsumerEnvironment {
+class ConsumerEnvironment extends NatsClientEnvironment {
   @IsString() @IsNotEmpty() SERVICE_NAME = 'at-signal-consumer';
   @Matches(/^[a-z][a-z0-9-]*$/) ENV = 'development';
   @IsIn(LOG_LEVELS) LOG_LEVEL = 'info';
@@ -18,6 +19,7 @@ export interface ConsumerConfig {
   logging: LoggingOptions;
   servers: string[];
   name: string;
+  auth: NatsAuthOptions;
   queue: string;
   eventSchemaVersion: EventSchemaVersion;
 }
@@ -29,6 +31,7 @@ export function loadConsumerConfig(source: NodeJS.ProcessEnv): ConsumerConfig {
     logging: { serviceName: env.SERVICE_NAME, env: env.ENV, level: env.LOG_LEVEL },
     servers: list(env.NATS_URL),
     name: env.SERVICE_NAME,
+    auth: natsAuthOf(env),
     queue: env.NATS_QUEUE,
     eventSchemaVersion: env.EVENT_SCHEMA_VERSION,
   };

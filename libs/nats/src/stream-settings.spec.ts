@@ -1,4 +1,4 @@
-import { covers } from './stream.provisioner';
+import { covers } from './stream-settings';
 
 describe('covers (NATS subject matching)', () => {
   it.each([
