@@ -33,7 +33,16 @@ export class TestGateway {
     const server: Server = this.app.getHttpServer();
     const { port } = server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
-    await this.until(() => this.app!.get(NatsConnectionManager).ready, 'NATS ready');
+    try {
+      await this.until(() => this.app!.get(NatsConnectionManager).ready, 'NATS ready');
+    } catch (err) {
+      // Not left running: the next gateway in this file must be able to register its metrics.
+      const { failing } = this.app.get(NatsConnectionManager).status;
+      await this.stop();
+      throw new Error(
+        `${(err as Error).message} (${failing ? `${failing.cause}: ${failing.message}` : 'no failure'})`,
+      );
+    }
     return this;
   }
 

@@ -84,8 +84,17 @@ describe('natsAuthOf (CONTRACT.md 6.1)', () => {
 
 describe('natsConnectionOptions', () => {
   it('passes the servers and name, and no authenticator when none is configured', () => {
-    const options = natsConnectionOptions(['nats://user:pw@a:4222'], 'gw', {});
-    expect(options).toEqual({ servers: ['nats://user:pw@a:4222'], name: 'gw' });
+    const options = natsConnectionOptions(['nats://a:4222', 'b:4222'], 'gw', {});
+    expect(options).toEqual({ servers: ['nats://a:4222', 'b:4222'], name: 'gw' });
+  });
+
+  it('takes user:password@ or token@ from NATS_URL, and keeps them out of the server list', () => {
+    const withUser = natsConnectionOptions(['nats://gw:p%40ss@a:4222', 'nats://b:4222'], 'gw', {});
+    expect(withUser.servers).toEqual(['nats://a:4222', 'nats://b:4222']);
+    expect((withUser.authenticator as () => unknown)()).toEqual({ user: 'gw', pass: 'p@ss' });
+    const withToken = natsConnectionOptions(['tls://t0k@a:4222'], 'gw', {});
+    expect(withToken.servers).toEqual(['tls://a:4222']);
+    expect((withToken.authenticator as () => unknown)()).toEqual({ auth_token: 't0k' });
   });
 
   it('builds an authenticator from a seed file, read at connect time', () => {

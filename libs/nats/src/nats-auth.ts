@@ -90,16 +90,18 @@ export function natsAuthOf(env: NatsClientEnvironment): NatsAuthOptions {
 /**
  * The nats.js options for `auth`, the one place every app builds them. Files are read again at
  * every connect, so a rotated `.creds` file, seed or certificate is used on the next reconnect
- * without a restart. Credentials in the URL (`nats://user:pass@host`) still work: nats.js uses
- * them when no authenticator here applies.
+ * without a restart. Credentials in the URL (`nats://user:pass@host`, `nats://token@host`) work
+ * too when no other identity is configured; nats.js itself ignores them, and they are taken out
+ * of the server list so that no log line or status shows them.
  */
 export function natsConnectionOptions(
   servers: string[],
   name: string,
   auth: NatsAuthOptions,
 ): ConnectionOptions {
-  const options: ConnectionOptions = { servers, name };
-  const authenticator = authenticatorOf(auth);
+  const { bare, fromUrl } = withoutCredentials(servers);
+  const options: ConnectionOptions = { servers: bare, name };
+  const authenticator = authenticatorOf(auth) ?? (fromUrl && authenticatorOf(fromUrl));
   if (authenticator) options.authenticator = authenticator;
   // nats.js reads these paths itself at every (re)connect. A CA alone turns TLS on; so does tls://.
   if (auth.tls) options.tls = { ...auth.tls };
@@ -114,4 +116,22 @@ function authenticatorOf(auth: NatsAuthOptions): Authenticator | undefined {
     return nkeyAuthenticator(() => new TextEncoder().encode(readFileSync(nkeySeedFile, 'utf8').trim()));
   if (credsFile) return credsAuthenticator(() => readFileSync(credsFile));
   return undefined;
+}
+
+/** The servers without their `user:pass@` / `token@`, and the first credentials found in them. */
+function withoutCredentials(servers: string[]): { bare: string[]; fromUrl?: NatsAuthOptions } {
+  let fromUrl: NatsAuthOptions | undefined;
+  const bare = servers.map((server) => {
+    const at = /^([a-z]+:\/\/)?([^@/]*)@(.*)$/i.exec(server);
+    if (!at) return server;
+    const [, scheme = '', userinfo, rest] = at;
+    const colon = userinfo.indexOf(':');
+    const decoded = (v: string) => decodeURIComponent(v);
+    fromUrl ??=
+      colon === -1
+        ? { token: decoded(userinfo) }
+        : { user: { name: decoded(userinfo.slice(0, colon)), password: decoded(userinfo.slice(colon + 1)) } };
+    return scheme + rest;
+  });
+  return { bare, fromUrl };
 }
