@@ -47,7 +47,13 @@ export class StreamProvisioner {
           `stream ${stream} does not exist; NATS_PROVISION=false, so it is not created (docs/nats.md)`,
         );
       }
-      await jsm.streams.add(newStreamConfig(stream, this.options));
+      await jsm.streams.add(newStreamConfig(stream, this.options)).catch((err: Error) => {
+        // e.g. its subjects overlap another stream's, or the server has no room for max_bytes.
+        throw new NatsFailure(
+          'stream_missing',
+          `stream ${stream} does not exist and cannot be created: ${err.message}`,
+        );
+      });
       this.logger.log(`stream ${stream} created: ${describeStream(this.options)}`);
       return;
     }
