@@ -1,3 +1,14 @@
+import {
+  createAccount,
+  createOperator,
+  createUser,
+  encodeAccount,
+  encodeOperator,
+  encodeUser,
+  fmtCreds,
+} from '@nats-io/jwt';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TestCa } from './support/certs';
 import { GatewayProcess } from './support/gateway-process';
 import { TestNatsServer } from './support/nats-server';
@@ -84,5 +95,53 @@ describe('NATS refusing the gateway', () => {
       'tls',
     );
     expect(lines.join('\n')).toMatch(/certificate/);
+  });
+
+  it('a JWT that expires while running: keeps trying, not ready, and says the credentials expired', async () => {
+    const operator = createOperator();
+    const system = createAccount();
+    const account = createAccount();
+    const user = createUser();
+    const limits = {
+      ...{ subs: -1, data: -1, payload: -1, imports: -1, exports: -1, wildcards: true, conn: -1, leaf: -1 },
+      ...{ disk_storage: -1, mem_storage: -1, streams: -1, consumer: -1 },
+    };
+    const [operatorJwt, systemJwt, accountJwt] = await Promise.all([
+      encodeOperator('test-operator', operator),
+      encodeAccount('SYS', system, {}, { signer: operator }),
+      encodeAccount('gateway', account, { limits }, { signer: operator }),
+    ]);
+    const expiresAt = Math.floor(Date.now() / 1000) + 4;
+    const creds = join(ca.dir, 'expiring.creds');
+    writeFileSync(creds, fmtCreds(await encodeUser('gateway', user, account, {}, { exp: expiresAt }), user));
+    const server = await new TestNatsServer(
+      [
+        `operator: ${operatorJwt}`,
+        `system_account: ${system.getPublicKey()}`,
+        'resolver: MEMORY',
+        `resolver_preload: { ${system.getPublicKey()}: ${systemJwt}, ${account.getPublicKey()}: ${accountJwt} }`,
+      ].join('\n'),
+    ).start();
+    servers.push(server);
+    gateway = await new GatewayProcess({
+      NATS_URL: server.url,
+      NATS_CREDS_FILE: creds,
+      API_KEY_HMAC_SECRET: SECRET,
+      ALLOWED_SOURCES: 'tradingview',
+    }).start();
+    expect((await sendSigned(gateway.url, 'tradingview', tradingViewAlert())).status).toBe(202);
+
+    await new Promise((r) => setTimeout(r, Math.max(0, expiresAt * 1000 - Date.now()) + 4000));
+    expect((await fetch(`${gateway.url}/readyz`)).status).toBe(503);
+    expect((await sendSigned(gateway.url, 'tradingview', tradingViewAlert())).status).toBe(503);
+    const lines = gateway
+      .logLines()
+      .map((l) => String(l.msg))
+      .filter((m) => m.startsWith('NATS '));
+    expect(lines[0]).toMatch(/^NATS auth_expired: .*AUTHENTICATION_EXPIRED/);
+    process.stdout.write(`JWT expiry, NATS log lines: ${JSON.stringify(lines)}\n`);
+    // Then the server refuses the expired JWT at each reconnect: one more line, not one per retry.
+    expect(lines.length).toBeLessThanOrEqual(3);
+    expect(gateway.output.join('')).not.toMatch(/exiting|"level":"fatal"/);
   });
 });

@@ -189,6 +189,7 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
     this.nc = nc;
     this.acks = new JetStreamAcks(nc, this.options.publishTimeoutMs);
     this.setState('connected');
+    this.failures.connected();
     this.logger.log(`connected to ${nc.info?.server_name ?? ''} at ${nc.getServer()}`);
     void this.watchStatus(nc);
     void this.provision(nc);
@@ -261,6 +262,8 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
         this.failures.recovered();
         return;
       } catch (err) {
+        // A request cut off by a disconnect says nothing about the stream: the disconnect is reported.
+        if (nc !== this.nc || this.state !== 'connected') return;
         this.failures.fail(err);
         await sleep(PROVISION_RETRY_MS);
       }

@@ -4,6 +4,9 @@ import type { Counter, Gauge } from 'prom-client';
 import { causeOf, describe, NATS_FAILURE_CAUSES, type NatsFailureCause } from './nats-failure';
 import { NATS_FAILING, NATS_FAILURES_TOTAL } from './nats.metrics';
 
+const REFUSALS = new Set<NatsFailureCause>(['auth_refused', 'auth_expired', 'tls', 'permission']);
+const CONSEQUENCES = new Set<NatsFailureCause>(['unreachable', 'jetstream_unavailable']);
+
 /** A failure as operators see it in `/healthz`. */
 export interface FailureReport {
   cause: NatsFailureCause;
@@ -48,12 +51,22 @@ export class NatsFailureTracker {
     this.failures.labels(cause).inc();
     this.last = report;
     if (this.current?.cause === cause) return;
+    // After a refusal (credentials, certificate, permission) the disconnect and the requests
+    // timing out with it are its consequences, not new causes: counted, not reported, so a
+    // refused login does not log "refused", "disconnected", "refused"... at every retry.
+    if (this.current && REFUSALS.has(this.current.cause) && CONSEQUENCES.has(cause)) return;
     if (this.current) this.failing.labels(this.current.cause).set(0);
     this.failing.labels(cause).set(1);
     this.current = report;
     this.logger.error(
       `NATS ${cause}: ${report.message} (retrying; logged again only when the cause changes)`,
     );
+  }
+
+  /** A connection was established: the server took the credentials and the certificate. */
+  connected(): void {
+    if (this.current && this.current.cause !== 'permission' && REFUSALS.has(this.current.cause))
+      this.recovered();
   }
 
   /** Writes work again. */
