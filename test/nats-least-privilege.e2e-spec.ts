@@ -93,23 +93,27 @@ describe('least privilege (deploy/nats/gateway-users.conf)', () => {
     expect((await jsm.streams.info('trading-events')).config.max_age).toBe(nanos(86400_000));
   });
 
-  it('NATS_PROVISION=true: creates and reconciles with its own user, and ingests', async () => {
+  it("NATS_PROVISION=true: reconciles the owners' stream, re-creates a deleted one, with its own user", async () => {
     const jsm = await admin.jetstreamManager();
-    await jsm.streams.delete('trading-events').catch(() => undefined);
-    await jsm.streams.delete('KV_trading-events-nonces').catch(() => undefined);
-
     gateway = await new TestGateway({
       NATS_URL: nats.url,
       NATS_USER: 'at-gateway',
       NATS_PASSWORD: PASSWORD,
     }).start();
+    // The stream of the test above, with the owners' 1-day limit, is brought in line (STREAM.UPDATE).
+    const wanted = { discard: DiscardPolicy.New, max_age: nanos(7 * 86400_000), max_bytes: 2 ** 30 };
+    expect((await jsm.streams.info('trading-events')).config).toMatchObject(wanted);
     await ingestsEverything();
-    const { config } = await jsm.streams.info('trading-events');
-    expect(config).toMatchObject({
-      discard: DiscardPolicy.New,
-      max_age: nanos(7 * 86400_000),
-      max_bytes: 2 ** 30,
-    });
+
+    // Deleted while running: created again (STREAM.CREATE) and serving within seconds.
+    await jsm.streams.delete('trading-events');
+    const end = Date.now() + 5000;
+    let status = 0;
+    while (status !== 202 && Date.now() < end) {
+      status = (await sendSigned(gateway.url, 'tradingview', tradingViewAlert())).status;
+    }
+    expect(status).toBe(202);
+    expect((await jsm.streams.info('trading-events')).config).toMatchObject(wanted);
   });
 
   it('a permission missing: 503 (never 500), and /healthz names the denied subject', async () => {
