@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { register } from 'prom-client';
 import { createGateway } from '../../apps/gateway/src/bootstrap';
 import { loadConfig } from '../../apps/gateway/src/config/load-config';
-import { SOURCE_MODULES, SourceModule } from '../../apps/gateway/src/sources';
+import { SOURCE_MODULES, SourceModule } from '@gateway/sources-catalog';
 import { NatsConnectionManager } from '@gateway/nats';
 
 export const SECRET = 'e2e-secret-0f9c2b';
@@ -13,8 +13,10 @@ export const SECRET = 'e2e-secret-0f9c2b';
 export class TestGateway {
   private app?: INestApplication;
   url = '';
+  /** Where /metrics and the probes are served when MANAGEMENT_PORT is set ('' otherwise). */
+  managementUrl = '';
 
-  /** `sources`: what apps/gateway/src/sources.ts would list (the tests add an example source). */
+  /** `sources`: what libs/sources/catalog/src/source-catalog.ts would list (the tests add an example source). */
   constructor(
     private readonly env: Record<string, string>,
     private readonly sources: readonly SourceModule[] = SOURCE_MODULES,
@@ -33,6 +35,7 @@ export class TestGateway {
     const server: Server = this.app.getHttpServer();
     const { port } = server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
+    if (config.managementPort) this.managementUrl = `http://127.0.0.1:${config.managementPort}`;
     try {
       await this.until(() => this.app!.get(NatsConnectionManager).ready, 'NATS ready');
     } catch (err) {

@@ -1,4 +1,4 @@
-import { ConfigError } from '@gateway/config';
+import { ConfigError, type RuntimeEnvironment } from '@gateway/config';
 import { readFileSync } from 'node:fs';
 import {
   type Authenticator,
@@ -53,7 +53,7 @@ function checkedFile(variable: keyof typeof FILE_KINDS, path: string | undefined
  * are readable and hold what they should; pairs are complete; no two identities at once (the
  * server would take one and ignore the other, silently). Throws a ConfigError naming the variable.
  */
-export function natsAuthOf(env: NatsClientEnvironment): NatsAuthOptions {
+export function natsAuthOf(env: Omit<NatsClientEnvironment, keyof RuntimeEnvironment>): NatsAuthOptions {
   const identities = [
     env.NATS_USER || env.NATS_PASSWORD ? 'NATS_USER/NATS_PASSWORD' : undefined,
     env.NATS_TOKEN ? 'NATS_TOKEN' : undefined,

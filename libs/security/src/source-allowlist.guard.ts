@@ -2,36 +2,35 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import { problem, webhookOf } from '@gateway/contracts';
 import { SECURITY_OPTIONS } from './security.module-definition';
 import type { SecurityModuleOptions } from './security.options';
-import { SHARED_SECRET_OWNER } from './signature/signing-keys';
 
 /**
  * Lets in only the sources named in ALLOWED_SOURCES, matched exactly (case-sensitive), and only
  * with a secret of theirs: a source with its own secrets must be signed with one of them, any
  * other source with a shared secret. So one source's key can never speak for another.
+ * Takes `Authenticated`, establishes `Allowed`.
  */
 @Injectable()
 export class SourceAllowlistGuard implements CanActivate {
   private readonly allowed: ReadonlySet<string>;
-  private readonly withOwnSecrets: ReadonlySet<string>;
 
   constructor(@Inject(SECURITY_OPTIONS) options: SecurityModuleOptions) {
     this.allowed = new Set(options.allowedSources);
-    this.withOwnSecrets = new Set(Object.keys(options.sourceSecrets ?? {}));
   }
 
   canActivate(context: ExecutionContext): boolean {
     const webhook = webhookOf(context.switchToHttp().getRequest());
-    const sourceId = webhook.adapter!.sourceId(webhook);
-    webhook.sourceId = sourceId;
+    const { adapter, auth } = webhook.reached('authenticated');
+    const sourceId = adapter.sourceId(webhook);
     if (!this.allowed.has(sourceId)) {
       throw problem('source_not_allowed', 'this source is not allowed');
     }
-    const { signedFor } = webhook.auth;
-    const owner = this.withOwnSecrets.has(sourceId) ? sourceId : SHARED_SECRET_OWNER;
-    if (signedFor && !signedFor.includes(owner)) {
+    // Judged by the key set that verified it, even if a rotation swapped the keys since.
+    const { signedBy } = auth;
+    if (signedBy && !signedBy.speaksFor(sourceId)) {
       throw problem('invalid_signature', 'the signature was not made with a secret of this source');
     }
-    webhook.allowed = true;
+    webhook.establish('allowed', { adapter, auth, sourceId });
+    signedBy?.countFor(sourceId);
     return true;
   }
 }

@@ -1,4 +1,4 @@
-import { LOG_LEVELS, NAME, NATS_URLS, NATS_URLS_MESSAGE } from '@gateway/config';
+import { NAME, NATS_URLS, NATS_URLS_MESSAGE } from '@gateway/config';
 import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion } from '@gateway/contracts';
 import { NatsClientEnvironment } from '@gateway/nats';
 import { Type } from 'class-transformer';
@@ -10,8 +10,6 @@ import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-vali
  */
 export class ReplayEnvironment extends NatsClientEnvironment {
   @IsString() @IsNotEmpty() SERVICE_NAME = 'at-dlq-replay';
-  @Matches(/^[a-z][a-z0-9-]*$/) ENV = 'development';
-  @IsIn(LOG_LEVELS) LOG_LEVEL = 'info';
 
   @Matches(NATS_URLS, { message: NATS_URLS_MESSAGE }) NATS_URL = 'nats://127.0.0.1:4222';
   @Matches(NAME) NATS_STREAM = 'trading-events';

@@ -1,5 +1,5 @@
-import { LOG_LEVELS, NAME, NATS_URLS, NATS_URLS_MESSAGE } from '@gateway/config';
-import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion } from '@gateway/contracts';
+import { NAME, NATS_URLS, NATS_URLS_MESSAGE } from '@gateway/config';
+import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion, SOURCE_ID_PATTERN } from '@gateway/contracts';
 import { NatsClientEnvironment } from '@gateway/nats';
 import { Type } from 'class-transformer';
 import {
@@ -15,7 +15,9 @@ import {
 } from 'class-validator';
 import { DURATION_MESSAGE, NATS_DURATION, NATS_SIZE, SIZE_MESSAGE } from './nats-limits';
 
-const SOURCE_LIST = /^\s*[A-Za-z0-9._-]{1,64}(\s*,\s*[A-Za-z0-9._-]{1,64})*\s*$/;
+// A comma-separated list of source ids (SOURCE_ID_PATTERN without its anchors).
+const ID = SOURCE_ID_PATTERN.source.slice(1, -1);
+const SOURCE_LIST = new RegExp(`^\\s*${ID}(\\s*,\\s*${ID})*\\s*$`);
 
 /** TradingView's published webhook addresses. */
 export const TRADINGVIEW_ADDRESSES = '52.89.214.238,34.212.75.30,54.218.53.128,52.32.178.7';
@@ -27,10 +29,11 @@ export const TRADINGVIEW_ADDRESSES = '52.89.214.238,34.212.75.30,54.218.53.128,5
  */
 export class Environment extends NatsClientEnvironment {
   @IsString() @IsNotEmpty() SERVICE_NAME = 'at-gateway';
-  @Matches(/^[a-z][a-z0-9-]*$/) ENV = 'development';
-  @IsIn(LOG_LEVELS) LOG_LEVEL = 'info';
-
+  /** The git revision of the build (an image build argument), shown by gateway_build_info. */
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/) GIT_REVISION = 'unknown';
   @Type(() => Number) @IsInt() @Min(1) @Max(65535) PORT = 8001;
+  /** When set, /metrics, /healthz and /readyz are served on this port only (docs/deployment.md). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65535) MANAGEMENT_PORT?: number;
   @IsString() @IsNotEmpty() HOST = '0.0.0.0';
   /** Express `trust proxy`: a hop count, `loopback`, or addresses/CIDRs. Unset: trust no proxy. */
   @IsOptional() @IsString() TRUST_PROXY?: string;
@@ -53,11 +56,11 @@ export class Environment extends NatsClientEnvironment {
   /** How long a disconnected client may hold unsent messages before they are dropped, not flushed late. */
   @Type(() => Number) @IsInt() @Min(1000) @Max(600000) PUBLISH_BUFFER_MAX_AGE_MS = 30000;
 
-  @ValidateIf((env: Environment) => env.ENV === 'production')
-  @IsString()
-  @IsNotEmpty({ message: 'API_KEY_HMAC_SECRET is required when ENV=production' })
-  API_KEY_HMAC_SECRET?: string;
-  /** Sources with their own secrets: `<source>:<secret>[,<secret>]` entries separated by `;`. */
+  /** Shared HMAC keys, `[id]secret` or `secret`, comma-separated; required unless ENV is development or test. */
+  @IsOptional() @IsString() API_KEY_HMAC_SECRET?: string;
+  /** How often `<SECRET>_FILE` files are read for a rotation; 0: only on SIGHUP. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(3600000) SECRET_POLL_INTERVAL_MS = 1000;
+  /** Sources with their own keys: `<source>:<key>[,<key>]` entries separated by `;`. */
   @IsOptional() @IsString() SOURCE_HMAC_SECRETS?: string;
   @Type(() => Number) @IsInt() @Min(1) @Max(86400) REPLAY_WINDOW_SEC = 300;
   @Type(() => Number) @IsInt() @Min(1) @Max(604800) IDEMPOTENCY_TTL_SEC = 3600;
@@ -76,6 +79,12 @@ export class Environment extends NatsClientEnvironment {
 
   /** How long SIGTERM may take before the process exits anyway; below Kubernetes' 30 s default. */
   @Type(() => Number) @IsInt() @Min(0) @Max(600000) SHUTDOWN_GRACE_MS = 25000;
+  /**
+   * After SIGTERM: readiness fails at once but requests are still answered (each closing its
+   * connection) for this long, so load balancers polling /readyz every few seconds take the
+   * replica out before it stops accepting. Part of SHUTDOWN_GRACE_MS, not added to it.
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(600000) SHUTDOWN_DELAY_MS = 8000;
   /** Slow clients are cut off: all headers within this, counted from a request's first byte. */
   @Type(() => Number) @IsInt() @Min(1000) @Max(600000) HEADERS_TIMEOUT_MS = 5000;
   /** ...and the whole request (headers and body) within this. */

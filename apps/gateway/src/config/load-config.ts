@@ -1,30 +1,52 @@
 import { AddressAllowlist, type TokenProfileOptions } from '@gateway/security';
-import { ConfigError, list, loadEnvironment } from '@gateway/config';
+import {
+  ConfigError,
+  isDevelopment,
+  list,
+  loadEnvironment,
+  MIN_KEY_BYTES,
+  parseKeyList,
+  parseSourceKeys,
+  resolveSecretFiles,
+} from '@gateway/config';
 import { natsAuthOf } from '@gateway/nats';
+import { version } from '../../../../package.json';
 import { Environment } from './environment';
 import type { GatewayConfig } from './gateway-config';
 import { parseDuration, parseSize } from './nats-limits';
-import { parseSourceSecrets } from './source-secrets';
 import { trustProxy } from './trust-proxy';
 
 export { ConfigError };
 
-/** Used only outside production when no secret is set, so `npm start` works out of the box. */
+/** Used only with ENV development or test when no secret is set, so `npm start` works out of the box. */
 export const DEVELOPMENT_SECRET = 'dev-secret-change-me';
 
-/** Validates the environment into a GatewayConfig; throws a ConfigError naming the variable. */
+/**
+ * Validates the environment, with `<SECRET>_FILE` files read in, into a GatewayConfig; throws a
+ * ConfigError naming the variable. Run again on a secret reload, so the keys a reload installs
+ * pass exactly the checks of the start.
+ */
 export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
-  const env = loadEnvironment(Environment, source);
-
-  const secrets = list(env.API_KEY_HMAC_SECRET ?? '');
-  // "," or " " is set but names no secret: in production that must stop, never fall back.
-  if (secrets.length === 0 && env.ENV === 'production') {
-    throw new ConfigError('API_KEY_HMAC_SECRET is required when ENV=production');
+  const { env: resolved, files } = resolveSecretFiles(source);
+  const env = loadEnvironment(Environment, resolved);
+  const development = isDevelopment(env.ENV);
+  const minKeyBytes = development ? 1 : MIN_KEY_BYTES;
+  const secrets = parseKeyList('API_KEY_HMAC_SECRET', env.API_KEY_HMAC_SECRET ?? '', minKeyBytes);
+  // Fail closed: only a development or test environment may run on the public development secret
+  // ("staging", "prod" or a typo of "production" must not).
+  if (secrets.length === 0 && !development) {
+    throw new ConfigError(
+      `API_KEY_HMAC_SECRET (or API_KEY_HMAC_SECRET_FILE) is required when ENV=${env.ENV}`,
+      'API_KEY_HMAC_SECRET',
+    );
   }
   const usesDevelopmentSecret = secrets.length === 0;
   const burst = env.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(env.RATE_LIMIT_RPS));
   const allowedSources = list(env.ALLOWED_SOURCES);
   const proxies = trustProxy(env.TRUST_PROXY);
+  if (env.MANAGEMENT_PORT === env.PORT) {
+    throw new ConfigError('MANAGEMENT_PORT must differ from PORT', 'MANAGEMENT_PORT');
+  }
   const maxAgeSec = parseDuration('NATS_STREAM_MAX_AGE', env.NATS_STREAM_MAX_AGE);
   // JetStream refuses a duplicate window longer than the stream keeps its messages.
   if (maxAgeSec > 0 && maxAgeSec < env.IDEMPOTENCY_TTL_SEC) {
@@ -33,16 +55,25 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
   if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
     throw new ConfigError('HEADERS_TIMEOUT_MS must not be above REQUEST_TIMEOUT_MS');
   }
+  if (env.SHUTDOWN_DELAY_MS > 0 && env.SHUTDOWN_DELAY_MS >= env.SHUTDOWN_GRACE_MS) {
+    throw new ConfigError('SHUTDOWN_DELAY_MS must be below SHUTDOWN_GRACE_MS, which also covers the drain');
+  }
   return {
     port: env.PORT,
+    managementPort: env.MANAGEMENT_PORT,
+    secretFiles: files,
+    secretPollIntervalMs: env.SECRET_POLL_INTERVAL_MS,
+    reloadCredentials: () => loadConfig(source).security,
     host: env.HOST,
     trustProxy: proxies,
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
     keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
     eventSchemaVersion: env.EVENT_SCHEMA_VERSION,
     usesDevelopmentSecret,
+    build: { version, revision: env.GIT_REVISION },
     logging: { serviceName: env.SERVICE_NAME, env: env.ENV, level: env.LOG_LEVEL },
     nats: {
       servers: list(env.NATS_URL),
@@ -61,8 +92,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
       nonceTtlSec: env.REPLAY_WINDOW_SEC * 2,
     },
     security: {
-      secrets: usesDevelopmentSecret ? [DEVELOPMENT_SECRET] : secrets,
-      sourceSecrets: parseSourceSecrets(env.SOURCE_HMAC_SECRETS, allowedSources),
+      secrets: usesDevelopmentSecret ? [{ id: 'development', secret: DEVELOPMENT_SECRET }] : secrets,
+      sourceSecrets: parseSourceKeys(env.SOURCE_HMAC_SECRETS, allowedSources, minKeyBytes),
       tokenProfiles: env.TRADINGVIEW_AUTH === 'token' ? [tradingViewProfile(env, proxies)] : [],
       replayWindowSec: env.REPLAY_WINDOW_SEC,
       allowedSources,
