@@ -1,15 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   EventPublisher,
-  GatewayEvent,
   EventTooLargeError,
+  GatewayEvent,
   type PreparedEvent,
   type StoreAck,
-  StoreUnavailableError,
   Subject,
   Subjects,
 } from '@gateway/contracts';
-import { ErrorCode, type MsgHdrs } from 'nats';
+import type { MsgHdrs } from 'nats';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 import { eventHeaders } from './event-headers';
@@ -18,6 +17,7 @@ import { NATS_OPTIONS } from './nats.module-definition';
 import { NATS_PUBLISH_DURATION_SECONDS, NATS_PUBLISH_TOTAL } from './nats.metrics';
 import type { NatsModuleOptions } from './nats.options';
 import { PublishBuffer } from './publish-buffer';
+import { storeErrorOf } from './store-error';
 import { timeLeft } from './time-left';
 
 /** The header a raw event's body fingerprint (SHA-256 of the body as published) is stored in. */
@@ -105,6 +105,7 @@ export class JetStreamPublisher extends EventPublisher {
         }
       });
       (ack.duplicate ? instruments.duplicate : instruments.ok).inc();
+      this.connection.writeSucceeded();
       if (!ack.duplicate || fingerprint === undefined) return { duplicate: ack.duplicate };
       // A duplicate id: which body did the original carry? Only then one more round trip.
       const stored = await js.headerAt(
@@ -116,14 +117,8 @@ export class JetStreamPublisher extends EventPublisher {
       return { duplicate: true, storedFingerprint: stored };
     } catch (err) {
       instruments.error.inc();
-      if (err instanceof StoreUnavailableError) throw err;
-      // Permanent for this body: a retry would be refused the same way, so not a 503.
-      if ((err as { code?: string }).code === ErrorCode.MaxPayloadExceeded) {
-        throw new EventTooLargeError(
-          'the event built from this body is over the event store message size limit (NATS max_payload)',
-        );
-      }
-      throw new StoreUnavailableError(`publish to ${subject} not acknowledged: ${(err as Error).message}`);
+      this.connection.writeFailed(subject, err);
+      throw storeErrorOf(err, `publish to ${subject}`);
     }
   }
 }
