@@ -34,6 +34,11 @@ describe('least privilege (deploy/nats/gateway-users.conf)', () => {
       expect(accepted.status).toBe(202);
       expect(await events.about(accepted.json.event_id)).toHaveLength(2);
       expect((await post(`${gateway!.url}/webhooks/tradingview`, body, headers)).status).toBe(401);
+      // A duplicate raw event's fingerprint is read back (STREAM.MSG.GET on the stream).
+      expect((await sendSigned(gateway!.url, 'tradingview', body)).status).toBe(200);
+      const { id } = JSON.parse(body) as { id: string };
+      const reused = await sendSigned(gateway!.url, 'tradingview', tradingViewAlert({ id, price: '1' }));
+      expect(reused.json.code).toBe('idempotency_key_reused');
       const invalid = await sendSigned(
         gateway!.url,
         'tradingview',
