@@ -12,3 +12,4 @@ export * from './event-schemas';
 export * from './event-validator';
 export * from './normalized-event';
 export * from './schema-compatibility';
+export * from './verification';

@@ -18,6 +18,8 @@ export interface AuthResult {
    * to the route itself (the TradingView token profile).
    */
   signedFor?: readonly string[];
+  /** The ids of the keys that signed it (as `signedFor`), for `gateway_webhooks_verified_total{key}`. */
+  keyIds?: readonly string[];
 }
 
 export type ValidationStatus = 'valid' | 'invalid' | 'not_validated';

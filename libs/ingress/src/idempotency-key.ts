@@ -6,8 +6,9 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * CONTRACT.md 1.3: the `Idempotency-Key` header, else the scheme's message id (Standard
- * Webhooks), else the payload's `id`, else the SHA-256 of the body as published (`body`). Scoped
- * by source through the event id derived from it.
+ * Webhooks, a GitHub-style delivery id), else the payload's id field (the source's
+ * `idempotencyField`, `id` unless it says otherwise, none when it says `null`), else the SHA-256 of
+ * the body as published (`body`). Scoped by source through the event id derived from it.
  */
 export function idempotencyKeyOf(webhook: WebhookContext, body: Buffer): string {
   const header = webhook.header('idempotency-key');
@@ -30,7 +31,10 @@ function payloadId(webhook: WebhookContext): string | undefined {
     return undefined;
   }
   if (!isPlainObject(payload)) return undefined;
-  const { id } = payload;
+  const field = webhook.adapter?.idempotencyField;
+  if (field === null) return undefined;
+  const key = field ?? 'id';
+  const id = Object.hasOwn(payload, key) ? payload[key] : undefined;
   if (typeof id === 'number' && Number.isFinite(id)) return String(id);
   return typeof id === 'string' && KEY.test(id) ? id : undefined;
 }

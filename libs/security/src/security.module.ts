@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TokenBucketStorage } from './rate-limit/token-bucket.storage';
 import { SourceRateLimitGuard } from './rate-limit/source-rate-limit.guard';
@@ -6,12 +7,17 @@ import { ReplayGuard } from './replay.guard';
 import { SourceAllowlistGuard } from './source-allowlist.guard';
 import { WebhookAuthGuard } from './webhook-auth.guard';
 import { ConfigurableModuleClass, SECURITY_OPTIONS } from './security.module-definition';
+import { VerifierRegistry } from './verification/verifier-registry';
 import type { SecurityModuleOptions } from './security.options';
 
 const guards = [WebhookAuthGuard, ReplayGuard, SourceAllowlistGuard, SourceRateLimitGuard];
+const providers = [VerifierRegistry, ...guards];
 
-/** The guards a webhook passes before its payload is looked at: authentication, replay, allowlist, rate. */
-@Module({ providers: guards, exports: guards })
+/**
+ * The guards a webhook passes before its payload is looked at: authentication (by the
+ * verification each source declares), replay, allowlist, rate.
+ */
+@Module({ imports: [DiscoveryModule], providers, exports: providers })
 export class SecurityModule extends ConfigurableModuleClass {
   static override forRoot(options: SecurityModuleOptions): DynamicModule {
     const throttler = ThrottlerModule.forRoot({
@@ -28,6 +34,11 @@ export class SecurityModule extends ConfigurableModuleClass {
     const base = super.forRoot(options);
     // Guards are instantiated in the module of the controller that uses them, so it needs the
     // options and the throttler's providers too.
-    return { ...base, global: true, imports: [throttler], exports: [...guards, SECURITY_OPTIONS, throttler] };
+    return {
+      ...base,
+      global: true,
+      imports: [DiscoveryModule, throttler],
+      exports: [...providers, SECURITY_OPTIONS, throttler],
+    };
   }
 }

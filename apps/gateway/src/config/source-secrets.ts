@@ -3,13 +3,14 @@ import { ConfigError } from './config-error';
 const SOURCE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
- * `SOURCE_HMAC_SECRETS`: `<source>:<secret>[,<secret>...]`, entries separated by `;`, e.g.
+ * `SOURCE_HMAC_SECRETS` (and `SOURCE_PASSPHRASES`, `variable`): `<source>:<secret>[,<secret>...]`, entries separated by `;`, e.g.
  * `acme-bot:k1,k2;other-bot:whsec_...`. A secret may contain `:` (only the first one separates)
  * but not `,` or `;`. Every source named must be allowed, and named once.
  */
 export function parseSourceSecrets(
   value: string | undefined,
   allowed: readonly string[],
+  variable = 'SOURCE_HMAC_SECRETS',
 ): Record<string, string[]> {
   const secrets: Record<string, string[]> = {};
   for (const entry of (value ?? '').split(';')) {
@@ -22,13 +23,11 @@ export function parseSourceSecrets(
       .map((s) => s.trim())
       .filter(Boolean);
     if (colon === -1 || !SOURCE_ID.test(source) || list.length === 0) {
-      throw new ConfigError(
-        'SOURCE_HMAC_SECRETS must be <source>:<secret>[,<secret>] entries separated by ";"',
-      );
+      throw new ConfigError(`${variable} must be <source>:<secret>[,<secret>] entries separated by ";"`);
     }
-    if (Object.hasOwn(secrets, source)) throw new ConfigError(`SOURCE_HMAC_SECRETS names ${source} twice`);
+    if (Object.hasOwn(secrets, source)) throw new ConfigError(`${variable} names ${source} twice`);
     if (!allowed.includes(source)) {
-      throw new ConfigError(`SOURCE_HMAC_SECRETS names ${source}, which is not in ALLOWED_SOURCES`);
+      throw new ConfigError(`${variable} names ${source}, which is not in ALLOWED_SOURCES`);
     }
     secrets[source] = list;
   }

@@ -56,7 +56,7 @@ export class HmacAuthenticator {
 }
 
 /** Both schemes sign a timestamp and a unique token; each must be present and well-formed. */
-function checkSignedFields(
+export function checkSignedFields(
   [timestampName, timestamp]: [string, string | undefined],
   [tokenName, token]: [string, string | undefined],
 ): void {

@@ -17,7 +17,7 @@ const SOURCE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export class CustomSource implements SourceAdapter {
   readonly route = 'custom';
   readonly contentTypes = ['application/json'];
-  readonly auth = ['hmac'] as const;
+  readonly verification = ['hmac'] as const;
   readonly payloadSchema = payloadSchema;
 
   constructor(private readonly registry: SourceRegistry) {}
