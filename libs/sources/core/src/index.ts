@@ -7,3 +7,4 @@ export * from './normalization.pipe';
 export * from './webhook.decorator';
 export * from './payload-reader';
 export * from './secret-fields';
+export * from './canonical-signal';

@@ -88,7 +88,9 @@ export class PayloadReader {
     if (typeof value === 'number' && Number.isFinite(value)) {
       const ms = value < 1e11 ? value * 1000 : value;
       const date = new Date(ms);
-      return Number.isNaN(date.getTime()) ? this.fail(key, 'is not a valid time') : date.toISOString();
+      // Past the year 9999 (or before 0) toISOString() writes a six-digit year, which is not RFC 3339.
+      const text = Number.isNaN(date.getTime()) ? '' : date.toISOString();
+      return isRfc3339(text) ? text : this.fail(key, 'is not a valid time');
     }
     if (typeof value === 'string' && isRfc3339(value)) return value;
     return this.fail(key, 'must be an RFC 3339 timestamp or Unix time');
