@@ -13,7 +13,7 @@ const signal: Signal = {
   extra: { note: null },
 };
 const fieldsOf = (over: Record<string, unknown>) =>
-  canonicalSignalIssues({ ...signal, ...over } as Signal).map((i) => i.field);
+  canonicalSignalIssues({ ...signal, ...over }).map((i) => i.field);
 
 describe('canonicalSignalIssues', () => {
   it('finds nothing wrong with a canonical signal, or an ok result holding one', () => {
