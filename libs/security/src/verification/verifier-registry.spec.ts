@@ -136,9 +136,9 @@ describe('VerifierRegistry', () => {
       /verification "github" is no @WebhookVerifier\(\) provided in the application \(known: hmac, standard-webhooks, token\)/,
     ],
     [
-      'a token verification without passphrases',
+      'an allowed source whose token verification has no passphrases',
       [sourceClass('a', [TOKEN], ['passphrase'])],
-      {},
+      { allowedSources: ['a'] },
       /its token verification needs passphrases, and none are configured/,
     ],
     [
@@ -149,6 +149,18 @@ describe('VerifierRegistry', () => {
     ],
   ])('refuses to start with %s, naming it', async (_, providers, options, message) => {
     await expect(start(providers, options)).rejects.toThrow(message);
+  });
+
+  it('closes a token route that is neither allowed nor given passphrases: 403, nothing to verify', async () => {
+    const registry = await start([sourceClass('a', [TOKEN], ['passphrase'])]);
+    const verifier = registry.forSource(adapter('a', []));
+    expect(problemOf(() => verifier.precheck(webhook('a', {}), '192.0.2.7'))).toMatchObject({
+      status: 403,
+      code: 'source_not_allowed',
+    });
+    expect(problemOf(() => verifier.authenticate(webhook('a', {}), '192.0.2.7'))).toMatchObject({
+      status: 403,
+    });
   });
 
   it('takes one verifier class provided by two modules as one scheme', async () => {

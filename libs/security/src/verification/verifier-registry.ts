@@ -13,6 +13,7 @@ import type { SecurityModuleOptions } from '../security.options';
 import { HmacAuthenticator } from '../signature/hmac-authenticator';
 import { signingKeys } from '../signature/signing-keys';
 import { TokenAuthenticator } from '../token/token-authenticator';
+import { ClosedRouteVerifier } from './closed-route.verifier';
 import { HmacKeyRing } from './hmac-key-ring';
 import { HmacRouteVerifier } from './hmac-route.verifier';
 import type { RouteVerifier } from './route-verifier';
@@ -100,8 +101,11 @@ export class VerifierRegistry implements OnModuleInit {
 
   private tokenVerifier(route: string, spec: TokenVerification, fail: (why: string) => never): RouteVerifier {
     const secrets = this.options.tokenProfiles?.find((profile) => profile.route === route);
-    if (!secrets?.passphrases.length)
-      fail('its token verification needs passphrases, and none are configured');
+    if (!secrets?.passphrases.length) {
+      // Served but not allowed: nothing could get in anyway, so no passphrase is needed to start.
+      if (!this.options.allowedSources.includes(route)) return new ClosedRouteVerifier(route);
+      return fail('its token verification needs passphrases, and none are configured');
+    }
     const token = new TokenAuthenticator({
       route,
       field: spec.field,
