@@ -5,7 +5,7 @@ import {
   type TradeAction,
   type ValidationIssue,
 } from '@gateway/contracts';
-import { fullFormats } from 'ajv-formats/dist/formats';
+import formats from 'ajv-formats';
 
 const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 // RFC 3339's own form: `T` (or a space), seconds, and a `Z` or `±hh:mm` offset.
@@ -16,7 +16,7 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_STRING = 256;
 // The check the event schemas' `date-time` format makes, so every time kept passes it too. It
 // also checks the date exists: Date.parse would roll 2026-02-31 over into March.
-const dateTime = fullFormats['date-time'] as { validate: (text: string) => boolean };
+const dateTime = formats.get('date-time', 'full') as { validate: (text: string) => boolean };
 
 /** RFC 3339 in form and in fact. */
 function isRfc3339(text: string): boolean {
