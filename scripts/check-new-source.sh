@@ -52,7 +52,7 @@ for kind in "${KINDS[@]}"; do generated+=("libs/sources/${IDS[$kind]}" "test/${I
 catalog=apps/gateway/src/sources.ts
 [ -f libs/sources/catalog/src/source-catalog.ts ] && catalog=libs/sources/catalog/src/source-catalog.ts
 
-npx prettier --check "{apps,libs,test,scripts,bench}/**/*.{ts,mjs,js}" >/dev/null || fail 'the tree is not Prettier-clean'
+npx prettier --check "{apps,libs,test,lint,scripts,bench}/**/*.{ts,mjs,js}" >/dev/null || fail 'the tree is not Prettier-clean'
 npx eslint "${generated[@]}" "$catalog" || fail 'the generated sources do not pass ESLint'
 npx tsc -p tsconfig.json --noEmit || fail 'the tree does not type-check'
 

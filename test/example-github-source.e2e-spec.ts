@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GithubExampleSourceModule } from '@gateway/sources-example-github';
-import { SOURCE_MODULES } from '../apps/gateway/src/sources';
+import { SOURCE_MODULES } from '@gateway/sources-catalog';
 import { SECRET, TestGateway } from './support/gateway';
 import { TestNatsServer } from './support/nats-server';
 import { githubSigned } from './support/scheme-signing';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { StripeExampleSourceModule } from '@gateway/sources-example-stripe';
-import { SOURCE_MODULES } from '../apps/gateway/src/sources';
+import { SOURCE_MODULES } from '@gateway/sources-catalog';
 import { TestGateway } from './support/gateway';
 import { TestNatsServer } from './support/nats-server';
 import { stripeSigned } from './support/scheme-signing';
