@@ -1,5 +1,4 @@
-import { problem, WebhookContext } from '@gateway/contracts';
-import { isPlainObject } from '@gateway/sources-core';
+import { type AuthResult, problem, WebhookContext } from '@gateway/contracts';
 import { createHash } from 'node:crypto';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -7,10 +6,15 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 /**
  * CONTRACT.md 1.3: the `Idempotency-Key` header, else the scheme's message id (Standard
  * Webhooks, a GitHub-style delivery id), else the payload's id field (the source's
- * `idempotencyField`, `id` unless it says otherwise, none when it says `null`), else the SHA-256 of
- * the body as published (`body`). Scoped by source through the event id derived from it.
+ * `idempotencyField`: `id` unless it says otherwise, none when it says `null`), else the SHA-256
+ * of the body as published (`body`). Scoped by source through the event id derived from it.
  */
-export function idempotencyKeyOf(webhook: WebhookContext, body: Buffer): string {
+export function idempotencyKeyOf(
+  webhook: WebhookContext,
+  auth: AuthResult,
+  body: Buffer,
+  field: string | null = 'id',
+): string {
   const header = webhook.header('idempotency-key');
   if (header !== undefined) {
     if (!KEY.test(header)) {
@@ -18,23 +22,14 @@ export function idempotencyKeyOf(webhook: WebhookContext, body: Buffer): string 
     }
     return header;
   }
-  if (webhook.auth.idempotencyKey) return webhook.auth.idempotencyKey;
-  const id = payloadId(webhook);
+  if (auth.idempotencyKey) return auth.idempotencyKey;
+  const id = field === null ? undefined : payloadId(webhook, field);
   return id ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
 }
 
-function payloadId(webhook: WebhookContext): string | undefined {
-  let payload: unknown;
-  try {
-    payload = webhook.json();
-  } catch {
-    return undefined;
-  }
-  if (!isPlainObject(payload)) return undefined;
-  const field = webhook.adapter?.idempotencyField;
-  if (field === null) return undefined;
-  const key = field ?? 'id';
-  const id = Object.hasOwn(payload, key) ? payload[key] : undefined;
+function payloadId(webhook: WebhookContext, field: string): string | undefined {
+  const payload = webhook.jsonObject();
+  const id = payload && Object.hasOwn(payload, field) ? payload[field] : undefined;
   if (typeof id === 'number' && Number.isFinite(id)) return String(id);
   return typeof id === 'string' && KEY.test(id) ? id : undefined;
 }

@@ -7,6 +7,7 @@ import { VerifierRegistry } from './verification/verifier-registry';
  * Who sent the request, by the verification its source declares (`SourceAdapter.verification`):
  * the gateway's HMAC schemes, a token profile (client address and body passphrase), or a scheme
  * of the source's own. The verifications are prepared once, at start-up, by the VerifierRegistry.
+ * Takes `Routed`, establishes `Authenticated`.
  */
 @Injectable()
 export class WebhookAuthGuard implements CanActivate {
@@ -15,8 +16,10 @@ export class WebhookAuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request & { webhook?: WebhookContext }>();
     const webhook = webhookOf(req);
+    const { adapter } = webhook.reached('routed');
     // req.ip is the socket's address, or X-Forwarded-For as far as `trust proxy` trusts its hops.
-    webhook.auth = this.verifiers.forSource(webhook.adapter!).authenticate(webhook, req.ip);
+    const auth = this.verifiers.forSource(adapter).authenticate(webhook, req.ip);
+    webhook.establish('authenticated', { adapter, auth });
     return true;
   }
 }

@@ -1,5 +1,5 @@
 import { LOG_LEVELS, NAME, NATS_URLS, NATS_URLS_MESSAGE } from '@gateway/config';
-import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion } from '@gateway/contracts';
+import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion, SOURCE_ID_PATTERN } from '@gateway/contracts';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -13,7 +13,9 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-const SOURCE_LIST = /^\s*[A-Za-z0-9._-]{1,64}(\s*,\s*[A-Za-z0-9._-]{1,64})*\s*$/;
+// A comma-separated list of source ids (SOURCE_ID_PATTERN without its anchors).
+const ID = SOURCE_ID_PATTERN.source.slice(1, -1);
+const SOURCE_LIST = new RegExp(`^\\s*${ID}(\\s*,\\s*${ID})*\\s*$`);
 
 /**
  * The environment variables of CONTRACT.md section 5, with their defaults. Validated once at

@@ -1,6 +1,5 @@
+import { isSourceId } from '@gateway/contracts';
 import { ConfigError } from './config-error';
-
-const SOURCE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * `SOURCE_HMAC_SECRETS` (and `SOURCE_PASSPHRASES`, `variable`): `<source>:<secret>[,<secret>...]`, entries separated by `;`, e.g.
@@ -22,7 +21,7 @@ export function parseSourceSecrets(
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-    if (colon === -1 || !SOURCE_ID.test(source) || list.length === 0) {
+    if (colon === -1 || !isSourceId(source) || list.length === 0) {
       throw new ConfigError(`${variable} must be <source>:<secret>[,<secret>] entries separated by ";"`);
     }
     if (Object.hasOwn(secrets, source)) throw new ConfigError(`${variable} names ${source} twice`);

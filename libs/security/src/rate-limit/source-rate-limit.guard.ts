@@ -10,7 +10,7 @@ import { webhookOf, WebhookContext } from '@gateway/contracts';
 @Injectable()
 export class SourceRateLimitGuard extends ThrottlerGuard {
   protected override getTracker(req: { webhook?: WebhookContext }): Promise<string> {
-    return Promise.resolve(webhookOf(req).sourceId!);
+    return Promise.resolve(webhookOf(req).reached('allowed').sourceId);
   }
 
   protected override generateKey(_context: ExecutionContext, tracker: string): string {

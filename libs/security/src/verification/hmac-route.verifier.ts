@@ -1,6 +1,6 @@
 import { type AuthResult, problem, type RequestHead, type WebhookContext } from '@gateway/contracts';
 import { assertFresh } from '../replay-window';
-import { checkSignedFields, HmacAuthenticator } from '../signature/hmac-authenticator';
+import { signedFields, HmacAuthenticator } from '../signature/hmac-authenticator';
 import type { RouteVerifier } from './route-verifier';
 
 /** The built-in HMAC verifications: `hmac` takes either scheme, `standard-webhooks` that one only. */
@@ -21,13 +21,13 @@ export class HmacRouteVerifier implements RouteVerifier {
     // The authenticator picks Standard Webhooks by the same test.
     if (this.isStandard(head)) {
       const timestamp = head.header('webhook-timestamp');
-      checkSignedFields(['webhook-timestamp', timestamp], ['webhook-id', head.header('webhook-id')]);
+      signedFields(['webhook-timestamp', timestamp], ['webhook-id', head.header('webhook-id')]);
       assertFresh(Number(timestamp), this.windowSec);
       return;
     }
     if (!head.header('x-signature')) throw problem('missing_signature', 'the X-Signature header is required');
     const timestamp = head.header('x-timestamp');
-    checkSignedFields(['X-Timestamp', timestamp], ['X-Nonce', head.header('x-nonce')]);
+    signedFields(['X-Timestamp', timestamp], ['X-Nonce', head.header('x-nonce')]);
     assertFresh(Number(timestamp), this.windowSec);
   }
 
