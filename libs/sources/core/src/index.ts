@@ -7,4 +7,3 @@ export * from './normalization.pipe';
 export * from './webhook.decorator';
 export * from './payload-reader';
 export * from './secret-fields';
-export * from './canonical-signal';

@@ -1,4 +1,4 @@
-import { canonicalSignalIssues } from '@gateway/sources-core';
+import { canonicalSignalIssues } from '@gateway/testing';
 import { normalizeCustom } from './custom.normalizer';
 
 const canonical = {

@@ -1,4 +1,4 @@
-import { canonicalSignalIssues } from '@gateway/sources-core';
+import { canonicalSignalIssues } from '@gateway/testing';
 import { normalizeGithubExample } from './example-github.normalizer';
 
 const alert = (over: Record<string, unknown> = {}) => ({

@@ -1,4 +1,4 @@
-import { canonicalSignalIssues } from '@gateway/sources-core';
+import { canonicalSignalIssues } from '@gateway/testing';
 import { normalizeStripeExample } from './example-stripe.normalizer';
 
 const event = (object: Record<string, unknown> = {}, more: Record<string, unknown> = {}) => ({

@@ -1,4 +1,4 @@
-import { canonicalSignalIssues } from '@gateway/sources-core';
+import { canonicalSignalIssues } from '@gateway/testing';
 import { EXAMPLE_SIDES, normalizeExample } from './example.normalizer';
 
 const alert = (signal: Record<string, unknown> = {}, more: Record<string, unknown> = {}) => ({
