@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # CI: the source generator cannot rot. On a scratch copy of the tree (what a fresh clone holds),
-# follow docs/adding-a-source.md literally for every verification kind: `npm run new-source`,
-# then the tree must still be lint-clean and type-check, and each generated source's unit spec
-# and end-to-end spec (against its own nats-server) must pass unchanged. The generator's refusals
-# are checked too. Nothing is left behind: the scratch copy is removed at the end.
+# follow docs/adding-a-source.md literally for every verification kind: its `npm run new-source`,
+# then its lint and typecheck of the whole tree, then each generated source's unit spec and
+# end-to-end spec (against its own nats-server), which must pass unchanged. The generator's
+# refusals and the doc's Kubernetes overlay are checked too. The scratch copy is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -24,13 +24,22 @@ fail() {
   exit 1
 }
 
-# kind -> the id its source gets
-declare -A IDS=([hmac]=gen-hmac [standard-webhooks]=gen-standard [token]=gen-token [github]=gen-github [stripe]=gen-stripe)
+# The commands of docs/adding-a-source.md ("Ten minutes"), exactly as written there for acme-bot
+# and hmac; every kind runs them with its own id and --auth.
+mapfile -t STEPS < <(sed -n '/^## Ten minutes/,/^## /p' docs/adding-a-source.md | sed -n 's/^    //p')
+[ "${#STEPS[@]}" -eq 4 ] || fail "expected 4 commands under \"Ten minutes\" in docs/adding-a-source.md, found ${#STEPS[@]}"
+[[ ${STEPS[0]} == "npm run new-source -- acme-bot --auth hmac" ]] || fail "the doc's first step is not the generator: ${STEPS[0]}"
+step() { # step <n> <id> <kind>
+  local command=${STEPS[$1]//acme-bot/$2}
+  command=${command//--auth hmac/--auth $3}
+  echo "check-new-source: $command"
+  bash -c "$command"
+}
+
+declare -A IDS=([hmac]=acme-bot [standard-webhooks]=gen-standard [token]=gen-token [github]=gen-github [stripe]=gen-stripe)
 KINDS=(hmac standard-webhooks token github stripe)
 
-for kind in "${KINDS[@]}"; do
-  npm run --silent new-source -- "${IDS[$kind]}" --auth "$kind" >/dev/null
-done
+for kind in "${KINDS[@]}"; do step 0 "${IDS[$kind]}" "$kind" >/dev/null || fail "$kind: new-source failed"; done
 
 # Refusals: one clear line, a non-zero exit, nothing written.
 expect_refusal() {
@@ -41,26 +50,28 @@ expect_refusal() {
   [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] || fail "new-source $* refused in more than one line: $out"
   [[ $out == *"$want"* ]] || fail "new-source $* said \"$out\", not \"$want\""
 }
-expect_refusal 'libs/sources/gen-hmac already exists' gen-hmac
+expect_refusal 'libs/sources/acme-bot already exists' acme-bot
 expect_refusal 'is not a source id' Bad_Id
 expect_refusal 'is not a source id' x--y
 expect_refusal '--auth must be one of' gen-other --auth none
 [ ! -e libs/sources/gen-other ] || fail 'a refused run wrote libs/sources/gen-other'
 
-generated=()
-for kind in "${KINDS[@]}"; do generated+=("libs/sources/${IDS[$kind]}" "test/${IDS[$kind]}-source.e2e-spec.ts"); done
-catalog=apps/gateway/src/sources.ts
-[ -f libs/sources/catalog/src/source-catalog.ts ] && catalog=libs/sources/catalog/src/source-catalog.ts
-
-npx prettier --check "{apps,libs,test,lint,scripts,bench}/**/*.{ts,mjs,js}" >/dev/null || fail 'the tree is not Prettier-clean'
-npx eslint "${generated[@]}" "$catalog" || fail 'the generated sources do not pass ESLint'
-npx tsc -p tsconfig.json --noEmit || fail 'the tree does not type-check'
+# The whole tree, with all five sources in the catalog: lint-clean and type-checked.
+step 3 acme-bot hmac || fail 'the tree is not lint-clean or does not type-check'
 
 for kind in "${KINDS[@]}"; do
-  id=${IDS[$kind]}
-  echo "check-new-source: $kind ($id)"
-  npx jest "libs/sources/$id" --silent || fail "$kind: the generated unit spec fails"
-  npx jest --config test/jest-e2e.config.js --runInBand "test/$id-source.e2e-spec.ts" --silent ||
-    fail "$kind: the generated end-to-end spec fails"
+  step 1 "${IDS[$kind]}" "$kind" || fail "$kind: the generated unit spec fails"
+  step 2 "${IDS[$kind]}" "$kind" || fail "$kind: the generated end-to-end spec fails"
 done
-echo "check-new-source: every kind (${KINDS[*]}) generated, lint-clean and green"
+
+# The Kubernetes overlay of "The path to production", rendered over the base as written there.
+if KUBECTL=$(bash scripts/ensure-kubectl.sh 2>/dev/null); then
+  overlay=deploy/k8s/overlays/production
+  mkdir -p "$overlay"
+  sed -n '/^   # deploy\/k8s\/overlays\/production\/kustomization.yaml/,/^   ```/p' docs/adding-a-source.md |
+    sed '$d' | sed 's/^   //' >"$overlay/kustomization.yaml"
+  rendered=$("$KUBECTL" kustomize "$overlay") || fail "the doc's overlay does not render"
+  grep -q 'ALLOWED_SOURCES: tradingview,acme-bot' <<<"$rendered" || fail "the doc's overlay does not set ALLOWED_SOURCES"
+  grep -q 'name: SOURCE_HMAC_SECRETS' <<<"$rendered" || fail "the doc's overlay does not add SOURCE_HMAC_SECRETS"
+fi
+echo "check-new-source: every kind (${KINDS[*]}) generated by the doc's steps, lint-clean and green"
