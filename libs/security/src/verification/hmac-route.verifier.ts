@@ -19,25 +19,29 @@ export class HmacRouteVerifier implements RouteVerifier {
 
   precheck(head: RequestHead): void {
     // The authenticator picks Standard Webhooks by the same test.
-    if (this.isStandard(head)) {
-      const timestamp = head.header('webhook-timestamp');
-      signedFields(['webhook-timestamp', timestamp], ['webhook-id', head.header('webhook-id')]);
-      assertFresh(Number(timestamp), this.windowSec);
-      return;
+    if (this.usesStandardWebhooks(head)) {
+      const [timestamp] = signedFields(
+        ['webhook-timestamp', head.header('webhook-timestamp')],
+        ['webhook-id', head.header('webhook-id')],
+      );
+      return assertFresh(Number(timestamp), this.windowSec);
     }
     if (!head.header('x-signature')) throw problem('missing_signature', 'the X-Signature header is required');
-    const timestamp = head.header('x-timestamp');
-    signedFields(['X-Timestamp', timestamp], ['X-Nonce', head.header('x-nonce')]);
+    const [timestamp] = signedFields(
+      ['X-Timestamp', head.header('x-timestamp')],
+      ['X-Nonce', head.header('x-nonce')],
+    );
     assertFresh(Number(timestamp), this.windowSec);
   }
 
   authenticate(webhook: WebhookContext): AuthResult {
-    this.isStandard(webhook);
+    // Refuses the gateway scheme on a `standard-webhooks` route; the authenticator does the rest.
+    this.usesStandardWebhooks(webhook);
     return this.hmac.authenticate(webhook);
   }
 
   /** Whether the request uses Standard Webhooks; on a `standard-webhooks` route it must. */
-  private isStandard(head: RequestHead): boolean {
+  private usesStandardWebhooks(head: RequestHead): boolean {
     if (head.header('webhook-signature')) return true;
     if (this.scheme === 'standard-webhooks') {
       throw problem(
