@@ -40,6 +40,7 @@ const env = {
   ENV: 'production',
   LOG_LEVEL: 'info',
   HOST: '127.0.0.1',
+  SHUTDOWN_DELAY_MS: '0', // no load balancer to wait for
 };
 /**
  * Fresh processes for each setting, so one setting's heap (a 512 KiB run grows it) is not

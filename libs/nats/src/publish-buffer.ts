@@ -3,7 +3,7 @@ import { StoreUnavailableError } from '@gateway/contracts';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Gauge } from 'prom-client';
 import { NATS_OPTIONS } from './nats.module-definition';
-import { PUBLISH_BUFFER_SIZE } from './nats.metrics';
+import { PUBLISH_BUFFER_CAPACITY, PUBLISH_BUFFER_SIZE } from './nats.metrics';
 import type { NatsModuleOptions } from './nats.options';
 
 /**
@@ -19,7 +19,12 @@ export class PublishBuffer {
   constructor(
     @Inject(NATS_OPTIONS) private readonly options: NatsModuleOptions,
     @InjectMetric(PUBLISH_BUFFER_SIZE) private readonly size: Gauge,
-  ) {}
+    @InjectMetric(PUBLISH_BUFFER_CAPACITY) capacity: Gauge,
+  ) {
+    // Beside the size, so alerts compare the two instead of a hard-coded bound.
+    capacity.set(options.bufferMaxMessages);
+    size.set(0);
+  }
 
   async hold<T>(write: () => Promise<T>): Promise<T> {
     if (this.held >= this.options.bufferMaxMessages) {
