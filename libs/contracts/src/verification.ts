@@ -1,4 +1,5 @@
 import { DiscoveryService } from '@nestjs/core';
+import type { SignedBy } from './webhook-stages';
 
 /**
  * How a source's senders prove who they are, as the source declares it (`SourceAdapter.verification`,
@@ -46,11 +47,12 @@ export interface Precheck {
 }
 
 /**
- * The keys that made a signature, as the security library's key ring saw them. Verifiers pass it
- * on untouched: the allowlist holds a source to its own keys, the per-key metric reads the ids.
+ * The keys that made a signature, as the key set in force saw them. Verifiers pass it on
+ * untouched as `signedBy`: the allowlist holds a source to its own keys (`speaksFor`), the per-key
+ * metric counts it by key id (`countFor`).
  */
-export interface KeyMatch {
-  /** Whom each matching key speaks for: a source id, or `*` for the shared secrets. */
+export interface KeyMatch extends SignedBy {
+  /** Whom each matching key speaks for: a source id, or `*` for the shared secrets; none is a 401. */
   readonly owners: readonly string[];
   /** Each matching key's id: its metric label (`gateway_webhooks_verified_total{key}`), never the key. */
   readonly keyIds: readonly string[];

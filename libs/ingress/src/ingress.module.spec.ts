@@ -62,7 +62,7 @@ describe('IngressModule', () => {
         QuietTelemetryModule,
         SecurityModule.forRootAsync({
           useFactory: () => ({
-            secrets: [SECRET],
+            secrets: [{ id: 'k1', secret: SECRET }],
             replayWindowSec: 300,
             allowedSources: ['bot'],
             rateLimitRps: 1,

@@ -9,3 +9,5 @@ export { ReplayGuard } from './replay.guard';
 export { SourceAllowlistGuard } from './source-allowlist.guard';
 export { SourceRateLimitGuard } from './rate-limit/source-rate-limit.guard';
 export { TokenBucketStorage } from './rate-limit/token-bucket.storage';
+export { KeyRing } from './key-ring';
+export { WEBHOOKS_VERIFIED_TOTAL } from './security.metrics';

@@ -3,7 +3,9 @@ import { DiscoveryModule } from '@nestjs/core';
 import { getOptionsToken, getStorageToken, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import { TokenBucketStorage } from './rate-limit/token-bucket.storage';
 import { SourceRateLimitGuard } from './rate-limit/source-rate-limit.guard';
+import { KeyRing } from './key-ring';
 import { ReplayGuard } from './replay.guard';
+import { securityMetricProviders } from './security.metrics';
 import { SourceAllowlistGuard } from './source-allowlist.guard';
 import { WebhookAuthGuard } from './webhook-auth.guard';
 import { ConfigurableModuleClass, SECURITY_OPTIONS } from './security.module-definition';
@@ -41,7 +43,7 @@ const throttler: Provider[] = [
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [VerifierRegistry, ...guards, ...throttler],
-  exports: [VerifierRegistry, ...guards, SECURITY_OPTIONS, getOptionsToken(), getStorageToken()],
+  providers: [VerifierRegistry, ...guards, ...throttler, KeyRing, ...securityMetricProviders],
+  exports: [VerifierRegistry, ...guards, KeyRing, SECURITY_OPTIONS, getOptionsToken(), getStorageToken()],
 })
 export class SecurityModule extends ConfigurableModuleClass {}

@@ -1,19 +1,29 @@
-export interface SecurityModuleOptions {
+/** An HMAC secret and the id its metric label uses instead of it. */
+export interface SigningSecret {
+  readonly id: string;
+  readonly secret: string;
+}
+
+/** The credentials a reload may replace while the gateway runs (KeyRing.replace). */
+export interface Credentials {
   /** Shared HMAC secrets; a signature made with any of them is valid (rotation with overlap). */
-  secrets: string[];
+  secrets: readonly SigningSecret[];
   /**
    * Sources with their own HMAC secrets: such a source is accepted only with one of its own,
    * never with a shared secret or another source's (and its own sign for no other source).
    */
-  sourceSecrets?: Record<string, string[]>;
+  sourceSecrets?: Readonly<Record<string, readonly SigningSecret[]>>;
+  /** The secrets of routes served by a token verification (client address and body passphrase). */
+  tokenProfiles?: TokenProfileOptions[];
+}
+
+export interface SecurityModuleOptions extends Credentials {
   /**
    * Per route, which of its source's declared verifications serves it when not the first one
    * (`TRADINGVIEW_AUTH=token` is `{ tradingview: 'token' }`); a scheme the source does not declare
    * stops the start.
    */
   verification?: Readonly<Record<string, string>>;
-  /** The secrets of routes served by a token verification (client address and body passphrase). */
-  tokenProfiles?: TokenProfileOptions[];
   /** Largest accepted |now - timestamp|, and how long a nonce is remembered. */
   replayWindowSec: number;
   /** Source ids allowed in, matched exactly and case-sensitively. */

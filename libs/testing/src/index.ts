@@ -4,3 +4,4 @@ export * from './fake-ports';
 export * from './webhook-request';
 export * from './signing';
 export * from './canonical-signal';
+export { keyMatch } from './key-match';

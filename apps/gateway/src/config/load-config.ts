@@ -1,29 +1,51 @@
 import { AddressAllowlist, type TokenProfileOptions } from '@gateway/security';
-import { ConfigError, list, loadEnvironment } from '@gateway/config';
+import {
+  ConfigError,
+  isDevelopment,
+  list,
+  loadEnvironment,
+  MIN_KEY_BYTES,
+  parseKeyList,
+  parseSourceKeys,
+  parseSourcePassphrases,
+  resolveSecretFiles,
+} from '@gateway/config';
 import { version } from '../../../../package.json';
 import { Environment } from './environment';
 import type { GatewayConfig } from './gateway-config';
-import { parseSourceSecrets } from './source-secrets';
 import { trustProxy } from './trust-proxy';
 
 export { ConfigError };
 
-/** Used only outside production when no secret is set, so `npm start` works out of the box. */
+/** Used only with ENV development or test when no secret is set, so `npm start` works out of the box. */
 export const DEVELOPMENT_SECRET = 'dev-secret-change-me';
 
-/** Validates the environment into a GatewayConfig; throws a ConfigError naming the variable. */
+/**
+ * Validates the environment, with `<SECRET>_FILE` files read in, into a GatewayConfig; throws a
+ * ConfigError naming the variable. Run again on a secret reload, so the keys a reload installs
+ * pass exactly the checks of the start.
+ */
 export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
-  const env = loadEnvironment(Environment, source);
-
-  const secrets = list(env.API_KEY_HMAC_SECRET ?? '');
-  // "," or " " is set but names no secret: in production that must stop, never fall back.
-  if (secrets.length === 0 && env.ENV === 'production') {
-    throw new ConfigError('API_KEY_HMAC_SECRET is required when ENV=production');
+  const { env: resolved, files } = resolveSecretFiles(source);
+  const env = loadEnvironment(Environment, resolved);
+  const development = isDevelopment(env.ENV);
+  const minKeyBytes = development ? 1 : MIN_KEY_BYTES;
+  const secrets = parseKeyList('API_KEY_HMAC_SECRET', env.API_KEY_HMAC_SECRET ?? '', minKeyBytes);
+  // Fail closed: only a development or test environment may run on the public development secret
+  // ("staging", "prod" or a typo of "production" must not).
+  if (secrets.length === 0 && !development) {
+    throw new ConfigError(
+      `API_KEY_HMAC_SECRET (or API_KEY_HMAC_SECRET_FILE) is required when ENV=${env.ENV}`,
+      'API_KEY_HMAC_SECRET',
+    );
   }
   const usesDevelopmentSecret = secrets.length === 0;
   const burst = env.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(env.RATE_LIMIT_RPS));
   const allowedSources = list(env.ALLOWED_SOURCES);
   const proxies = trustProxy(env.TRUST_PROXY);
+  if (env.MANAGEMENT_PORT === env.PORT) {
+    throw new ConfigError('MANAGEMENT_PORT must differ from PORT', 'MANAGEMENT_PORT');
+  }
   if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
     throw new ConfigError('HEADERS_TIMEOUT_MS must not be above REQUEST_TIMEOUT_MS');
   }
@@ -32,6 +54,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
   }
   return {
     port: env.PORT,
+    managementPort: env.MANAGEMENT_PORT,
+    secretFiles: files,
+    secretPollIntervalMs: env.SECRET_POLL_INTERVAL_MS,
+    reloadCredentials: () => loadConfig(source).security,
     host: env.HOST,
     trustProxy: proxies,
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
@@ -56,8 +82,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
       nonceTtlSec: env.REPLAY_WINDOW_SEC * 2,
     },
     security: {
-      secrets: usesDevelopmentSecret ? [DEVELOPMENT_SECRET] : secrets,
-      sourceSecrets: parseSourceSecrets(env.SOURCE_HMAC_SECRETS, allowedSources),
+      secrets: usesDevelopmentSecret ? [{ id: 'development', secret: DEVELOPMENT_SECRET }] : secrets,
+      sourceSecrets: parseSourceKeys(env.SOURCE_HMAC_SECRETS, allowedSources, minKeyBytes),
       verification: env.TRADINGVIEW_AUTH === 'token' ? { tradingview: 'token' } : {},
       tokenProfiles: tokenProfiles(env, proxies, allowedSources),
       replayWindowSec: env.REPLAY_WINDOW_SEC,
@@ -79,9 +105,9 @@ function tokenProfiles(
   proxies: ReturnType<typeof trustProxy>,
   allowedSources: readonly string[],
 ): TokenProfileOptions[] {
-  const profiles = Object.entries(
-    parseSourceSecrets(env.SOURCE_PASSPHRASES, allowedSources, 'SOURCE_PASSPHRASES'),
-  ).map(([route, passphrases]): TokenProfileOptions => ({ route, passphrases }));
+  const profiles = Object.entries(parseSourcePassphrases(env.SOURCE_PASSPHRASES, allowedSources)).map(
+    ([route, passphrases]): TokenProfileOptions => ({ route, passphrases }),
+  );
   if (env.TRADINGVIEW_AUTH === 'token') profiles.push(tradingViewProfile(env));
   // Trusting every hop takes the left-most X-Forwarded-For entry, which any client writes itself.
   if (profiles.length > 0 && proxies === true) {
@@ -94,7 +120,8 @@ function tokenProfiles(
 
 function tradingViewProfile(env: Environment): TokenProfileOptions {
   const passphrases = list(env.TRADINGVIEW_PASSPHRASE ?? '');
-  if (passphrases.length === 0) throw new ConfigError('TRADINGVIEW_PASSPHRASE names no passphrase');
+  if (passphrases.length === 0)
+    throw new ConfigError('TRADINGVIEW_PASSPHRASE names no passphrase', 'TRADINGVIEW_PASSPHRASE');
   if (env.TRADINGVIEW_IPS === undefined) return { route: 'tradingview', passphrases };
   const allowedAddresses = list(env.TRADINGVIEW_IPS);
   try {

@@ -11,7 +11,7 @@ import type { RouteVerifier } from './route-verifier';
 
 /**
  * A route served by a source's own signing scheme (a `@WebhookVerifier()`): the verifier reads
- * the scheme, the gateway holds the keys, checks the timestamp window and refuses a signature no
+ * the scheme, the gateway holds the keys (the set in force), checks the timestamp window and refuses a signature no
  * key made, so every scheme gets the same constant-time comparison and the same replay rules.
  */
 export class SchemeRouteVerifier implements RouteVerifier {
@@ -39,8 +39,7 @@ export class SchemeRouteVerifier implements RouteVerifier {
       timestamp: verified.timestamp,
       nonce: verified.replayKey,
       idempotencyKey: verified.idempotencyKey,
-      signedFor: verified.signedBy.owners,
-      keyIds: verified.signedBy.keyIds,
+      signedBy: verified.signedBy,
     };
   }
 }

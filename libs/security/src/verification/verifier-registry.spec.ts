@@ -18,7 +18,8 @@ import {
 import { createHmac } from 'node:crypto';
 import { SECURITY_OPTIONS } from '../security.module-definition';
 import type { SecurityModuleOptions } from '../security.options';
-import { keyFingerprint } from '../signature/signing-keys';
+import { KeyRing } from '../key-ring';
+import { VerifiedTallies } from '../verified-tallies';
 import { VerifierRegistry } from './verifier-registry';
 
 /** A scheme of a source's own: `X-Mac` is the hex HMAC of `<X-At>.<body>`. */
@@ -64,8 +65,8 @@ function sourceClass(
 }
 
 const OPTIONS: SecurityModuleOptions = {
-  secrets: ['shared-secret'],
-  sourceSecrets: { own: ['own-secret'] },
+  secrets: [{ id: 'shared-1', secret: 'shared-secret' }],
+  sourceSecrets: { own: [{ id: 'own-1', secret: 'own-secret' }] },
   replayWindowSec: 300,
   allowedSources: [],
   rateLimitRps: 1,
@@ -73,22 +74,25 @@ const OPTIONS: SecurityModuleOptions = {
 };
 const TOKEN = { scheme: 'token', field: 'passphrase', addresses: ['192.0.2.7'] } as const;
 
-async function start(
-  providers: Type[],
-  options: Partial<SecurityModuleOptions> = {},
-): Promise<VerifierRegistry> {
+async function startApp(providers: Type[], options: Partial<SecurityModuleOptions> = {}) {
   @Module({
     imports: [DiscoveryModule],
     providers: [
       ...providers,
       VerifierRegistry,
+      KeyRing,
+      VerifiedTallies,
       { provide: SECURITY_OPTIONS, useValue: { ...OPTIONS, ...options } },
     ],
   })
   class App {}
   const moduleRef = await Test.createTestingModule({ imports: [App] }).compile();
   await moduleRef.init();
-  return moduleRef.get(VerifierRegistry);
+  return moduleRef;
+}
+
+async function start(providers: Type[], options: Partial<SecurityModuleOptions> = {}) {
+  return (await startApp(providers, options)).get(VerifierRegistry);
 }
 
 const now = () => String(Math.floor(Date.now() / 1000));
@@ -246,14 +250,15 @@ describe('VerifierRegistry', () => {
     };
 
     it("verifies with the gateway's keys, naming their owners and ids (never the keys)", () => {
-      expect(authenticate('own-secret')).toEqual({
+      const own = authenticate('own-secret');
+      expect(own).toMatchObject({
         timestamp: expect.any(Number),
         nonce: expect.stringMatching(/^mac\.\d+$/),
-        idempotencyKey: undefined,
-        signedFor: ['own'],
-        keyIds: [keyFingerprint('own-secret')],
       });
-      expect(authenticate('shared-secret').signedFor).toEqual(['*']);
+      expect(own.signedBy).toMatchObject({ owners: ['own'], keyIds: ['own-1'] });
+      expect(own.signedBy?.speaksFor('own')).toBe(true);
+      expect(own.signedBy?.speaksFor('m')).toBe(false);
+      expect(authenticate('shared-secret').signedBy).toMatchObject({ owners: ['*'], keyIds: ['shared-1'] });
     });
 
     it('401 invalid_signature when no key made the signature', () => {
@@ -261,6 +266,66 @@ describe('VerifierRegistry', () => {
         status: 401,
         code: 'invalid_signature',
       });
+    });
+  });
+
+  describe('after a rotation (KeyRing.replace)', () => {
+    const macOf = (secret: string, at: string) =>
+      createHmac('sha256', secret).update(`${at}.{}`).digest('hex');
+    const signed = (secret: string) => {
+      const at = now();
+      return webhook('m', { 'x-at': at, 'x-mac': macOf(secret, at) }, '{}');
+    };
+
+    it('verifies every scheme with the keys now in force, and no longer with the removed ones', async () => {
+      const app = await startApp(
+        [MacVerifier, sourceClass('m', ['mac']), sourceClass('t', [TOKEN], ['passphrase'])],
+        {
+          allowedSources: ['t'],
+          tokenProfiles: [{ route: 't', passphrases: ['old-pp'] }],
+        },
+      );
+      const registry = app.get(VerifierRegistry);
+      const passphrase = (pp: string) => () =>
+        registry
+          .forSource(adapter('t', []))
+          .authenticate(webhook('t', {}, `{"passphrase":"${pp}"}`), '192.0.2.7');
+      expect(
+        registry.forSource(adapter('m', [])).authenticate(signed('shared-secret'), undefined).signedBy,
+      ).toMatchObject({
+        keyIds: ['shared-1'],
+      });
+      expect(passphrase('old-pp')).not.toThrow();
+
+      app.get(KeyRing).replace({
+        secrets: [{ id: 'shared-2', secret: 'new-shared-secret' }],
+        tokenProfiles: [{ route: 't', passphrases: ['new-pp'] }],
+      });
+
+      const rotated = registry
+        .forSource(adapter('m', []))
+        .authenticate(signed('new-shared-secret'), undefined);
+      expect(rotated.signedBy).toMatchObject({ owners: ['*'], keyIds: ['shared-2'] });
+      expect(
+        problemOf(() =>
+          registry.forSource(adapter('m', [])).authenticate(signed('shared-secret'), undefined),
+        ),
+      ).toMatchObject({
+        code: 'invalid_signature',
+      });
+      expect(passphrase('new-pp')).not.toThrow();
+      expect(problemOf(passphrase('old-pp'))).toMatchObject({ code: 'invalid_passphrase' });
+    });
+
+    it('prepares the routes once per key set, not per request', async () => {
+      const app = await startApp([MacVerifier, sourceClass('m', ['mac'])]);
+      const registry = app.get(VerifierRegistry);
+      const first = registry.forSource(adapter('m', []));
+      expect(registry.forSource(adapter('m', []))).toBe(first);
+      app.get(KeyRing).replace({ secrets: [{ id: 'shared-2', secret: 'new-shared-secret' }] });
+      const second = registry.forSource(adapter('m', []));
+      expect(second).not.toBe(first);
+      expect(registry.forSource(adapter('m', []))).toBe(second);
     });
   });
 });

@@ -10,11 +10,10 @@ import {
 } from '@gateway/contracts';
 import { SECURITY_OPTIONS } from '../security.module-definition';
 import type { SecurityModuleOptions } from '../security.options';
-import { HmacAuthenticator } from '../signature/hmac-authenticator';
-import { signingKeys } from '../signature/signing-keys';
+import { KeyRing } from '../key-ring';
+import type { KeySet } from '../key-set';
 import { TokenAuthenticator } from '../token/token-authenticator';
 import { ClosedRouteVerifier } from './closed-route.verifier';
-import { HmacKeyRing } from './hmac-key-ring';
 import { HmacRouteVerifier } from './hmac-route.verifier';
 import type { RouteVerifier } from './route-verifier';
 import { SchemeRouteVerifier } from './scheme-route.verifier';
@@ -23,26 +22,28 @@ import { TokenRouteVerifier } from './token-route.verifier';
 const BUILT_IN = ['hmac', 'standard-webhooks', 'token'];
 
 /**
- * The verification of every route, prepared once at start-up: what each `@WebhookSource()`
- * declares (its first scheme, or the one the configuration picks among those it declares), with
- * the deployment's keys and passphrases, and the `@WebhookVerifier()` classes sources bring for
- * schemes of their own. A declaration that cannot be served stops the start with a line naming
- * the source, rather than failing its first request.
+ * The verification of every route: what each `@WebhookSource()` declares (its first scheme, or
+ * the one the configuration picks among those it declares), with the keys and passphrases of the
+ * key set in force (KeyRing), and the `@WebhookVerifier()` classes sources bring for schemes of
+ * their own. Prepared at start-up, where a declaration that cannot be served stops the start with
+ * a line naming the source rather than failing its first request; prepared again, once, by the
+ * first request after a rotation swapped the key set, so every scheme verifies with the new keys
+ * and a request pays one reference comparison for it.
  */
 @Injectable()
 export class VerifierRegistry implements OnModuleInit {
-  private readonly byRoute = new Map<string, RouteVerifier>();
+  private readonly adapters = new Map<string, SourceAdapter>();
   private readonly schemes = new Map<string, SignatureVerifier>();
-  private readonly hmac: HmacAuthenticator;
-  private readonly keyRing: HmacKeyRing;
+  private byRoute = new Map<string, RouteVerifier>();
+  /** The key set `byRoute` was prepared from. */
+  private preparedFrom: KeySet;
 
   constructor(
     @Inject(SECURITY_OPTIONS) private readonly options: SecurityModuleOptions,
     private readonly discovery: DiscoveryService,
+    private readonly keyRing: KeyRing,
   ) {
-    const keys = signingKeys(options.secrets, options.sourceSecrets);
-    this.hmac = new HmacAuthenticator(keys);
-    this.keyRing = new HmacKeyRing(keys);
+    this.preparedFrom = keyRing.current;
   }
 
   onModuleInit(): void {
@@ -54,14 +55,28 @@ export class VerifierRegistry implements OnModuleInit {
     }
   }
 
-  /** The verification serving `adapter`'s route (prepared on first use for a source found late). */
+  /**
+   * The verification serving `adapter`'s route with the keys in force (prepared on first use for
+   * a source found late). The caller uses it at once: it holds the keys of that moment.
+   */
   forSource(adapter: SourceAdapter): RouteVerifier {
+    const keys = this.keyRing.current;
+    if (keys !== this.preparedFrom) this.prepareAll(keys);
     let verifier = this.byRoute.get(adapter.route);
     if (!verifier) {
-      verifier = this.prepare(adapter);
+      verifier = this.prepare(adapter, keys, true);
+      this.adapters.set(adapter.route, adapter);
       this.byRoute.set(adapter.route, verifier);
     }
     return verifier;
+  }
+
+  /** Every known route again, with a new key set. */
+  private prepareAll(keys: KeySet): void {
+    const byRoute = new Map<string, RouteVerifier>();
+    for (const [route, adapter] of this.adapters) byRoute.set(route, this.prepare(adapter, keys, false));
+    this.byRoute = byRoute;
+    this.preparedFrom = keys;
   }
 
   private addScheme(verifier: SignatureVerifier): void {
@@ -76,7 +91,8 @@ export class VerifierRegistry implements OnModuleInit {
     this.schemes.set(scheme, verifier);
   }
 
-  private prepare(adapter: SourceAdapter): RouteVerifier {
+  /** At start (`starting`) a route that cannot be served throws; after a rotation it is closed. */
+  private prepare(adapter: SourceAdapter, keys: KeySet, starting: boolean): RouteVerifier {
     const fail = (why: string): never => {
       throw new Error(`source ${adapter.constructor.name} (/webhooks/${adapter.route}): ${why}`);
     };
@@ -88,22 +104,30 @@ export class VerifierRegistry implements OnModuleInit {
     }
     const scheme = schemeOf(spec!);
     if (scheme === 'hmac' || scheme === 'standard-webhooks') {
-      return new HmacRouteVerifier(scheme, this.hmac, this.options.replayWindowSec);
+      return new HmacRouteVerifier(scheme, keys.hmac, this.options.replayWindowSec);
     }
-    if (scheme === 'token') return this.tokenVerifier(adapter.route, spec as TokenVerification, fail);
+    if (scheme === 'token') {
+      return this.tokenVerifier(adapter.route, spec as TokenVerification, keys, starting ? fail : undefined);
+    }
     const own = this.schemes.get(scheme);
     if (!own) {
       const known = [...BUILT_IN, ...this.schemes.keys()].join(', ');
       fail(`verification "${scheme}" is no @WebhookVerifier() provided in the application (known: ${known})`);
     }
-    return new SchemeRouteVerifier(own!, this.keyRing, this.options.replayWindowSec);
+    return new SchemeRouteVerifier(own!, keys.schemeKeys, this.options.replayWindowSec);
   }
 
-  private tokenVerifier(route: string, spec: TokenVerification, fail: (why: string) => never): RouteVerifier {
-    const secrets = this.options.tokenProfiles?.find((profile) => profile.route === route);
+  private tokenVerifier(
+    route: string,
+    spec: TokenVerification,
+    keys: KeySet,
+    fail?: (why: string) => never,
+  ): RouteVerifier {
+    const secrets = keys.tokenProfile(route);
     if (!secrets?.passphrases.length) {
       // Served but not allowed: nothing could get in anyway, so no passphrase is needed to start.
-      if (!this.options.allowedSources.includes(route)) return new ClosedRouteVerifier(route);
+      // A reload that drops a route's passphrases closes it rather than failing its requests.
+      if (!fail || !this.options.allowedSources.includes(route)) return new ClosedRouteVerifier(route);
       return fail('its token verification needs passphrases, and none are configured');
     }
     const token = new TokenAuthenticator({

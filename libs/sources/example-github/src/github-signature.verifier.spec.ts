@@ -1,9 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type HmacKeys, ProblemException } from '@gateway/contracts';
+import { keyMatch } from '@gateway/testing';
 import { GithubSignatureVerifier } from './github-signature.verifier';
 
 const SECRET = "It's a Secret to Everybody";
 const body = Buffer.from('Hello, World!');
+
+const SIGNED = keyMatch(['*'], ['k1']);
+const NONE = keyMatch([], []);
 
 /** Keys as the gateway lends them: here one secret, compared the way the gateway compares. */
 const keys: HmacKeys = {
@@ -12,7 +16,7 @@ const keys: HmacKeys = {
     for (const part of signed) mac.update(part);
     const expected = mac.digest();
     const match = signatures.some((s) => s.length === 32 && timingSafeEqual(s, expected));
-    return match ? { owners: ['*'], keyIds: ['k1'] } : { owners: [], keyIds: [] };
+    return match ? SIGNED : NONE;
   },
 };
 
@@ -45,7 +49,7 @@ describe('GithubSignatureVerifier', () => {
 
   it("verifies GitHub's own test vector; the delivery id is the replay claim and the idempotency key", () => {
     expect(verifier.verify(request(headers()), keys)).toEqual({
-      signedBy: { owners: ['*'], keyIds: ['k1'] },
+      signedBy: SIGNED,
       replayKey: 'github.72d3162e-cc78-11e3-81ab-4c9367dc0958',
       idempotencyKey: '72d3162e-cc78-11e3-81ab-4c9367dc0958',
     });

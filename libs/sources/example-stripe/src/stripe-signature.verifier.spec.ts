@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { type HmacKeys, ProblemException } from '@gateway/contracts';
+import { keyMatch } from '@gateway/testing';
 import { StripeSignatureVerifier } from './stripe-signature.verifier';
 
 const SECRET = 'whsec_test_secret';
@@ -11,6 +12,9 @@ const t = '1795780800';
 const v1 = (secret: string, b: Buffer = body, ts = t) =>
   createHmac('sha256', secret).update(`${ts}.`).update(b).digest('hex');
 
+const SIGNED = keyMatch(['example-stripe'], ['k1']);
+const NONE = keyMatch([], []);
+
 /** Keys as the gateway lends them: one secret, compared the way the gateway compares. */
 const keys: HmacKeys = {
   sha256: (signed, signatures) => {
@@ -18,7 +22,7 @@ const keys: HmacKeys = {
     for (const part of signed) mac.update(part);
     const expected = mac.digest();
     const match = signatures.some((s) => s.length === 32 && timingSafeEqual(s, expected));
-    return match ? { owners: ['example-stripe'], keyIds: ['k1'] } : { owners: [], keyIds: [] };
+    return match ? SIGNED : NONE;
   },
 };
 
@@ -44,7 +48,7 @@ describe('StripeSignatureVerifier', () => {
     const digest = createHash('sha256').update(body).digest('hex');
     expect(verifier.verify(request(`t=${t},v1=${v1(SECRET)}`), keys)).toEqual({
       timestamp: 1795780800,
-      signedBy: { owners: ['example-stripe'], keyIds: ['k1'] },
+      signedBy: SIGNED,
       replayKey: `stripe.${t}.${digest}`,
     });
   });
