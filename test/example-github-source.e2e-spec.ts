@@ -4,6 +4,8 @@ import { SOURCE_MODULES } from '@gateway/sources-catalog';
 import { SECRET, TestGateway } from './support/gateway';
 import { TestNatsServer } from './support/nats-server';
 import { githubSigned } from './support/scheme-signing';
+import { metricValue } from './support/keyed-sender';
+import { MountedSecret } from './support/mounted-secret';
 import { post, signed } from './support/signing';
 import { StreamReader } from './support/stream';
 
@@ -12,6 +14,8 @@ import { StreamReader } from './support/stream';
 // libs/security or libs/sources/core knows about it.
 const STREAM = 'e2e-example-github';
 const GITHUB_SECRET = 'gh-webhook-secret-7c1d2e9a';
+const ROTATED_SECRET = 'gh-webhook-secret-rotated-41b9';
+const VERIFIED = 'gateway_webhooks_verified_total';
 
 const alert = (over: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -27,6 +31,8 @@ describe('a GitHub-style source (X-Hub-Signature-256, X-GitHub-Delivery, X-GitHu
   let nats: TestNatsServer;
   let gateway: TestGateway;
   let stream: StreamReader;
+  // Its key in a mounted Secret, as deployed: a rotation reaches its scheme with no restart.
+  const secret = new MountedSecret().update({ SOURCE_HMAC_SECRETS: `example-github:[gh-1]${GITHUB_SECRET}` });
 
   const send = (body: string, headers: Record<string, string>) =>
     post(`${gateway.url}/webhooks/example-github`, body, { 'content-type': 'application/json', ...headers });
@@ -38,7 +44,8 @@ describe('a GitHub-style source (X-Hub-Signature-256, X-GitHub-Delivery, X-GitHu
         NATS_URL: nats.url,
         NATS_STREAM: STREAM,
         ALLOWED_SOURCES: 'tradingview,example-github',
-        SOURCE_HMAC_SECRETS: `example-github:${GITHUB_SECRET}`,
+        SOURCE_HMAC_SECRETS_FILE: secret.path('SOURCE_HMAC_SECRETS'),
+        SECRET_POLL_INTERVAL_MS: '100',
       },
       [...SOURCE_MODULES, GithubExampleSourceModule],
     ).start();
@@ -49,6 +56,7 @@ describe('a GitHub-style source (X-Hub-Signature-256, X-GitHub-Delivery, X-GitHu
     await stream?.close();
     await gateway?.stop();
     await nats?.dispose();
+    secret.dispose();
   });
 
   it('202: verified by its own scheme; the delivery id is the idempotency key', async () => {
@@ -112,5 +120,26 @@ describe('a GitHub-style source (X-Hub-Signature-256, X-GitHub-Delivery, X-GitHu
 
     expect(reply.status).toBe(422);
     expect(reply.json.errors).toEqual([{ field: 'direction', message: 'must be one of up, down, flat' }]);
+  });
+
+  it('counts each delivery by the id of its key, and verifies with a rotated key file at once', async () => {
+    const count = (key: string) => metricValue(gateway.url, VERIFIED, { source: 'example-github', key });
+    const before = await count('gh-1');
+    const body = alert();
+    expect((await send(body, githubSigned(GITHUB_SECRET, body))).status).toBe(202);
+    expect(await count('gh-1')).toBe(before + 1);
+
+    secret.update({ SOURCE_HMAC_SECRETS: `example-github:[gh-2]${ROTATED_SECRET}` });
+    let rotated = 0;
+    for (let tries = 0; rotated !== 202 && tries < 100; tries++) {
+      const fresh = alert();
+      rotated = (await send(fresh, githubSigned(ROTATED_SECRET, fresh))).status;
+      if (rotated !== 202) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(rotated).toBe(202);
+    expect(await count('gh-2')).toBe(1);
+    const old = await send(body, githubSigned(GITHUB_SECRET, body));
+    expect(old.status).toBe(401);
+    expect(old.json.code).toBe('invalid_signature');
   });
 });

@@ -303,6 +303,17 @@ describe('loadConfig', () => {
       expect(config.reloadCredentials().secrets).toEqual([{ id: 'b', secret: 'second-key-0123456789' }]);
     });
 
+    it('reads SOURCE_PASSPHRASES_FILE, lists it for the reload, and reads it again on reload', () => {
+      const path = file('desk:pp-1\n');
+      const config = loadConfig({ ALLOWED_SOURCES: 'desk', SOURCE_PASSPHRASES_FILE: path });
+      expect(config.security.tokenProfiles).toEqual([{ route: 'desk', passphrases: ['pp-1'] }]);
+      expect(config.secretFiles).toEqual({ SOURCE_PASSPHRASES: path });
+      writeFileSync(path, 'desk:pp-1,pp-2');
+      expect(config.reloadCredentials().tokenProfiles).toEqual([
+        { route: 'desk', passphrases: ['pp-1', 'pp-2'] },
+      ]);
+    });
+
     it('in production, an empty file is no key at all', () => {
       expect(configErrorOf({ ENV: 'production', API_KEY_HMAC_SECRET_FILE: file('') }).message).toMatch(
         /^API_KEY_HMAC_SECRET .*required/,
