@@ -6,9 +6,8 @@ import { VerifierRegistry } from './verification/verifier-registry';
 /**
  * Who sent the request, by the verification its source declares (`SourceAdapter.verification`):
  * the gateway's HMAC schemes, a token profile (client address and body passphrase), or a scheme
- * of the source's own. The verifications are prepared by the VerifierRegistry
- * from the key set in force (KeyRing), and again after each rotation.
- * Takes `Routed`, establishes `Authenticated`.
+ * of the source's own. The verifications are prepared by the VerifierRegistry from the key set in
+ * force (KeyRing), and again after each rotation. Takes `Routed`, establishes `Authenticated`.
  */
 @Injectable()
 export class WebhookAuthGuard implements CanActivate {

@@ -317,6 +317,19 @@ describe('VerifierRegistry', () => {
       expect(problemOf(passphrase('old-pp'))).toMatchObject({ code: 'invalid_passphrase' });
     });
 
+    it('closes an allowed token route whose passphrases a reload removed (at start that stops it)', async () => {
+      const app = await startApp([sourceClass('t', [TOKEN], ['passphrase'])], {
+        allowedSources: ['t'],
+        tokenProfiles: [{ route: 't', passphrases: ['pp'] }],
+      });
+      app.get(KeyRing).replace({ secrets: OPTIONS.secrets, tokenProfiles: [] });
+      const verifier = app.get(VerifierRegistry).forSource(adapter('t', []));
+      expect(problemOf(() => verifier.authenticate(webhook('t', {}), '192.0.2.7'))).toMatchObject({
+        status: 403,
+        code: 'source_not_allowed',
+      });
+    });
+
     it('prepares the routes once per key set, not per request', async () => {
       const app = await startApp([MacVerifier, sourceClass('m', ['mac'])]);
       const registry = app.get(VerifierRegistry);
