@@ -16,4 +16,5 @@ export * from './event-schemas';
 export * from './event-validator';
 export * from './normalized-event';
 export * from './schema-compatibility';
+export * from './verification';
 export * from './json-bytes';

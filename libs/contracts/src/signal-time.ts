@@ -30,5 +30,8 @@ export function signalTimeOf(value: unknown): SignalTime | undefined {
   if (typeof n !== 'number' || !Number.isFinite(n)) return undefined;
   const ms = n < SECONDS_BELOW ? n * 1000 : n;
   const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? undefined : { ms, text: date.toISOString() };
+  if (Number.isNaN(date.getTime())) return undefined;
+  // Past the year 9999 (or before 0) toISOString() writes a six-digit year, which is not RFC 3339.
+  const text = date.toISOString();
+  return dateTime.validate(text) ? { ms, text } : undefined;
 }

@@ -99,7 +99,7 @@ export class IngressService {
  */
 function rawEventOf({ webhook, adapter, auth, sourceId }: NormalizedWebhook): RawEventV1 {
   const body = publishableBody(webhook, adapter);
-  const key = idempotencyKeyOf(webhook, auth, body);
+  const key = idempotencyKeyOf(webhook, auth, body, adapter.idempotencyField);
   return {
     schema: Schemas.raw,
     event_id: rawEventId(sourceId, key),

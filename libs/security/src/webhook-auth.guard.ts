@@ -1,24 +1,24 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { webhookOf, WebhookContext } from '@gateway/contracts';
 import type { Request } from 'express';
-import { KeyRing } from './key-ring';
+import { VerifierRegistry } from './verification/verifier-registry';
 
 /**
- * Who sent the request, checked against the credentials in force (KeyRing): by HMAC signature
- * (the gateway scheme or Standard Webhooks) on every route, except a route with a token profile
- * (TradingView with `TRADINGVIEW_AUTH=token`), which goes by client address and body passphrase
- * instead. Takes `Routed`, establishes `Authenticated`.
+ * Who sent the request, by the verification its source declares (`SourceAdapter.verification`):
+ * the gateway's HMAC schemes, a token profile (client address and body passphrase), or a scheme
+ * of the source's own. The verifications are prepared by the VerifierRegistry from the key set in
+ * force (KeyRing), and again after each rotation. Takes `Routed`, establishes `Authenticated`.
  */
 @Injectable()
 export class WebhookAuthGuard implements CanActivate {
-  constructor(private readonly keys: KeyRing) {}
+  constructor(private readonly verifiers: VerifierRegistry) {}
 
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request & { webhook?: WebhookContext }>();
     const webhook = webhookOf(req);
     const { adapter } = webhook.reached('routed');
     // req.ip is the socket's address, or X-Forwarded-For as far as `trust proxy` trusts its hops.
-    const auth = this.keys.current.authenticate(webhook, adapter.route, req.ip);
+    const auth = this.verifiers.forSource(adapter).authenticate(webhook, req.ip);
     webhook.establish('authenticated', { adapter, auth });
     return true;
   }

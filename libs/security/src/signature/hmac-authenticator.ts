@@ -62,7 +62,7 @@ export class HmacAuthenticator {
 }
 
 /** Both schemes sign a timestamp and a unique token; each must be present and well-formed. */
-function signedFields(
+export function signedFields(
   [timestampName, timestamp]: [string, string | undefined],
   [tokenName, token]: [string, string | undefined],
 ): [timestamp: string, token: string] {
