@@ -82,7 +82,36 @@ export function parseKeyList(
   return keys;
 }
 
-const SOURCE_SYNTAX = 'SOURCE_HMAC_SECRETS must be <source>:<key>[,<key>] entries separated by ";"';
+/**
+ * `<source>:<item>[,<item>...]` entries separated by `;`: each source named must be allowed, and
+ * named once; `parseList` reads one source's comma-separated items.
+ */
+function parseSourceEntries<T>(
+  variable: string,
+  value: string | undefined,
+  allowed: readonly string[],
+  parseList: (source: string, written: string) => T[],
+): Record<string, T[]> {
+  const entries: Record<string, T[]> = {};
+  for (const entry of (value ?? '').split(';')) {
+    if (!entry.trim()) continue;
+    const colon = entry.indexOf(':');
+    const source = entry.slice(0, Math.max(colon, 0)).trim();
+    const written = entry.slice(colon + 1);
+    if (colon === -1 || !isSourceId(source) || list(written).length === 0) {
+      throw new ConfigError(
+        `${variable} must be <source>:<value>[,<value>] entries separated by ";"`,
+        variable,
+      );
+    }
+    if (Object.hasOwn(entries, source)) throw new ConfigError(`${variable} names ${source} twice`, variable);
+    if (!allowed.includes(source)) {
+      throw new ConfigError(`${variable} names ${source}, which is not in ALLOWED_SOURCES`, variable);
+    }
+    entries[source] = parseList(source, written);
+  }
+  return entries;
+}
 
 /**
  * `SOURCE_HMAC_SECRETS`: `<source>:<key>[,<key>...]`, entries separated by `;`, each key
@@ -96,20 +125,19 @@ export function parseSourceKeys(
   minBytes: number,
 ): Record<string, SecretKey[]> {
   const variable = 'SOURCE_HMAC_SECRETS';
-  const keys: Record<string, SecretKey[]> = {};
-  for (const entry of (value ?? '').split(';')) {
-    if (!entry.trim()) continue;
-    const colon = entry.indexOf(':');
-    const source = entry.slice(0, Math.max(colon, 0)).trim();
-    const written = entry.slice(colon + 1);
-    if (colon === -1 || !isSourceId(source) || list(written).length === 0) {
-      throw new ConfigError(SOURCE_SYNTAX, variable);
-    }
-    if (Object.hasOwn(keys, source)) throw new ConfigError(`${variable} names ${source} twice`, variable);
-    if (!allowed.includes(source)) {
-      throw new ConfigError(`${variable} names ${source}, which is not in ALLOWED_SOURCES`, variable);
-    }
-    keys[source] = parseKeyList(variable, written, minBytes, source);
-  }
-  return keys;
+  return parseSourceEntries(variable, value, allowed, (source, written) =>
+    parseKeyList(variable, written, minBytes, source),
+  );
+}
+
+/**
+ * `SOURCE_PASSPHRASES`: the passphrases of sources served by a token verification, written as
+ * SOURCE_HMAC_SECRETS is (`<source>:<passphrase>[,<passphrase>...]`, several during a rotation).
+ * A passphrase is chosen in the sender's UI, so no length is imposed.
+ */
+export function parseSourcePassphrases(
+  value: string | undefined,
+  allowed: readonly string[],
+): Record<string, string[]> {
+  return parseSourceEntries('SOURCE_PASSPHRASES', value, allowed, (_, written) => list(written));
 }

@@ -17,4 +17,5 @@ export * from './event-validator';
 export * from './normalized-event';
 export * from './schema-compatibility';
 export * from './raw-body';
+export * from './verification';
 export * from './json-bytes';

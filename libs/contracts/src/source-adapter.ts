@@ -1,17 +1,10 @@
+import { DiscoveryService } from '@nestjs/core';
 import type { Signal, ValidationIssue } from './events';
 import type { JsonSchema } from './json-schema';
+import type { VerificationSpec } from './verification';
 import type { WebhookContext } from './webhook-context';
 
 export type NormalizationResult = { ok: true; signal: Signal } | { ok: false; errors: ValidationIssue[] };
-
-/**
- * How a source's senders prove who they are (CONTRACT.md 1.1-1.1b). `hmac`: the gateway's
- * signature schemes, `X-Signature` or Standard Webhooks, with the secrets of `API_KEY_HMAC_SECRET`.
- * `token`: client address and a body passphrase, for a sender that cannot sign (TradingView).
- */
-export const AUTH_PROFILES = ['hmac', 'token'] as const;
-
-export type AuthProfile = (typeof AUTH_PROFILES)[number];
 
 /**
  * One source of signals, served at `POST /webhooks/<route>`: a Nest provider marked with
@@ -29,10 +22,16 @@ export interface SourceAdapter {
    */
   readonly secretFields?: readonly string[];
   /**
-   * The auth profiles it can be served with, its default first; which one a deployment uses is
-   * the security configuration's choice (e.g. `TRADINGVIEW_AUTH`).
+   * How its senders prove who they are (verification.ts), its default first; a deployment may
+   * pick another one it lists (`TRADINGVIEW_AUTH=token`). The security library applies it.
    */
-  readonly auth: readonly [AuthProfile, ...AuthProfile[]];
+  readonly verification: readonly [VerificationSpec, ...VerificationSpec[]];
+  /**
+   * The top-level payload field carrying the sender's own message id, the idempotency key when no
+   * `Idempotency-Key` header (or scheme id) is sent. Absent: `id`. `null`: deliberately none, so
+   * the key is the body's hash and the same content within IDEMPOTENCY_TTL_SEC is one event.
+   */
+  readonly idempotencyField?: string | null;
   /**
    * JSON Schema (2020-12) of the payload, a JSON object. Checked before `normalize` runs: its
    * violations are the 422's `errors`, so `normalize` may rely on the shape it describes.
@@ -46,3 +45,6 @@ export interface SourceAdapter {
    */
   normalize(payload: Record<string, unknown>, webhook: WebhookContext): NormalizationResult;
 }
+
+/** Marks a provider as a SourceAdapter; the registry (and the verifiers) collect every one at start-up. */
+export const WebhookSource = DiscoveryService.createDecorator<void>();

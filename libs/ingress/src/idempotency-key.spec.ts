@@ -43,4 +43,25 @@ describe('idempotencyKeyOf (CONTRACT.md 1.3)', () => {
     expect(keyOf('plain alert')).toBe(keyOf('plain alert'));
     expect(keyOf('plain alert')).not.toBe(keyOf('plain alert!'));
   });
+
+  describe("the source's idempotencyField", () => {
+    const withField = (body: string, field: string | null) => {
+      const { webhook } = webhookRequest({ body });
+      return idempotencyKeyOf(webhook, {}, createHash('sha256').update(webhook.body).digest('hex'), field);
+    };
+
+    it('reads the field the source names instead of id', () => {
+      expect(withField('{"id":"not-this","alert_id":"a-1"}', 'alert_id')).toBe('a-1');
+      expect(withField('{"id":"not-this"}', 'alert_id')).toMatch(/^sha256:/);
+    });
+
+    it('null: deliberately none, so the same content is the same key whatever its id', () => {
+      expect(withField('{"id":"x"}', null)).toBe(withField('{"id":"x"}', null));
+      expect(withField('{"id":"x"}', null)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    });
+
+    it('never reads a field from the prototype', () => {
+      expect(withField('{}', 'constructor')).toMatch(/^sha256:/);
+    });
+  });
 });

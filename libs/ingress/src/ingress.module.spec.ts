@@ -19,7 +19,7 @@ const SECRET = 'spec-secret';
 class BotSource implements SourceAdapter {
   readonly route = 'bot';
   readonly contentTypes = ['application/json'];
-  readonly auth = ['hmac'] as const;
+  readonly verification = ['hmac'] as const;
   readonly payloadSchema = { type: 'object', required: ['action'] };
 
   sourceId(): string {

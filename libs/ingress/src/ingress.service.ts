@@ -132,7 +132,7 @@ function rawEventOf({ webhook, adapter, auth, sourceId }: NormalizedWebhook): {
 } {
   const body = publishableBody(webhook, adapter);
   const fingerprint = createHash('sha256').update(body).digest('hex');
-  const key = idempotencyKeyOf(webhook, auth, fingerprint);
+  const key = idempotencyKeyOf(webhook, auth, fingerprint, adapter.idempotencyField);
   const raw: RawEventV1 = {
     schema: Schemas.raw,
     event_id: rawEventId(sourceId, key),

@@ -66,9 +66,9 @@ export class WebhookBodyMiddleware implements NestMiddleware {
       return refuse(res, next, problem('payload_too_large', detail));
     }
     try {
-      SourceRouteGuard.check(webhook);
+      const adapter = SourceRouteGuard.check(webhook);
       // req.ip is the socket's address, or X-Forwarded-For as far as `trust proxy` trusts its hops.
-      this.auth.precheck(webhook, req.ip);
+      this.auth.precheck(adapter, webhook, req.ip);
     } catch (err) {
       return refuse(res, next, err);
     }

@@ -3,6 +3,8 @@ export * from './security.options';
 export { WebhookAuthGuard } from './webhook-auth.guard';
 export { gatewaySignatureKeys, standardSignatureKeys } from './signature/hmac-signature';
 export { AddressAllowlist } from './token/address-allowlist';
+export { VerifierRegistry } from './verification/verifier-registry';
+export type { RouteVerifier } from './verification/route-verifier';
 export { ReplayGuard } from './replay.guard';
 export { SourceAllowlistGuard } from './source-allowlist.guard';
 export { SourceRateLimitGuard } from './rate-limit/source-rate-limit.guard';

@@ -1,48 +1,34 @@
-import type { AuthResult, WebhookContext } from '@gateway/contracts';
-import type { Credentials } from './security.options';
+import type { HmacKeys } from '@gateway/contracts';
+import type { Credentials, TokenProfileOptions } from './security.options';
 import { HmacAuthenticator } from './signature/hmac-authenticator';
 import { KeyOwnership } from './signature/key-ownership';
+import { SchemeKeys } from './signature/scheme-keys';
 import { signingKeys } from './signature/signing-keys';
-import { TokenAuthenticator } from './token/token-authenticator';
 import type { VerifiedTallies } from './verified-tallies';
 
 /**
  * One generation of credentials, prepared whole (keys decoded, counters bound) before it is put
  * in force, and never changed after: a request authenticates against the one set it started with.
+ * Every verification reads its keys here (the VerifierRegistry prepares its route verifiers from
+ * each set), so a rotation reaches every scheme at once.
  */
 export class KeySet {
-  private readonly hmac: HmacAuthenticator;
-  private readonly tokens: ReadonlyMap<string, TokenAuthenticator>;
+  /** The gateway's own HMAC schemes (`X-Signature`, Standard Webhooks). */
+  readonly hmac: HmacAuthenticator;
+  /** The same keys lent to a source's own signing scheme. */
+  readonly schemeKeys: HmacKeys;
+  private readonly tokens: ReadonlyMap<string, TokenProfileOptions>;
 
   constructor(credentials: Credentials, allowedSources: readonly string[], verified: VerifiedTallies) {
     const keys = signingKeys(credentials.secrets, credentials.sourceSecrets);
-    this.hmac = new HmacAuthenticator(keys, new KeyOwnership(keys, allowedSources, verified));
-    this.tokens = new Map(
-      (credentials.tokenProfiles ?? []).map((profile) => [profile.route, new TokenAuthenticator(profile)]),
-    );
+    const ownership = new KeyOwnership(keys, allowedSources, verified);
+    this.hmac = new HmacAuthenticator(keys, ownership);
+    this.schemeKeys = new SchemeKeys(keys, ownership);
+    this.tokens = new Map((credentials.tokenProfiles ?? []).map((profile) => [profile.route, profile]));
   }
 
-  /**
-   * What the headers alone decide, before the body is read: a token route's client address
-   * (403); else the signature headers (401), returning the signed timestamp for the replay window.
-   */
-  precheck(
-    webhook: Pick<WebhookContext, 'route' | 'header'>,
-    route: string,
-    clientAddress: string | undefined,
-  ): number | undefined {
-    const token = this.tokens.get(route);
-    if (token) return void token.precheck(webhook, clientAddress);
-    return this.hmac.precheck(webhook);
-  }
-
-  /**
-   * By HMAC signature (the gateway scheme or Standard Webhooks) on every route, except a route
-   * with a token profile (TradingView with `TRADINGVIEW_AUTH=token`), which goes by client
-   * address and body passphrase instead.
-   */
-  authenticate(webhook: WebhookContext, route: string, clientAddress: string | undefined): AuthResult {
-    const token = this.tokens.get(route);
-    return token ? token.authenticate(webhook, clientAddress) : this.hmac.authenticate(webhook);
+  /** The passphrases (and addresses, when configured) of a route served by a token verification. */
+  tokenProfile(route: string): TokenProfileOptions | undefined {
+    return this.tokens.get(route);
   }
 }

@@ -1,8 +1,12 @@
 import { problem } from '@gateway/contracts';
 
-/** Refuses a timestamp (Unix seconds) outside the replay window, either side: clocks drift both ways. */
-export function assertInReplayWindow(timestamp: number, windowSec: number): void {
+/**
+ * Refuses a timestamp outside the replay window, on either side (clocks drift both ways): 401
+ * `stale_timestamp`. Checked before the body is read and again by the ReplayGuard.
+ */
+export function assertFresh(timestamp: number | undefined, windowSec: number): void {
+  if (timestamp === undefined) return;
   if (Math.abs(Date.now() / 1000 - timestamp) > windowSec) {
-    throw problem('stale_timestamp', `the timestamp is outside the replay window`);
+    throw problem('stale_timestamp', 'the timestamp is outside the replay window');
   }
 }

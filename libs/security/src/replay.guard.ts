@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { NonceStore, problem, webhookOf } from '@gateway/contracts';
-import { assertInReplayWindow } from './replay-window';
+import { assertFresh } from './replay-window';
 import { SECURITY_OPTIONS } from './security.module-definition';
 import type { SecurityModuleOptions } from './security.options';
 
@@ -20,7 +20,7 @@ export class ReplayGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const webhook = webhookOf(context.switchToHttp().getRequest());
     const { auth } = webhook.reached('authenticated');
-    if (auth.timestamp !== undefined) assertInReplayWindow(auth.timestamp, this.options.replayWindowSec);
+    assertFresh(auth.timestamp, this.options.replayWindowSec);
     if (auth.nonce !== undefined && !(await this.nonces.claim(auth.nonce, webhook.storeDeadline))) {
       throw problem('replayed_nonce', 'this nonce was already used');
     }

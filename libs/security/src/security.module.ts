@@ -1,4 +1,5 @@
 import { Module, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { getOptionsToken, getStorageToken, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import { TokenBucketStorage } from './rate-limit/token-bucket.storage';
 import { SourceRateLimitGuard } from './rate-limit/source-rate-limit.guard';
@@ -9,6 +10,7 @@ import { SourceAllowlistGuard } from './source-allowlist.guard';
 import { WebhookAuthGuard } from './webhook-auth.guard';
 import { ConfigurableModuleClass, SECURITY_OPTIONS } from './security.module-definition';
 import type { SecurityModuleOptions } from './security.options';
+import { VerifierRegistry } from './verification/verifier-registry';
 
 const guards = [WebhookAuthGuard, ReplayGuard, SourceAllowlistGuard, SourceRateLimitGuard];
 
@@ -34,12 +36,14 @@ const throttler: Provider[] = [
 ];
 
 /**
- * The guards a webhook passes before its payload is looked at: authentication, replay, allowlist,
- * rate. Guards are instantiated in the module of the controller that uses them, so it exports
- * their options and the throttler's providers too.
+ * The guards a webhook passes before its payload is looked at: authentication (by the
+ * verification each source declares, prepared by the VerifierRegistry), replay, allowlist, rate.
+ * Guards are instantiated in the module of the controller that uses them, so it exports the
+ * registry, their options and the throttler's providers too.
  */
 @Module({
-  providers: [...guards, ...throttler, KeyRing, ...securityMetricProviders],
-  exports: [...guards, KeyRing, SECURITY_OPTIONS, getOptionsToken(), getStorageToken()],
+  imports: [DiscoveryModule],
+  providers: [VerifierRegistry, ...guards, ...throttler, KeyRing, ...securityMetricProviders],
+  exports: [VerifierRegistry, ...guards, KeyRing, SECURITY_OPTIONS, getOptionsToken(), getStorageToken()],
 })
 export class SecurityModule extends ConfigurableModuleClass {}

@@ -13,11 +13,17 @@ export interface Credentials {
    * never with a shared secret or another source's (and its own sign for no other source).
    */
   sourceSecrets?: Readonly<Record<string, readonly SigningSecret[]>>;
-  /** Routes authenticated by client address and body passphrase instead of HMAC. */
+  /** The secrets of routes served by a token verification (client address and body passphrase). */
   tokenProfiles?: TokenProfileOptions[];
 }
 
 export interface SecurityModuleOptions extends Credentials {
+  /**
+   * Per route, which of its source's declared verifications serves it when not the first one
+   * (`TRADINGVIEW_AUTH=token` is `{ tradingview: 'token' }`); a scheme the source does not declare
+   * stops the start.
+   */
+  verification?: Readonly<Record<string, string>>;
   /** Largest accepted |now - timestamp|, and how long a nonce is remembered. */
   replayWindowSec: number;
   /** Source ids allowed in, matched exactly and case-sensitively. */
@@ -28,16 +34,15 @@ export interface SecurityModuleOptions extends Credentials {
   rateLimitBurst: number;
 }
 
-/** A route whose sender cannot sign (CONTRACT.md 1.1b, `TRADINGVIEW_AUTH=token`). */
+/**
+ * The secrets of a route served by its source's token verification (CONTRACT.md 1.1b for
+ * TradingView): the body field and time fields are the source's, declared in code.
+ */
 export interface TokenProfileOptions {
   /** The route it applies to, e.g. `tradingview`. */
   route: string;
-  /** Client addresses or CIDR ranges allowed to post (after TRUST_PROXY is applied). */
-  allowedAddresses: string[];
   /** Accepted passphrases, several during a rotation. */
   passphrases: string[];
-  /** The top-level body field carrying the passphrase. */
-  field: string;
-  /** Payload fields holding the signal time, checked against the replay window (first present). */
-  timeFields: string[];
+  /** Client addresses or CIDR ranges allowed to post, replacing the ones the source declares. */
+  allowedAddresses?: string[];
 }

@@ -1,37 +1,26 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { webhookOf, WebhookContext } from '@gateway/contracts';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { type RequestHead, type SourceAdapter, webhookOf, WebhookContext } from '@gateway/contracts';
 import type { Request } from 'express';
-import { KeyRing } from './key-ring';
-import { assertInReplayWindow } from './replay-window';
-import { SECURITY_OPTIONS } from './security.module-definition';
-import type { SecurityModuleOptions } from './security.options';
+import { VerifierRegistry } from './verification/verifier-registry';
 
 /**
- * Who sent the request, checked against the credentials in force (KeyRing): by HMAC signature
- * (the gateway scheme or Standard Webhooks) on every route, except a route with a token profile
- * (TradingView with `TRADINGVIEW_AUTH=token`), which goes by client address and body passphrase
- * instead. Takes `Routed`, establishes `Authenticated`.
+ * Who sent the request, by the verification its source declares (`SourceAdapter.verification`):
+ * the gateway's HMAC schemes, a token profile (client address and body passphrase), or a scheme
+ * of the source's own. The verifications are prepared by the VerifierRegistry from the key set in
+ * force (KeyRing), and again after each rotation. Takes `Routed`, establishes `Authenticated`.
  */
 @Injectable()
 export class WebhookAuthGuard implements CanActivate {
-  private readonly replayWindowSec: number;
-
-  constructor(
-    private readonly keys: KeyRing,
-    @Inject(SECURITY_OPTIONS) options: SecurityModuleOptions,
-  ) {
-    this.replayWindowSec = options.replayWindowSec;
-  }
+  constructor(private readonly verifiers: VerifierRegistry) {}
 
   /**
-   * The checks that need no body, run by the body intake before it reads one, so an
-   * unauthenticated upload is refused from its headers: on a token route the client address
-   * (403); else the signature headers present and well-formed (401) and the signed timestamp
-   * inside the replay window (401).
+   * The checks that need no body, run by the body intake before it reads one (issue 16, finding
+   * 3): each source's verification declares its own (`RouteVerifier.precheck`), e.g. signature
+   * headers present and well-formed and the timestamp inside the window (401), or a token route's
+   * client address (403). An unauthenticated upload is then refused from its headers.
    */
-  precheck(webhook: Pick<WebhookContext, 'route' | 'header'>, clientAddress: string | undefined): void {
-    const timestamp = this.keys.current.precheck(webhook, webhook.route, clientAddress);
-    if (timestamp !== undefined) assertInReplayWindow(timestamp, this.replayWindowSec);
+  precheck(adapter: SourceAdapter, webhook: RequestHead, clientAddress: string | undefined): void {
+    this.verifiers.forSource(adapter).precheck(webhook, clientAddress);
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -39,7 +28,7 @@ export class WebhookAuthGuard implements CanActivate {
     const webhook = webhookOf(req);
     const { adapter } = webhook.reached('routed');
     // req.ip is the socket's address, or X-Forwarded-For as far as `trust proxy` trusts its hops.
-    const auth = this.keys.current.authenticate(webhook, adapter.route, req.ip);
+    const auth = this.verifiers.forSource(adapter).authenticate(webhook, req.ip);
     webhook.establish('authenticated', { adapter, auth });
     return true;
   }

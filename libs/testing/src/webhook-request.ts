@@ -92,7 +92,7 @@ export function specSource(over: Partial<SourceAdapter> = {}): SourceAdapter {
   return {
     route: 'bot',
     contentTypes: ['application/json'],
-    auth: ['hmac'],
+    verification: ['hmac'],
     payloadSchema: { type: 'object' },
     sourceId: () => over.route ?? 'bot',
     normalize: () => ({ ok: false, errors: [{ field: 'body', message: 'not normalized in specs' }] }),

@@ -20,9 +20,6 @@ import { DURATION_MESSAGE, NATS_DURATION, NATS_SIZE, SIZE_MESSAGE } from './nats
 const ID = SOURCE_ID_PATTERN.source.slice(1, -1);
 const SOURCE_LIST = new RegExp(`^\\s*${ID}(\\s*,\\s*${ID})*\\s*$`);
 
-/** TradingView's published webhook addresses. */
-export const TRADINGVIEW_ADDRESSES = '52.89.214.238,34.212.75.30,54.218.53.128,52.32.178.7';
-
 /**
  * The environment variables of CONTRACT.md section 5, with their defaults. Validated once at
  * start-up: a bad value stops the process before it listens. NATS identity and TLS
@@ -82,7 +79,13 @@ export class Environment extends NatsClientEnvironment {
   @IsString()
   @IsNotEmpty({ message: 'TRADINGVIEW_PASSPHRASE is required when TRADINGVIEW_AUTH=token' })
   TRADINGVIEW_PASSPHRASE?: string;
-  @IsString() TRADINGVIEW_IPS = TRADINGVIEW_ADDRESSES;
+  /** Replaces the addresses the TradingView source declares (its four published ones). */
+  @IsOptional() @IsString() TRADINGVIEW_IPS?: string;
+  /**
+   * Passphrases of sources served by a token verification of their own declaring (docs/adding-a-source.md):
+   * `<source>:<passphrase>[,<passphrase>]` entries separated by `;`.
+   */
+  @IsOptional() @IsString() SOURCE_PASSPHRASES?: string;
 
   /** How long SIGTERM may take before the process exits anyway; below Kubernetes' 30 s default. */
   @Type(() => Number) @IsInt() @Min(0) @Max(600000) SHUTDOWN_GRACE_MS = 25000;

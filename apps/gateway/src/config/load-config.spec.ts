@@ -181,14 +181,11 @@ describe('loadConfig', () => {
       );
     });
 
-    it("serves the tradingview route by TradingView's four addresses and the passphrases", () => {
-      const [profile] = loadConfig(token).security.tokenProfiles!;
-      expect(profile).toMatchObject({
-        route: 'tradingview',
-        allowedAddresses: ['52.89.214.238', '34.212.75.30', '54.218.53.128', '52.32.178.7'],
-        passphrases: ['old-pp', 'new-pp'],
-        field: 'passphrase',
-      });
+    it('serves the tradingview route by its token verification, with the passphrases', () => {
+      const { security } = loadConfig(token);
+      expect(security.verification).toEqual({ tradingview: 'token' });
+      // The addresses are the source's own (TradingView's four) unless TRADINGVIEW_IPS is set.
+      expect(security.tokenProfiles).toEqual([{ route: 'tradingview', passphrases: ['old-pp', 'new-pp'] }]);
     });
 
     it('takes other addresses and CIDR ranges, IPv4 or IPv6', () => {
@@ -209,7 +206,30 @@ describe('loadConfig', () => {
     });
 
     it('keeps HMAC (no token profile) by default', () => {
-      expect(loadConfig({ TRADINGVIEW_PASSPHRASE: 'pp' }).security.tokenProfiles).toEqual([]);
+      const { security } = loadConfig({ TRADINGVIEW_PASSPHRASE: 'pp' });
+      expect(security.tokenProfiles).toEqual([]);
+      expect(security.verification).toEqual({});
+    });
+  });
+
+  describe('SOURCE_PASSPHRASES', () => {
+    it('gives the passphrases of sources with a token verification of their own', () => {
+      const config = loadConfig({ ALLOWED_SOURCES: 'desk', SOURCE_PASSPHRASES: 'desk: pp-1 , pp-2' });
+      expect(config.security.tokenProfiles).toEqual([{ route: 'desk', passphrases: ['pp-1', 'pp-2'] }]);
+    });
+
+    it.each([
+      ['desk', 'SOURCE_PASSPHRASES must be'],
+      ['stranger:pp-1', 'not in ALLOWED_SOURCES'],
+    ])('refuses %p, never echoing a passphrase', (value, message) => {
+      const error = configErrorOf({ ALLOWED_SOURCES: 'desk', SOURCE_PASSPHRASES: value }).message;
+      expect(error).toContain(message);
+      expect(error).not.toContain('pp-1');
+    });
+
+    it('refuses TRUST_PROXY=true with it too', () => {
+      const env = { ALLOWED_SOURCES: 'desk', SOURCE_PASSPHRASES: 'desk:pp', TRUST_PROXY: 'true' };
+      expect(configErrorOf(env).message).toContain('TRUST_PROXY');
     });
   });
 
@@ -329,6 +349,17 @@ describe('loadConfig', () => {
       expect(config.secretFiles).toEqual({ API_KEY_HMAC_SECRET: path });
       writeFileSync(path, '[b]second-key-0123456789');
       expect(config.reloadCredentials().secrets).toEqual([{ id: 'b', secret: 'second-key-0123456789' }]);
+    });
+
+    it('reads SOURCE_PASSPHRASES_FILE, lists it for the reload, and reads it again on reload', () => {
+      const path = file('desk:pp-1\n');
+      const config = loadConfig({ ALLOWED_SOURCES: 'desk', SOURCE_PASSPHRASES_FILE: path });
+      expect(config.security.tokenProfiles).toEqual([{ route: 'desk', passphrases: ['pp-1'] }]);
+      expect(config.secretFiles).toEqual({ SOURCE_PASSPHRASES: path });
+      writeFileSync(path, 'desk:pp-1,pp-2');
+      expect(config.reloadCredentials().tokenProfiles).toEqual([
+        { route: 'desk', passphrases: ['pp-1', 'pp-2'] },
+      ]);
     });
 
     it('in production, an empty file is no key at all', () => {

@@ -7,6 +7,7 @@ import {
   MIN_KEY_BYTES,
   parseKeyList,
   parseSourceKeys,
+  parseSourcePassphrases,
   resolveSecretFiles,
 } from '@gateway/config';
 import { natsAuthOf } from '@gateway/nats';
@@ -94,7 +95,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
     security: {
       secrets: usesDevelopmentSecret ? [{ id: 'development', secret: DEVELOPMENT_SECRET }] : secrets,
       sourceSecrets: parseSourceKeys(env.SOURCE_HMAC_SECRETS, allowedSources, minKeyBytes),
-      tokenProfiles: env.TRADINGVIEW_AUTH === 'token' ? [tradingViewProfile(env, proxies)] : [],
+      verification: env.TRADINGVIEW_AUTH === 'token' ? { tradingview: 'token' } : {},
+      tokenProfiles: tokenProfiles(env, proxies, allowedSources),
       replayWindowSec: env.REPLAY_WINDOW_SEC,
       allowedSources,
       rateLimitRps: env.RATE_LIMIT_RPS,
@@ -112,29 +114,40 @@ function bodyMemoryBudget(env: Environment): number {
   return env.BODY_MEMORY_BUDGET_BYTES;
 }
 
-/** CONTRACT.md 1.1b: TradingView by its addresses and a body passphrase, instead of HMAC. */
-function tradingViewProfile(env: Environment, proxies: ReturnType<typeof trustProxy>): TokenProfileOptions {
+/**
+ * The secrets of token verifications: TradingView's under `TRADINGVIEW_AUTH=token` (CONTRACT.md
+ * 1.1b), and those of any source whose own declaration is a token profile (`SOURCE_PASSPHRASES`).
+ * The body field, time fields and default addresses are each source's, declared in its code.
+ */
+function tokenProfiles(
+  env: Environment,
+  proxies: ReturnType<typeof trustProxy>,
+  allowedSources: readonly string[],
+): TokenProfileOptions[] {
+  const profiles = Object.entries(parseSourcePassphrases(env.SOURCE_PASSPHRASES, allowedSources)).map(
+    ([route, passphrases]): TokenProfileOptions => ({ route, passphrases }),
+  );
+  if (env.TRADINGVIEW_AUTH === 'token') profiles.push(tradingViewProfile(env));
   // Trusting every hop takes the left-most X-Forwarded-For entry, which any client writes itself.
-  if (proxies === true) {
+  if (profiles.length > 0 && proxies === true) {
     throw new ConfigError(
-      'TRUST_PROXY=true lets any client choose its address; with TRADINGVIEW_AUTH=token give the hop count or the proxies',
+      'TRUST_PROXY=true lets any client choose its address; with token verification give the hop count or the proxies',
     );
   }
+  return profiles;
+}
+
+function tradingViewProfile(env: Environment): TokenProfileOptions {
+  const passphrases = list(env.TRADINGVIEW_PASSPHRASE ?? '');
+  if (passphrases.length === 0)
+    throw new ConfigError('TRADINGVIEW_PASSPHRASE names no passphrase', 'TRADINGVIEW_PASSPHRASE');
+  if (env.TRADINGVIEW_IPS === undefined) return { route: 'tradingview', passphrases };
   const allowedAddresses = list(env.TRADINGVIEW_IPS);
   try {
     new AddressAllowlist(allowedAddresses);
   } catch (err) {
     throw new ConfigError(`TRADINGVIEW_IPS ${(err as Error).message}`);
   }
-  const passphrases = list(env.TRADINGVIEW_PASSPHRASE ?? '');
   if (allowedAddresses.length === 0) throw new ConfigError('TRADINGVIEW_IPS names no address');
-  if (passphrases.length === 0) throw new ConfigError('TRADINGVIEW_PASSPHRASE names no passphrase');
-  return {
-    route: 'tradingview',
-    allowedAddresses,
-    passphrases,
-    field: 'passphrase',
-    // {{timenow}} is when the alert fired; {{time}} is the bar's open, which can be hours old.
-    timeFields: ['timenow', 'time'],
-  };
+  return { route: 'tradingview', passphrases, allowedAddresses };
 }

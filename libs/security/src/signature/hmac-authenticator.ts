@@ -37,14 +37,6 @@ export class HmacAuthenticator {
     private readonly ownership: KeyOwnership,
   ) {}
 
-  /**
-   * What can be checked from the headers alone, before the body is read: the scheme's fields are
-   * present and well-formed (401). Returns the signed timestamp, for the replay window.
-   */
-  precheck(webhook: Pick<WebhookContext, 'header'>): number {
-    return Number(signedHeaders(webhook).timestamp);
-  }
-
   authenticate(webhook: WebhookContext): AuthResult {
     const { scheme, timestamp, token, signature } = signedHeaders(webhook);
     if (scheme === 'gateway') {
@@ -91,7 +83,7 @@ function signedHeaders(webhook: Pick<WebhookContext, 'header'>): SignedHeaders {
 }
 
 /** Both schemes sign a timestamp and a unique token; each must be present and well-formed. */
-function signedFields(
+export function signedFields(
   [timestampName, timestamp]: [string, string | undefined],
   [tokenName, token]: [string, string | undefined],
 ): [timestamp: string, token: string] {

@@ -27,7 +27,7 @@ export interface SignatureMatch {
  * however many signatures a request offers (a header listing hundreds must not cost hundreds of
  * HMACs over a 1 MiB body), and compared in constant time.
  */
-function matchingKeys(
+export function matchingKeys(
   keys: readonly Buffer[],
   parts: readonly (string | Buffer)[],
   provided: readonly Buffer[],

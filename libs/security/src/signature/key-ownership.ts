@@ -1,4 +1,4 @@
-import type { SignedBy } from '@gateway/contracts';
+import type { KeyMatch } from '@gateway/contracts';
 import type { Tally, VerifiedTallies } from '../verified-tallies';
 import { SHARED_SECRET_OWNER, SigningKeys } from './signing-keys';
 
@@ -30,8 +30,9 @@ export class KeyOwnership {
     return this.withOwnKeys.has(source) ? source : SHARED_SECRET_OWNER;
   }
 
-  signedBy(matched: readonly number[]): SignedBy {
-    return new MatchedKeys(this, matched);
+  /** The keys at `matched` (indexes into the key set), as every verification reports them. */
+  signedBy(matched: readonly number[]): KeyMatch {
+    return new MatchedKeys(this, this.keys, matched);
   }
 
   ownsKey(index: number, source: string): boolean {
@@ -44,11 +45,21 @@ export class KeyOwnership {
 }
 
 /** The keys that verified one request, judged by the key set they came from. */
-class MatchedKeys implements SignedBy {
+class MatchedKeys implements KeyMatch {
   constructor(
     private readonly ownership: KeyOwnership,
+    private readonly keys: SigningKeys,
     private readonly matched: readonly number[],
   ) {}
+
+  // Read by a scheme's verifier (none matched is a 401), so built only when asked for.
+  get owners(): readonly string[] {
+    return this.matched.map((i) => this.keys.owners[i]);
+  }
+
+  get keyIds(): readonly string[] {
+    return this.matched.map((i) => this.keys.ids[i]);
+  }
 
   speaksFor(source: string): boolean {
     return this.matched.some((index) => this.ownership.ownsKey(index, source));

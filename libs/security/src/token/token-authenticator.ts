@@ -1,7 +1,20 @@
 import { AuthResult, problem, signalTimeOf, WebhookContext } from '@gateway/contracts';
-import type { TokenProfileOptions } from '../security.options';
 import { AddressAllowlist } from './address-allowlist';
 import { Passphrases } from './passphrases';
+
+/** A token profile in full: the source's declaration with the deployment's secrets. */
+export interface TokenProfile {
+  /** The route it serves, e.g. `tradingview`. */
+  route: string;
+  /** Client addresses or CIDR ranges allowed to post (after TRUST_PROXY is applied). */
+  allowedAddresses: readonly string[];
+  /** Accepted passphrases, several during a rotation. */
+  passphrases: readonly string[];
+  /** The top-level body field carrying the passphrase. */
+  field: string;
+  /** Payload fields holding the signal time, checked against the replay window (first present). */
+  timeFields: readonly string[];
+}
 
 /**
  * For senders that cannot sign (TradingView sets no headers, CONTRACT.md 1.1b): the client
@@ -14,20 +27,20 @@ export class TokenAuthenticator {
   private readonly addresses: AddressAllowlist;
   private readonly passphrases: Passphrases;
 
-  constructor(private readonly profile: TokenProfileOptions) {
+  constructor(private readonly profile: TokenProfile) {
     this.addresses = new AddressAllowlist(profile.allowedAddresses);
     this.passphrases = new Passphrases(profile.passphrases);
   }
 
-  /** What can be checked before the body is read: the client address (403). */
-  precheck(webhook: Pick<WebhookContext, 'route'>, clientAddress: string | undefined): void {
+  /** The address alone, before the body is read: 403 `address_not_allowed`. */
+  precheck(route: string, clientAddress: string | undefined): void {
     if (!this.addresses.allows(clientAddress)) {
-      throw problem('address_not_allowed', `this address may not post to /webhooks/${webhook.route}`);
+      throw problem('address_not_allowed', `this address may not post to /webhooks/${route}`);
     }
   }
 
   authenticate(webhook: WebhookContext, clientAddress: string | undefined): AuthResult {
-    this.precheck(webhook, clientAddress);
+    this.precheck(webhook.route, clientAddress);
     // Not a JSON object (not JSON, past the JSON limits): no passphrase to find.
     const payload = webhook.jsonObject();
     const given = payload?.[this.profile.field];

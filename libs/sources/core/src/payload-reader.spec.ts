@@ -102,6 +102,14 @@ describe('PayloadReader', () => {
       expect(read.errors).toEqual([]);
     });
 
+    it.each([9e14, 8e15, -1e14])('rejects the Unix time %p, past the years RFC 3339 can write', (value) => {
+      const read = new PayloadReader({ time: value });
+      expect(read.time(['time'])).toBeNull();
+      expect(read.errors).toEqual([
+        { field: 'time', message: 'must be a time within the years 0000 to 9999' },
+      ]);
+    });
+
     it.each(['yesterday', '2026-11-27', '2026-13-01T00:00:00Z', '{{timenow}}'])('rejects %p', (value) => {
       const read = new PayloadReader({ time: value });
       expect(read.time(['time'])).toBeNull();

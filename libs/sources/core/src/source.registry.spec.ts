@@ -14,7 +14,9 @@ function sourceClass(over: Partial<SourceAdapter> = {}): Type<SourceAdapter> {
   class TestSource implements SourceAdapter {
     readonly route = over.route ?? 'bot';
     readonly contentTypes = over.contentTypes ?? ['application/json'];
-    readonly auth = over.auth ?? (['hmac'] as const);
+    readonly verification = over.verification ?? (['hmac'] as const);
+    readonly secretFields = over.secretFields;
+    readonly idempotencyField = over.idempotencyField;
     readonly payloadSchema = over.payloadSchema ?? {
       type: 'object',
       required: ['signal'],
@@ -59,12 +61,23 @@ describe('SourceRegistry', () => {
 
   it.each<[string, Partial<SourceAdapter>, RegExp]>([
     ['a route that is no source id', { route: 'a/b' }, /route "a\/b"/],
+    ['no verification', { verification: [] as unknown as ['hmac'] }, /verification must list one or more/],
     [
-      'an unknown auth profile',
-      { auth: ['hmac', 'none'] as unknown as ['hmac'] },
-      /auth profiles \["hmac","none"\]/,
+      'a verification that is no scheme',
+      { verification: ['hmac', 7] as unknown as ['hmac'] },
+      /verification 7 is not a scheme name or a token profile/,
     ],
-    ['no auth profile', { auth: [] as unknown as ['hmac'] }, /auth profiles \[\]: name one or more/],
+    [
+      'a token profile without a field',
+      { verification: [{ scheme: 'token', addresses: [] }] as unknown as ['hmac'] },
+      /is not a scheme name or a token profile/,
+    ],
+    [
+      'a token field that is not a secret field',
+      { verification: [{ scheme: 'token', field: 'passphrase', addresses: ['192.0.2.1'] }] },
+      /token field "passphrase" must be one of its secretFields/,
+    ],
+    ['an empty idempotency field', { idempotencyField: '' }, /idempotencyField must name a payload field/],
     ['no media type', { contentTypes: [] }, /takes no media type/],
     ['a payload schema that is not of an object', { payloadSchema: { type: 'string' } }, /JSON object/],
     [

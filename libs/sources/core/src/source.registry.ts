@@ -1,12 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import {
-  AUTH_PROFILES,
   compileSchema,
   createAjv,
   isSourceId,
   SOURCE_ID_RULE,
   type SourceAdapter,
+  type VerificationSpec,
   type WebhookContext,
 } from '@gateway/contracts';
 import type { ValidateFunction } from 'ajv';
@@ -72,10 +72,8 @@ export class SourceRegistry implements OnModuleInit {
     if (!isSourceId(adapter.route)) fail(`route ${JSON.stringify(adapter.route)} is not ${SOURCE_ID_RULE}`);
     const taken = this.byRoute.get(adapter.route);
     if (taken) fail(`/webhooks/${adapter.route} is already served by ${taken.constructor.name}`);
-    const unknown = (adapter.auth ?? []).filter((p) => !(AUTH_PROFILES as readonly string[]).includes(p));
-    if (!adapter.auth?.length || unknown.length > 0) {
-      fail(`auth profiles ${JSON.stringify(adapter.auth)}: name one or more of ${AUTH_PROFILES.join(', ')}`);
-    }
+    const verificationProblem = verificationIssue(adapter);
+    if (verificationProblem) fail(verificationProblem);
     if (adapter.contentTypes.length === 0) fail('takes no media type');
     if (adapter.payloadSchema?.type !== 'object') fail('payloadSchema must describe a JSON object');
     try {
@@ -85,4 +83,42 @@ export class SourceRegistry implements OnModuleInit {
     }
     this.byRoute.set(adapter.route, adapter);
   }
+}
+
+/**
+ * What is wrong with a source's `verification` declaration, if anything. Whether a named scheme
+ * exists is the security library's check (it knows the registered verifiers).
+ */
+function verificationIssue({
+  verification,
+  secretFields = [],
+  idempotencyField,
+}: SourceAdapter): string | undefined {
+  if (!Array.isArray(verification) || verification.length === 0) {
+    return 'verification must list one or more schemes, its default first';
+  }
+  const bad = (verification as readonly unknown[]).find((spec) => !isSpec(spec));
+  if (bad !== undefined) return `verification ${JSON.stringify(bad)} is not a scheme name or a token profile`;
+  const token = verification.find((spec) => typeof spec !== 'string');
+  if (token && !secretFields.includes(token.field)) {
+    return `the token field "${token.field}" must be one of its secretFields, so it never reaches an event`;
+  }
+  if (idempotencyField !== undefined && idempotencyField !== null && !idempotencyField) {
+    return 'idempotencyField must name a payload field, or be null for none';
+  }
+  return undefined;
+}
+
+function isSpec(spec: unknown): spec is VerificationSpec {
+  if (typeof spec === 'string') return spec.length > 0;
+  const token = spec as Partial<Record<string, unknown>> | null;
+  return (
+    typeof token === 'object' &&
+    token !== null &&
+    token.scheme === 'token' &&
+    typeof token.field === 'string' &&
+    token.field.length > 0 &&
+    Array.isArray(token.addresses) &&
+    (token.timeFields === undefined || Array.isArray(token.timeFields))
+  );
 }

@@ -1,4 +1,2 @@
-import { DiscoveryService } from '@nestjs/core';
-
-/** Marks a provider as a SourceAdapter; the SourceRegistry collects every one at start-up. */
-export const WebhookSource = DiscoveryService.createDecorator<void>();
+// Defined beside the SourceAdapter interface, so the security library finds sources by it too.
+export { WebhookSource } from '@gateway/contracts';

@@ -1,3 +1,4 @@
+import { canonicalSignalIssues } from '@gateway/testing';
 import { normalizeCustom } from './custom.normalizer';
 
 const canonical = {
@@ -18,7 +19,9 @@ const fieldsOf = (result: ReturnType<typeof normalizeCustom>) =>
 
 describe('normalizeCustom', () => {
   it('accepts the canonical payload as is', () => {
-    expect(normalizeCustom(canonical)).toEqual({
+    const result = normalizeCustom(canonical);
+    expect(canonicalSignalIssues(result)).toEqual([]);
+    expect(result).toEqual({
       ok: true,
       signal: {
         instrument: 'BTCUSDT',
@@ -62,6 +65,7 @@ describe('normalizeCustom', () => {
 
   it('accepts numbers sent as strings', () => {
     const result = normalizeCustom({ ...canonical, price: '189.25', quantity: '10' });
+    expect(canonicalSignalIssues(result)).toEqual([]);
     expect(result).toMatchObject({ ok: true, signal: { price: 189.25, quantity: 10 } });
   });
 

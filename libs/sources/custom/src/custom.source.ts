@@ -22,7 +22,7 @@ import payloadSchema from './custom.payload.schema.json';
 export class CustomSource implements SourceAdapter {
   readonly route = 'custom';
   readonly contentTypes = ['application/json'];
-  readonly auth = ['hmac'] as const;
+  readonly verification = ['hmac'] as const;
   readonly payloadSchema = payloadSchema;
 
   constructor(private readonly registry: SourceRegistry) {}

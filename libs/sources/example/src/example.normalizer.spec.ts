@@ -1,3 +1,4 @@
+import { canonicalSignalIssues } from '@gateway/testing';
 import { EXAMPLE_SIDES, normalizeExample } from './example.normalizer';
 
 const alert = (signal: Record<string, unknown> = {}, more: Record<string, unknown> = {}) => ({
@@ -10,7 +11,9 @@ const alert = (signal: Record<string, unknown> = {}, more: Record<string, unknow
 
 describe('normalizeExample', () => {
   it('maps the nested signal to the canonical one; other top-level fields go to extra', () => {
-    expect(normalizeExample(alert({}, { desk: 'eu' }))).toEqual({
+    const result = normalizeExample(alert({}, { desk: 'eu' }));
+    expect(canonicalSignalIssues(result)).toEqual([]);
+    expect(result).toEqual({
       ok: true,
       signal: {
         instrument: 'ETHUSDT',

@@ -13,7 +13,7 @@ import payloadSchema from './example.payload.schema.json';
 export class ExampleSource implements SourceAdapter {
   readonly route = 'example';
   readonly contentTypes = ['application/json'];
-  readonly auth = ['hmac'] as const;
+  readonly verification = ['hmac'] as const;
   readonly payloadSchema = payloadSchema;
 
   sourceId(): string {

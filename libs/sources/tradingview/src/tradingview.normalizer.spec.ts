@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { assertJsonWithinLimits, type NormalizationResult } from '@gateway/contracts';
 import { jsonObjectOf } from '@gateway/sources-core';
-import { normalizeTradingView } from './tradingview.normalizer';
+import { canonicalSignalIssues } from '@gateway/testing';
+import { normalizeTradingView, TRADINGVIEW_SECRET_FIELDS } from './tradingview.normalizer';
 
 interface Case {
   name: string;
@@ -42,6 +43,7 @@ describe('normalizeTradingView, the alert fixtures', () => {
   it.each(byStatus(202))('accepts: %s', (_name, c) => {
     const result = normalizeBody(c);
     expect(result).toEqual({ ok: true, signal: expect.anything() });
+    expect(canonicalSignalIssues(result, { secretFields: TRADINGVIEW_SECRET_FIELDS })).toEqual([]);
     if (result.ok) expect(result.signal).toMatchObject(c.expect.normalized ?? {});
     for (const secret of c.expect.never_in_event ?? []) expect(JSON.stringify(result)).not.toContain(secret);
   });

@@ -1,0 +1,21 @@
+import { problem } from '@gateway/contracts';
+import type { RouteVerifier } from './route-verifier';
+
+/**
+ * A route whose source is served but not in ALLOWED_SOURCES and has no credentials configured
+ * (a token source without passphrases): every request is refused, as the allowlist would.
+ */
+export class ClosedRouteVerifier implements RouteVerifier {
+  readonly scheme = 'closed';
+
+  constructor(private readonly route: string) {}
+
+  precheck(): void {
+    throw problem('source_not_allowed', `/webhooks/${this.route} is not allowed`);
+  }
+
+  authenticate(): never {
+    this.precheck();
+    throw new Error('unreachable');
+  }
+}
