@@ -5,6 +5,7 @@ export * from './problem';
 export * from './webhook-context';
 export * from './source-adapter';
 export * from './ports';
+export * from './token-bucket';
 export * from './store-errors';
 export * from './json-limits';
 export * from './json-schema';
