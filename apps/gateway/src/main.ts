@@ -8,7 +8,10 @@ function configOrExit(): GatewayConfig {
     return loadConfig(process.env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`at-gateway: invalid configuration: ${err.message}\n`);
+    // One line per mistake (the source policy reports all of its own at once).
+    for (const line of err.message.split('\n')) {
+      process.stderr.write(`at-gateway: invalid configuration: ${line}\n`);
+    }
     process.exit(1);
   }
 }

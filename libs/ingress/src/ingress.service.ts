@@ -12,6 +12,7 @@ import {
   StoreUnavailableError,
   Subjects,
 } from '@gateway/contracts';
+import { SourcePolicies } from '@gateway/security';
 import { type NormalizedWebhook, publishableBody } from '@gateway/sources-core';
 import { idempotencyKeyOf } from './idempotency-key';
 
@@ -31,11 +32,13 @@ export class IngressService {
   constructor(
     private readonly publisher: EventPublisher,
     private readonly nonces: NonceStore,
+    private readonly policies: SourcePolicies,
   ) {}
 
   async ingest({ webhook, result }: NormalizedWebhook): Promise<IngestReply> {
     const source = webhook.sourceId!;
     const deadline = webhook.storeDeadline;
+    const lane = this.policies.priorityOf(source);
     // A secret in the body is cut out before anything is published or hashed: a hash of the body
     // with the passphrase in it would let anyone reading the stream guess the passphrase offline.
     const body = publishableBody(webhook);
@@ -54,13 +57,14 @@ export class IngressService {
       if (result.ok) {
         const normalized = normalizedEventOf(raw, result.signal);
         const acks = await Promise.all([
-          this.publisher.publish(Subjects.raw, eventId, raw, webhook.corrId, deadline),
+          this.publisher.publish(Subjects.raw, eventId, raw, webhook.corrId, deadline, lane),
           this.publisher.publish(
             Subjects.normalized,
             normalized.event_id,
             normalized,
             webhook.corrId,
             deadline,
+            lane,
           ),
         ]);
         const duplicate = acks.every((ack) => ack.duplicate);
@@ -73,8 +77,15 @@ export class IngressService {
         errors: result.errors,
       };
       await Promise.all([
-        this.publisher.publish(Subjects.raw, eventId, raw, webhook.corrId, deadline),
-        this.publisher.publish(Subjects.dlq, derivedEventId(eventId, 'dlq'), dlq, webhook.corrId, deadline),
+        this.publisher.publish(Subjects.raw, eventId, raw, webhook.corrId, deadline, lane),
+        this.publisher.publish(
+          Subjects.dlq,
+          derivedEventId(eventId, 'dlq'),
+          dlq,
+          webhook.corrId,
+          deadline,
+          lane,
+        ),
       ]);
     } catch (err) {
       // Nothing was confirmed, so the sender will retry this very request: let its nonce pass again.

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   EventPublisher,
   GatewayEvent,
+  type Priority,
   EventTooLargeError,
   StoreUnavailableError,
   Subject,
@@ -58,6 +59,7 @@ export class JetStreamPublisher extends EventPublisher {
     event: GatewayEvent,
     corrId: string,
     deadline: number,
+    priority: Priority = 'normal',
   ): Promise<{ duplicate: boolean }> {
     const js = this.connection.jetStream();
     const instruments = this.instruments.get(subject)!;
@@ -75,7 +77,7 @@ export class JetStreamPublisher extends EventPublisher {
         } finally {
           instruments.duration.observe((performance.now() - started) / 1000);
         }
-      });
+      }, priority);
       (ack.duplicate ? instruments.duplicate : instruments.ok).inc();
       return { duplicate: ack.duplicate };
     } catch (err) {

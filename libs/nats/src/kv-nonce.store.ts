@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NonceStore, StoreUnavailableError } from '@gateway/contracts';
+import { NonceStore, type Priority, StoreUnavailableError } from '@gateway/contracts';
 import { createHash } from 'node:crypto';
 import { Empty, headers } from 'nats';
 import { JetStreamApiError } from './jetstream-acks';
@@ -31,12 +31,13 @@ export class KvNonceStore extends NonceStore {
     this.onlyIfNew.set('Nats-Expected-Last-Subject-Sequence', '0');
   }
 
-  async claim(nonce: string, deadline: number): Promise<boolean> {
+  async claim(nonce: string, deadline: number, priority: Priority = 'normal'): Promise<boolean> {
     const acks = this.connection.jetStream();
     const key = keyOf(nonce);
     try {
-      await this.buffer.hold(() =>
-        acks.publish(this.keyPrefix + key, '', this.onlyIfNew, timeLeft(deadline)),
+      await this.buffer.hold(
+        () => acks.publish(this.keyPrefix + key, '', this.onlyIfNew, timeLeft(deadline)),
+        priority,
       );
       return true;
     } catch (err) {
@@ -46,7 +47,7 @@ export class KvNonceStore extends NonceStore {
     // nats.js's `create` tells them apart and re-claims a released one; this path is rare.
     const kv = this.connection.nonceBucket();
     try {
-      await this.buffer.hold(() => withinDeadline(kv.create(key, Empty), deadline));
+      await this.buffer.hold(() => withinDeadline(kv.create(key, Empty), deadline), priority);
       return true;
     } catch (err) {
       if (!keyExists(err)) throw storeFailure(err);
@@ -65,7 +66,7 @@ export class KvNonceStore extends NonceStore {
 }
 
 /** nats.js's KV calls take no per-call timeout: bound this one by the request's deadline. */
-function withinDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
+export function withinDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expiry = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -76,7 +77,7 @@ function withinDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
   return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
 }
 
-const keyExists = (err: unknown): boolean =>
+export const keyExists = (err: unknown): boolean =>
   (err instanceof JetStreamApiError
     ? err.errCode
     : (err as { api_error?: { err_code?: number } }).api_error?.err_code) === WRONG_LAST_SEQUENCE;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { StoreUnavailableError } from '@gateway/contracts';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { connect, DebugEvents, Events, KV, NatsConnection } from 'nats';
+import { connect, DebugEvents, Events, KV, KvOptions, NatsConnection } from 'nats';
 import type { Gauge } from 'prom-client';
 import { JetStreamAcks } from './jetstream-acks';
 import { NATS_OPTIONS } from './nats.module-definition';
@@ -71,6 +71,12 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
   nonceBucket(): KV {
     if (!this.ready || !this.kv) throw new StoreUnavailableError(`NATS ${this.state}`);
     return this.kv;
+  }
+
+  /** A KV bucket of the current connection, created when missing (the cluster-wide rate bucket). */
+  async openBucket(name: string, options: Partial<KvOptions>): Promise<KV> {
+    if (!this.ready || !this.nc) throw new StoreUnavailableError(`NATS ${this.state}`);
+    return this.nc.jetstream({ timeout: this.options.publishTimeoutMs }).views.kv(name, options);
   }
 
   private async connect(): Promise<void> {

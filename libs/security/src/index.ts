@@ -5,5 +5,7 @@ export { gatewaySignatureKeys, standardSignatureKeys } from './signature/hmac-si
 export { AddressAllowlist } from './token/address-allowlist';
 export { ReplayGuard } from './replay.guard';
 export { SourceAllowlistGuard } from './source-allowlist.guard';
-export { SourceRateLimitGuard } from './rate-limit/source-rate-limit.guard';
-export { TokenBucketStorage } from './rate-limit/token-bucket.storage';
+export { SourcePolicyGuard } from './policy/source-policy.guard';
+export { SourcePolicies } from './policy/source-policies';
+export * from './policy/source-policy';
+export * from './policy/source-policy.metrics';

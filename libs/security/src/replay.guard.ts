@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { NonceStore, problem, webhookOf } from '@gateway/contracts';
+import { SourcePolicies } from './policy/source-policies';
 import { SECURITY_OPTIONS } from './security.module-definition';
 import type { SecurityModuleOptions } from './security.options';
 
@@ -13,6 +14,7 @@ export class ReplayGuard implements CanActivate {
   constructor(
     @Inject(SECURITY_OPTIONS) private readonly options: SecurityModuleOptions,
     private readonly nonces: NonceStore,
+    private readonly policies: SourcePolicies,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -24,7 +26,10 @@ export class ReplayGuard implements CanActivate {
         throw problem('stale_timestamp', `the timestamp is outside the replay window`);
       }
     }
-    if (auth.nonce !== undefined && !(await this.nonces.claim(auth.nonce, webhook.storeDeadline))) {
+    if (
+      auth.nonce !== undefined &&
+      !(await this.nonces.claim(auth.nonce, webhook.storeDeadline, this.policies.claimedPriority(webhook)))
+    ) {
       throw problem('replayed_nonce', 'this nonce was already used');
     }
     return true;

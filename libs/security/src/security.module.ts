@@ -1,33 +1,29 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ThrottlerModule } from '@nestjs/throttler';
-import { TokenBucketStorage } from './rate-limit/token-bucket.storage';
-import { SourceRateLimitGuard } from './rate-limit/source-rate-limit.guard';
+import { SourceLanes } from './policy/source-lanes';
+import { SourcePolicies } from './policy/source-policies';
+import { SourcePolicyGuard } from './policy/source-policy.guard';
+import { sourcePolicyMetricProviders } from './policy/source-policy.metrics';
 import { ReplayGuard } from './replay.guard';
 import { SourceAllowlistGuard } from './source-allowlist.guard';
 import { WebhookAuthGuard } from './webhook-auth.guard';
 import { ConfigurableModuleClass, SECURITY_OPTIONS } from './security.module-definition';
 import type { SecurityModuleOptions } from './security.options';
 
-const guards = [WebhookAuthGuard, ReplayGuard, SourceAllowlistGuard, SourceRateLimitGuard];
+const guards = [WebhookAuthGuard, ReplayGuard, SourceAllowlistGuard, SourcePolicyGuard];
 
-/** The guards a webhook passes before its payload is looked at: authentication, replay, allowlist, rate. */
-@Module({ providers: guards, exports: guards })
+/**
+ * The guards a webhook passes before its payload is looked at: authentication, replay, allowlist,
+ * and the source's policy (in-flight cap and rate).
+ */
+@Module({
+  providers: [...guards, ...sourcePolicyMetricProviders, SourcePolicies, SourceLanes],
+  exports: [...guards, SourcePolicies, SourceLanes],
+})
 export class SecurityModule extends ConfigurableModuleClass {
   static override forRoot(options: SecurityModuleOptions): DynamicModule {
-    const throttler = ThrottlerModule.forRoot({
-      // Named 'default' so the guard answers a plain `Retry-After` (named ones add a suffix).
-      throttlers: [
-        {
-          name: 'default',
-          limit: options.rateLimitBurst,
-          ttl: (options.rateLimitBurst / options.rateLimitRps) * 1000,
-        },
-      ],
-      storage: new TokenBucketStorage(),
-    });
     const base = super.forRoot(options);
     // Guards are instantiated in the module of the controller that uses them, so it needs the
-    // options and the throttler's providers too.
-    return { ...base, global: true, imports: [throttler], exports: [...guards, SECURITY_OPTIONS, throttler] };
+    // options and the lanes too.
+    return { ...base, global: true, exports: [...guards, SECURITY_OPTIONS, SourcePolicies, SourceLanes] };
   }
 }

@@ -1,3 +1,5 @@
+import type { SourcePolicyOptions } from './policy/source-policy';
+
 export interface SecurityModuleOptions {
   /** Shared HMAC secrets; a signature made with any of them is valid (rotation with overlap). */
   secrets: string[];
@@ -12,10 +14,13 @@ export interface SecurityModuleOptions {
   replayWindowSec: number;
   /** Source ids allowed in, matched exactly and case-sensitively. */
   allowedSources: string[];
-  /** Sustained requests per second per source. */
-  rateLimitRps: number;
-  /** Requests a source may send at once before the sustained rate applies. */
-  rateLimitBurst: number;
+  /** Each allowed source's rate, burst, wait, in-flight cap and lane. */
+  policy: SourcePolicyOptions;
+  /**
+   * Of a webhook's store budget, what its publishes keep (NATS_PUBLISH_TIMEOUT_MS): a request
+   * waits for a rate token only as long as the rest allows.
+   */
+  publishReserveMs: number;
 }
 
 /** A route whose sender cannot sign (CONTRACT.md 1.1b, `TRADINGVIEW_AUTH=token`). */

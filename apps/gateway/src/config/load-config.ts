@@ -2,6 +2,7 @@ import { AddressAllowlist, type TokenProfileOptions } from '@gateway/security';
 import { ConfigError, list, loadEnvironment } from '@gateway/config';
 import { Environment } from './environment';
 import type { GatewayConfig } from './gateway-config';
+import { loadSourcePolicy } from './source-policy';
 import { parseSourceSecrets } from './source-secrets';
 import { trustProxy } from './trust-proxy';
 
@@ -20,8 +21,18 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
     throw new ConfigError('API_KEY_HMAC_SECRET is required when ENV=production');
   }
   const usesDevelopmentSecret = secrets.length === 0;
-  const burst = env.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(env.RATE_LIMIT_RPS));
   const allowedSources = list(env.ALLOWED_SOURCES);
+  const policy = loadSourcePolicy({
+    rate: env.RATE_LIMIT_RPS,
+    burst: env.RATE_LIMIT_BURST,
+    maxWaitMs: env.RATE_LIMIT_MAX_WAIT_MS,
+    inFlight: env.SOURCE_IN_FLIGHT_MAX,
+    allowedSources,
+    publishTimeoutMs: env.NATS_PUBLISH_TIMEOUT_MS,
+    compact: env.SOURCE_POLICY,
+    file: env.SOURCE_POLICY_FILE,
+  });
+  const anyCritical = Object.values(policy.sources).some((p) => p.priority === 'critical');
   const proxies = trustProxy(env.TRUST_PROXY);
   if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
     throw new ConfigError('HEADERS_TIMEOUT_MS must not be above REQUEST_TIMEOUT_MS');
@@ -46,6 +57,9 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
       publishTimeoutMs: env.NATS_PUBLISH_TIMEOUT_MS,
       bufferMaxMessages: env.PUBLISH_BUFFER_MAX,
       bufferMaxAgeMs: env.PUBLISH_BUFFER_MAX_AGE_MS,
+      bufferCriticalReserve: anyCritical
+        ? Math.ceil((env.PUBLISH_BUFFER_MAX * env.PUBLISH_BUFFER_CRITICAL_SHARE) / 100)
+        : 0,
       // A nonce signed at now+window stays acceptable until now+2*window.
       nonceTtlSec: env.REPLAY_WINDOW_SEC * 2,
     },
@@ -55,8 +69,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
       tokenProfiles: env.TRADINGVIEW_AUTH === 'token' ? [tradingViewProfile(env, proxies)] : [],
       replayWindowSec: env.REPLAY_WINDOW_SEC,
       allowedSources,
-      rateLimitRps: env.RATE_LIMIT_RPS,
-      rateLimitBurst: burst,
+      policy,
+      publishReserveMs: env.NATS_PUBLISH_TIMEOUT_MS,
     },
     ingress: { maxBodyBytes: env.MAX_BODY_BYTES },
   };

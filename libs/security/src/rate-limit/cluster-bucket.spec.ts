@@ -43,7 +43,9 @@ describe('ClusterBucket', () => {
 
   it('serves a burst of concurrent requests with a few round trips, not one each', async () => {
     const bucket = replica({ rate: 100, burst: 1000 });
-    const replies = await Promise.all(Array.from({ length: 1000 }, () => bucket.reserve(0, FAR)));
+    const replies = await Promise.all(
+      Array.from({ length: 1000 }, () => Promise.resolve(bucket.reserve(0, FAR))),
+    );
     expect(granted(replies)).toBe(1000);
     // The first request leases a batch; everyone arriving meanwhile is served by the next lease.
     expect(store.leases).toBeLessThanOrEqual(3);
@@ -59,14 +61,16 @@ describe('ClusterBucket', () => {
     const a = replica({ rate: 1, burst: 20 });
     const b = replica({ rate: 1, burst: 20 });
     const replies = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).reserve(0, FAR)),
+      Array.from({ length: 40 }, (_, i) => Promise.resolve((i % 2 ? a : b).reserve(0, FAR))),
     );
     expect(granted(replies)).toBe(20);
   });
 
   it('hands out reserved tokens with the wait each one needs', async () => {
     const bucket = replica({ rate: 10, burst: 2 }, 500);
-    const replies = await Promise.all(Array.from({ length: 8 }, () => bucket.reserve(500, FAR)));
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, () => Promise.resolve(bucket.reserve(500, FAR))),
+    );
     const waits = replies.map((r) => ('readyInMs' in r ? Math.round(r.readyInMs) : 'refused'));
     expect(waits).toEqual([0, 0, 100, 200, 300, 400, 500, 'refused']);
   });
@@ -89,7 +93,7 @@ describe('ClusterBucket', () => {
   it('fails every waiting request when the store cannot be reached (the guard answers 503)', async () => {
     const bucket = replica({ rate: 10, burst: 10 });
     store.down = true;
-    const replies = Array.from({ length: 3 }, () => bucket.reserve(0, FAR));
+    const replies = Array.from({ length: 3 }, () => Promise.resolve(bucket.reserve(0, FAR)));
     for (const reply of replies) await expect(reply).rejects.toBeInstanceOf(StoreUnavailableError);
     store.down = false;
     expect((await bucket.reserve(0, FAR)).granted).toBe(1);

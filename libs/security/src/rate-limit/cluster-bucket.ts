@@ -71,7 +71,13 @@ export class ClusterBucket implements RateLimiter {
         this.onLease();
         let reservation: Reservation;
         try {
-          reservation = await this.store.lease(this.key, this.limits, want, this.maxWaitMs, this.queue[0].deadline);
+          reservation = await this.store.lease(
+            this.key,
+            this.limits,
+            want,
+            this.maxWaitMs,
+            this.queue[0].deadline,
+          );
         } catch (err) {
           for (const waiter of this.queue.splice(0)) waiter.reject(err);
           return;
