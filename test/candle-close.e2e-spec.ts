@@ -41,6 +41,8 @@ describe('a candle-close burst at the default policy', () => {
     } finally {
       await stream.close();
     }
-    process.stdout.write(`candle close: 500 alerts in 1 s, slowest answer ${Math.round(slowest(replies))} ms\n`);
+    process.stdout.write(
+      `candle close: 500 alerts in 1 s, slowest answer ${Math.round(slowest(replies))} ms\n`,
+    );
   }, 30_000);
 });

@@ -5,6 +5,8 @@ import { post, signed, tradingViewAlert } from './signing';
 /** One answer as its sender saw it. */
 export interface TimedReply {
   status: number;
+  /** When it was sent (performance.now()). */
+  at: number;
   /** From sending to the whole answer, in ms. */
   ms: number;
   code?: string;
@@ -45,12 +47,13 @@ export async function sendTimed({ url, body, headers }: Prepared): Promise<Timed
     const retryAfter = reply.headers.get('retry-after');
     return {
       status: reply.status,
+      at: started,
       ms: performance.now() - started,
       code: (reply.json as { code?: string } | null)?.code,
       retryAfter: retryAfter === null ? undefined : Number(retryAfter),
     };
   } catch {
-    return { status: 0, ms: performance.now() - started };
+    return { status: 0, at: started, ms: performance.now() - started };
   }
 }
 
@@ -70,3 +73,7 @@ export const countByStatus = (replies: TimedReply[]): Record<string, number> =>
   replies.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
 
 export const slowest = (replies: TimedReply[]): number => Math.max(0, ...replies.map((r) => r.ms));
+
+/** Seconds from the first request sent to the last (timers run late on a busy machine). */
+export const sendingSeconds = (replies: TimedReply[]): number =>
+  (Math.max(...replies.map((r) => r.at)) - Math.min(...replies.map((r) => r.at))) / 1000;
