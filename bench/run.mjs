@@ -6,6 +6,7 @@
 //   npm run bench -- --connections 128 --bytes 16384 --rounds 2 --seconds 5
 //   npm run bench -- --matrix              the payload-size and concurrency tables of docs/performance.md
 //   npm run bench -- --smoke               a few seconds, for CI (fails only if a target serves no 2xx)
+//   SOURCE_POLICY='tradingview:scope=cluster' npm run bench   the gateway with a cluster-wide limit
 import { existsSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -40,6 +41,9 @@ const env = {
   ENV: 'production',
   LOG_LEVEL: 'info',
   HOST: '127.0.0.1',
+  // `SOURCE_POLICY='tradingview:scope=cluster' npm run bench` measures the cluster-wide bucket's
+  // cost (docs/performance.md); the reference keeps its local bucket.
+  ...(process.env.SOURCE_POLICY ? { SOURCE_POLICY: process.env.SOURCE_POLICY } : {}),
 };
 /**
  * Fresh processes for each setting, so one setting's heap (a 512 KiB run grows it) is not
