@@ -26,7 +26,7 @@ describe('per-source rate limit', () => {
       RATE_LIMIT_RPS: '2',
       RATE_LIMIT_BURST: '3',
       RATE_LIMIT_MAX_WAIT_MS: '0',
-      ALLOWED_SOURCES: 'acme-bot,busy-bot',
+      ALLOWED_SOURCES: 'acme-bot,busy-bot,spent-bot',
     }).start();
   });
 
@@ -44,6 +44,29 @@ describe('per-source rate limit', () => {
     expect(limited?.json.code).toBe('rate_limited');
     expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await custom('acme-bot')).status).toBe(202);
+  });
+
+  it('a 429 uses up the nonce: the very same request after the bucket refilled is a replay', async () => {
+    for (let i = 0; i < 3; i++) expect((await custom('spent-bot')).status).toBe(202);
+    const body = JSON.stringify({
+      source: 'spent-bot',
+      instrument: 'ETHUSDT',
+      action: 'buy',
+      id: randomUUID(),
+    });
+    const headers = { 'content-type': 'application/json', ...signed(SECRET, body) };
+    const limited = await post(`${gateway.url}/webhooks/custom`, body, headers);
+    expect(limited.status).toBe(429);
+
+    await new Promise((resolve) => setTimeout(resolve, Number(limited.headers.get('retry-after')) * 1000));
+    const replayed = await post(`${gateway.url}/webhooks/custom`, body, headers);
+    expect([replayed.status, replayed.json.code]).toEqual([401, 'replayed_nonce']);
+    // Re-signed (a new nonce, the same payload id), it is accepted once.
+    const resigned = await post(`${gateway.url}/webhooks/custom`, body, {
+      'content-type': 'application/json',
+      ...signed(SECRET, body),
+    });
+    expect(resigned.status).toBe(202);
   });
 
   it('unauthenticated requests do not spend a source budget', async () => {

@@ -77,6 +77,5 @@ function webhookOf(raw: RawEventV1, route: string): WebhookContext {
     new Date(raw.received_at),
   );
   webhook.body = Buffer.from(raw.body, 'utf8');
-  webhook.sourceId = raw.source;
   return webhook;
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Subjects } from '@gateway/contracts';
+import { isPlainObject, jsonOrUndefined, Subjects } from '@gateway/contracts';
 import { DeliverPolicy, type Consumer } from 'nats';
 import { REPLAY_CONFIG, ReplayConfig } from './config/replay-config';
 import { ReplayNats } from './replay-nats';
@@ -50,8 +50,8 @@ export class RawEventFinder {
       let [delivered, found, done] = [0, undefined as unknown, false];
       for await (const msg of batch) {
         delivered++;
-        const event = parsed(msg.data);
-        if (event?.event_id === eventId) found = event;
+        const event = jsonOrUndefined(msg.data);
+        if (isPlainObject(event) && event.event_id === eventId) found = event;
         // Found, past the time the raw event can have been stored, or at the end of the subject.
         done = found !== undefined || msg.info.timestampNanos / 1e6 > until || msg.info.pending === 0;
         if (done) break;
@@ -59,13 +59,5 @@ export class RawEventFinder {
       if (done) await batch.close();
       if (done || delivered === 0) return found;
     }
-  }
-}
-
-function parsed(data: Uint8Array): { event_id?: unknown } | undefined {
-  try {
-    return JSON.parse(Buffer.from(data).toString('utf8')) as { event_id?: unknown };
-  } catch {
-    return undefined;
   }
 }

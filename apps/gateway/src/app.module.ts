@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { HealthModule } from '@gateway/health';
-import { IngressModule } from '@gateway/ingress';
+import { IngressModule, ProblemFilter } from '@gateway/ingress';
 import { NatsModule } from '@gateway/nats';
 import { ObservabilityModule } from '@gateway/observability';
 import { SecurityModule } from '@gateway/security';
@@ -21,6 +22,8 @@ export class AppModule {
         HealthModule,
         ...sources,
       ],
+      // Every error of every route, webhooks, probes and 404s alike, answers as problem+json.
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }
 }

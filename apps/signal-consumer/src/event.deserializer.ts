@@ -1,4 +1,5 @@
 import type { ConsumerDeserializer, IncomingEvent } from '@nestjs/microservices';
+import { jsonOrUndefined } from '@gateway/contracts';
 
 /** What arrives when a message is not JSON at all. */
 export class UndecodableMessage {
@@ -13,12 +14,7 @@ export class UndecodableMessage {
  */
 export class EventDeserializer implements ConsumerDeserializer {
   deserialize(value: Uint8Array, options?: { channel?: string }): IncomingEvent {
-    let data: unknown;
-    try {
-      data = JSON.parse(Buffer.from(value).toString('utf8'));
-    } catch {
-      data = new UndecodableMessage();
-    }
+    const data = jsonOrUndefined(value) ?? new UndecodableMessage();
     return { pattern: options?.channel ?? '', data };
   }
 }

@@ -1,48 +1,38 @@
 import { assertJsonWithinLimits } from './json-limits';
+import { isPlainObject } from './plain-object';
 import type { SourceAdapter } from './source-adapter';
+import { STAGE_ORDER, type StageName, type Stages } from './webhook-stages';
 
 /** JetStream's share of a webhook's 2.5 s (TradingView gives up at 3 s); the rest is ours. */
 export const STORE_BUDGET_MS = 2200;
 
-/** What authentication established about a request; replay protection builds on it. */
-export interface AuthResult {
-  /** Unix seconds the sender signed at, when the scheme carries one. */
-  timestamp?: number;
-  /** Unique per request; refused when seen again within the replay window. */
-  nonce?: string;
-  /** A scheme-provided idempotency key (Standard Webhooks' `webhook-id`). */
-  idempotencyKey?: string;
-  /**
-   * Whom the secrets that signed it belong to: source ids with their own secrets, `*` for the
-   * shared ones. The allowlist holds the source to its own. Absent when the credentials are bound
-   * to the route itself (the TradingView token profile).
-   */
-  signedFor?: readonly string[];
-}
-
 export type ValidationStatus = 'valid' | 'invalid' | 'not_validated';
 
 const NOT_PARSED = Symbol('not parsed');
+const EMPTY = Buffer.alloc(0);
 
 /**
  * One webhook request as it moves through middleware, guards, pipe and service. Created by the
- * body middleware; each stage adds what it learned, and the telemetry middleware reads it at the end.
+ * body middleware with what the request itself says; each guard then records what it established
+ * as a typed stage result (webhook-stages.ts), and the telemetry middleware reads what was
+ * learned at the end.
  */
 export class WebhookContext {
-  adapter?: SourceAdapter;
-  /** The source the request speaks for, once identified (for /webhooks/custom, from the body). */
-  sourceId?: string;
-  /** True once the source passed the allowlist; only then is `sourceId` a safe metric label. */
-  allowed = false;
-  auth: AuthResult = {};
-  instrument?: string;
+  /** The exact bytes received; set once the body has been read. */
+  body: Buffer = EMPTY;
+
+  // Telemetry notes, written once by the stage that learns them and read only for logs/metrics.
+  /** Set by the normalization pipe. */
   validation: ValidationStatus = 'not_validated';
+  /** Set by the normalization pipe for a valid payload. */
+  instrument?: string;
+  /** Set by the problem filter. */
   problemCode?: string;
+
+  private stage?: Stages[StageName];
+  private stageRank = 0;
   private parsed: unknown = NOT_PARSED;
   private parseError?: Error;
-
-  /** The exact bytes received; set once the body has been read. */
-  body: Buffer = Buffer.alloc(0);
 
   constructor(
     /** The `<route>` of `/webhooks/<route>`, as requested. */
@@ -50,7 +40,31 @@ export class WebhookContext {
     readonly corrId: string,
     readonly headers: Readonly<Record<string, string | string[] | undefined>>,
     readonly receivedAt = new Date(),
+    /** The source served at `route`, if any: the route guard turns it into a 404 or a `Routed`. */
+    readonly servedBy?: SourceAdapter,
   ) {}
+
+  /**
+   * Records what the next stage established. Stages come in their one order (STAGE_ORDER), each
+   * once: a guard mounted out of order fails loudly here instead of reading a missing result.
+   */
+  establish<S extends StageName>(name: S, result: Stages[S]): Stages[S] {
+    if (STAGE_ORDER[name] !== this.stageRank + 1) {
+      throw new Error(`webhook stage "${name}" established out of order (after stage ${this.stageRank})`);
+    }
+    this.stage = result;
+    this.stageRank = STAGE_ORDER[name];
+    return result;
+  }
+
+  /** The result of stage `name` (or of a later one, which carries it): throws when it has not run. */
+  reached<S extends StageName>(name: S): Stages[S] {
+    if (this.stageRank < STAGE_ORDER[name]) {
+      throw new Error(`webhook stage "${name}" has not run: check the order of @WebhookRoute()'s guards`);
+    }
+    // Each stage's result extends the one before it (Allowed ⊃ Authenticated ⊃ Routed).
+    return this.stage as Stages[S];
+  }
 
   /**
    * When every wait of this request on JetStream (nonce claim, then publishes) must be over, one
@@ -85,6 +99,16 @@ export class WebhookContext {
     return this.parsed;
   }
 
+  /** The body as a JSON object, or undefined when it is not one (not JSON, past the limits, or not an object). */
+  jsonObject(): Record<string, unknown> | undefined {
+    try {
+      const payload = this.json();
+      return isPlainObject(payload) ? payload : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   header(name: string): string | undefined {
     const value = this.headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -92,8 +116,8 @@ export class WebhookContext {
 
   /** A bounded label for metrics and logs: never an attacker-chosen string. */
   get sourceLabel(): string {
-    if (!this.adapter) return 'unknown';
-    return this.allowed && this.sourceId ? this.sourceId : this.adapter.route;
+    if (this.stageRank >= STAGE_ORDER.allowed) return this.reached('allowed').sourceId;
+    return this.servedBy?.route ?? 'unknown';
   }
 }
 

@@ -1,5 +1,4 @@
-import { problem, WebhookContext } from '@gateway/contracts';
-import { isPlainObject } from '@gateway/sources-core';
+import { type AuthResult, problem, WebhookContext } from '@gateway/contracts';
 import { createHash } from 'node:crypto';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -9,7 +8,7 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
  * Webhooks), else the payload's `id`, else the SHA-256 of the body as published (`body`). Scoped
  * by source through the event id derived from it.
  */
-export function idempotencyKeyOf(webhook: WebhookContext, body: Buffer): string {
+export function idempotencyKeyOf(webhook: WebhookContext, auth: AuthResult, body: Buffer): string {
   const header = webhook.header('idempotency-key');
   if (header !== undefined) {
     if (!KEY.test(header)) {
@@ -17,20 +16,12 @@ export function idempotencyKeyOf(webhook: WebhookContext, body: Buffer): string 
     }
     return header;
   }
-  if (webhook.auth.idempotencyKey) return webhook.auth.idempotencyKey;
-  const id = payloadId(webhook);
-  return id ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  if (auth.idempotencyKey) return auth.idempotencyKey;
+  return payloadId(webhook) ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
 }
 
 function payloadId(webhook: WebhookContext): string | undefined {
-  let payload: unknown;
-  try {
-    payload = webhook.json();
-  } catch {
-    return undefined;
-  }
-  if (!isPlainObject(payload)) return undefined;
-  const { id } = payload;
+  const id = webhook.jsonObject()?.id;
   if (typeof id === 'number' && Number.isFinite(id)) return String(id);
   return typeof id === 'string' && KEY.test(id) ? id : undefined;
 }

@@ -1,23 +1,19 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { SourcesCoreModule } from '@gateway/sources-core';
 import { ConfigurableModuleClass } from './ingress.module-definition';
 import { IngressService } from './ingress.service';
-import { ProblemFilter } from './problem.filter';
 import { WebhookBodyMiddleware } from './webhook-body.middleware';
 import { WebhookController } from './webhook.controller';
 import { WebhookIntakeMiddleware } from './webhook-intake.middleware';
 
-/** `POST /webhooks/<source>`: body intake, the guard chain, normalization, and publishing. */
+/**
+ * `POST /webhooks/<source>`: body intake, the guard chain, normalization, and publishing. Its
+ * errors become answers through `ProblemFilter`, which the application registers globally.
+ */
 @Module({
   imports: [SourcesCoreModule],
   controllers: [WebhookController],
-  providers: [
-    IngressService,
-    WebhookBodyMiddleware,
-    WebhookIntakeMiddleware,
-    { provide: APP_FILTER, useClass: ProblemFilter },
-  ],
+  providers: [IngressService, WebhookBodyMiddleware, WebhookIntakeMiddleware],
 })
 export class IngressModule extends ConfigurableModuleClass implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -4,16 +4,19 @@ import {
   DlqEventV1,
   EventPublisher,
   NonceStore,
+  type NormalizedWebhook,
   normalizedEventOf,
   problem,
   RawEventV1,
   rawEventId,
   Schemas,
+  type Signal,
   StoreUnavailableError,
   Subjects,
+  type ValidationIssue,
 } from '@gateway/contracts';
 import { SourcePolicies } from '@gateway/security';
-import { type NormalizedWebhook, publishableBody } from '@gateway/sources-core';
+import { publishableBody } from '@gateway/sources-core';
 import { idempotencyKeyOf } from './idempotency-key';
 
 export interface IngestReply {
@@ -35,68 +38,87 @@ export class IngressService {
     private readonly policies: SourcePolicies,
   ) {}
 
-  async ingest({ webhook, result }: NormalizedWebhook): Promise<IngestReply> {
-    const source = webhook.sourceId!;
-    const deadline = webhook.storeDeadline;
-    const lane = this.policies.priorityOf(source);
-    // A secret in the body is cut out before anything is published or hashed: a hash of the body
-    // with the passphrase in it would let anyone reading the stream guess the passphrase offline.
-    const body = publishableBody(webhook);
-    const key = idempotencyKeyOf(webhook, body);
-    const eventId = rawEventId(source, key);
-    const common = { corr_id: webhook.corrId, source, received_at: webhook.receivedAt.toISOString() };
-    const raw: RawEventV1 = {
-      schema: Schemas.raw,
-      event_id: eventId,
-      ...common,
-      content_type: webhook.header('content-type') ?? '',
-      body: body.toString('utf8'),
-      idempotency_key: key,
-    };
+  /** A valid payload is accepted (raw + normalized); an invalid one is dead-lettered (raw + dlq, then 422). */
+  async ingest(signal: NormalizedWebhook): Promise<IngestReply> {
+    const raw = rawEventOf(signal);
     try {
-      if (result.ok) {
-        const normalized = normalizedEventOf(raw, result.signal);
-        const acks = await Promise.all([
-          this.publisher.publish(Subjects.raw, eventId, raw, webhook.corrId, deadline, lane),
-          this.publisher.publish(
-            Subjects.normalized,
-            normalized.event_id,
-            normalized,
-            webhook.corrId,
-            deadline,
-            lane,
-          ),
-        ]);
-        const duplicate = acks.every((ack) => ack.duplicate);
-        return { status: duplicate ? 'duplicate' : 'accepted', event_id: eventId, corr_id: webhook.corrId };
-      }
-      const dlq: DlqEventV1 = {
-        schema: Schemas.dlq,
-        raw_event_id: eventId,
-        ...common,
-        errors: result.errors,
-      };
-      await Promise.all([
-        this.publisher.publish(Subjects.raw, eventId, raw, webhook.corrId, deadline, lane),
-        this.publisher.publish(
-          Subjects.dlq,
-          derivedEventId(eventId, 'dlq'),
-          dlq,
-          webhook.corrId,
-          deadline,
-          lane,
-        ),
-      ]);
+      return signal.result.ok
+        ? await this.accept(signal, raw, signal.result.signal)
+        : await this.deadLetter(signal, raw, signal.result.errors);
     } catch (err) {
       // Nothing was confirmed, so the sender will retry this very request: let its nonce pass again.
-      if (err instanceof StoreUnavailableError && webhook.auth.nonce)
-        void this.nonces.release(webhook.auth.nonce);
+      if (err instanceof StoreUnavailableError && signal.auth.nonce)
+        void this.nonces.release(signal.auth.nonce);
       throw err;
     }
-    throw problem(
-      'schema_validation_failed',
-      `the payload does not match the ${webhook.adapter!.route} schema`,
-      { extensions: { errors: result.errors, raw_event_id: eventId } },
-    );
   }
+
+  /** Stores the raw and the normalized event: 202, or 200 when both were stored before. */
+  private async accept(
+    { webhook, sourceId }: NormalizedWebhook,
+    raw: RawEventV1,
+    signal: Signal,
+  ): Promise<IngestReply> {
+    const normalized = normalizedEventOf(raw, signal);
+    const { corrId, storeDeadline } = webhook;
+    const lane = this.policies.priorityOf(sourceId);
+    const acks = await Promise.all([
+      this.publisher.publish(Subjects.raw, raw.event_id, raw, corrId, storeDeadline, lane),
+      this.publisher.publish(
+        Subjects.normalized,
+        normalized.event_id,
+        normalized,
+        corrId,
+        storeDeadline,
+        lane,
+      ),
+    ]);
+    const duplicate = acks.every((ack) => ack.duplicate);
+    return { status: duplicate ? 'duplicate' : 'accepted', event_id: raw.event_id, corr_id: corrId };
+  }
+
+  /** Keeps the raw event and a dead letter naming why, then refuses with 422 (nothing is lost). */
+  private async deadLetter(
+    { webhook, adapter, sourceId }: NormalizedWebhook,
+    raw: RawEventV1,
+    errors: ValidationIssue[],
+  ): Promise<never> {
+    const dlq: DlqEventV1 = {
+      schema: Schemas.dlq,
+      raw_event_id: raw.event_id,
+      corr_id: raw.corr_id,
+      source: raw.source,
+      received_at: raw.received_at,
+      errors,
+    };
+    const { corrId, storeDeadline } = webhook;
+    const dlqId = derivedEventId(raw.event_id, 'dlq');
+    const lane = this.policies.priorityOf(sourceId);
+    await Promise.all([
+      this.publisher.publish(Subjects.raw, raw.event_id, raw, corrId, storeDeadline, lane),
+      this.publisher.publish(Subjects.dlq, dlqId, dlq, corrId, storeDeadline, lane),
+    ]);
+    throw problem('schema_validation_failed', `the payload does not match the ${adapter.route} schema`, {
+      extensions: { errors, raw_event_id: raw.event_id },
+    });
+  }
+}
+
+/**
+ * The request as the raw event: the body as published, with a secret in it cut out first (a hash
+ * of the body with the passphrase in it would let anyone reading the stream guess it offline).
+ */
+function rawEventOf({ webhook, adapter, auth, sourceId }: NormalizedWebhook): RawEventV1 {
+  const body = publishableBody(webhook, adapter);
+  const key = idempotencyKeyOf(webhook, auth, body);
+  return {
+    schema: Schemas.raw,
+    event_id: rawEventId(sourceId, key),
+    corr_id: webhook.corrId,
+    source: sourceId,
+    received_at: webhook.receivedAt.toISOString(),
+    content_type: webhook.header('content-type') ?? '',
+    body: body.toString('utf8'),
+    idempotency_key: key,
+  };
 }

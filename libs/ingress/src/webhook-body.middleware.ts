@@ -27,8 +27,13 @@ export class WebhookBodyMiddleware implements NestMiddleware {
   use(req: Request & { webhook?: WebhookContext }, res: Response, next: NextFunction): void {
     // Not decoded: source routes are plain ids, and a malformed %-escape must stay a 404, not a 500.
     const route = ROUTE.exec(req.originalUrl)?.[1] ?? '';
-    const webhook = new WebhookContext(route, correlationIdOf(req, res), req.headers);
-    webhook.adapter = this.sources.find(route);
+    const webhook = new WebhookContext(
+      route,
+      correlationIdOf(req, res),
+      req.headers,
+      new Date(),
+      this.sources.find(route),
+    );
     req.webhook = webhook;
     const encoding = req.headers['content-encoding'];
     if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {

@@ -1,5 +1,6 @@
 import { Controller, Res } from '@nestjs/common';
-import { NormalizationPipe, type NormalizedWebhook, Webhook } from '@gateway/sources-core';
+import type { NormalizedWebhook } from '@gateway/contracts';
+import { NormalizationPipe, Webhook } from '@gateway/sources-core';
 import type { Response } from 'express';
 import { IngestReply, IngressService } from './ingress.service';
 import { WebhookRoute } from './webhook-route.decorator';

@@ -7,7 +7,8 @@ import type { SecurityModuleOptions } from './security.options';
 /**
  * Refuses a request signed outside the replay window (either side: clocks drift both ways) or
  * whose nonce was already used. Nonces live in the shared NonceStore, so a request replayed to
- * another replica is refused there too.
+ * another replica is refused there too. The nonce is claimed here, before the rate limit: a
+ * request refused with 429 has used its nonce up, so it cannot be replayed once the bucket refills.
  */
 @Injectable()
 export class ReplayGuard implements CanActivate {
@@ -19,7 +20,7 @@ export class ReplayGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const webhook = webhookOf(context.switchToHttp().getRequest());
-    const { auth } = webhook;
+    const { auth } = webhook.reached('authenticated');
     if (auth.timestamp !== undefined) {
       const skew = Math.abs(Date.now() / 1000 - auth.timestamp);
       if (skew > this.options.replayWindowSec) {

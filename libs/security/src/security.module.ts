@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { SourceLanes } from './policy/source-lanes';
 import { SourcePolicies } from './policy/source-policies';
 import { SourcePolicyGuard } from './policy/source-policy.guard';
@@ -7,23 +7,16 @@ import { ReplayGuard } from './replay.guard';
 import { SourceAllowlistGuard } from './source-allowlist.guard';
 import { WebhookAuthGuard } from './webhook-auth.guard';
 import { ConfigurableModuleClass, SECURITY_OPTIONS } from './security.module-definition';
-import type { SecurityModuleOptions } from './security.options';
 
 const guards = [WebhookAuthGuard, ReplayGuard, SourceAllowlistGuard, SourcePolicyGuard];
 
 /**
  * The guards a webhook passes before its payload is looked at: authentication, replay, allowlist,
- * and the source's policy (in-flight cap and rate).
+ * and the source's policy (in-flight cap and rate). Guards are instantiated in the module of the
+ * controller that uses them, so it exports their options and the sources' lanes too.
  */
 @Module({
   providers: [...guards, ...sourcePolicyMetricProviders, SourcePolicies, SourceLanes],
-  exports: [...guards, SourcePolicies, SourceLanes],
+  exports: [...guards, SECURITY_OPTIONS, SourcePolicies, SourceLanes],
 })
-export class SecurityModule extends ConfigurableModuleClass {
-  static override forRoot(options: SecurityModuleOptions): DynamicModule {
-    const base = super.forRoot(options);
-    // Guards are instantiated in the module of the controller that uses them, so it needs the
-    // options and the lanes too.
-    return { ...base, global: true, exports: [...guards, SECURITY_OPTIONS, SourcePolicies, SourceLanes] };
-  }
-}
+export class SecurityModule extends ConfigurableModuleClass {}

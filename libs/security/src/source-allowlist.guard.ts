@@ -8,6 +8,7 @@ import { SHARED_SECRET_OWNER } from './signature/signing-keys';
  * Lets in only the sources named in ALLOWED_SOURCES, matched exactly (case-sensitive), and only
  * with a secret of theirs: a source with its own secrets must be signed with one of them, any
  * other source with a shared secret. So one source's key can never speak for another.
+ * Takes `Authenticated`, establishes `Allowed`.
  */
 @Injectable()
 export class SourceAllowlistGuard implements CanActivate {
@@ -21,17 +22,17 @@ export class SourceAllowlistGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const webhook = webhookOf(context.switchToHttp().getRequest());
-    const sourceId = webhook.adapter!.sourceId(webhook);
-    webhook.sourceId = sourceId;
+    const { adapter, auth } = webhook.reached('authenticated');
+    const sourceId = adapter.sourceId(webhook);
     if (!this.allowed.has(sourceId)) {
       throw problem('source_not_allowed', 'this source is not allowed');
     }
-    const { signedFor } = webhook.auth;
+    const { signedFor } = auth;
     const owner = this.withOwnSecrets.has(sourceId) ? sourceId : SHARED_SECRET_OWNER;
     if (signedFor && !signedFor.includes(owner)) {
       throw problem('invalid_signature', 'the signature was not made with a secret of this source');
     }
-    webhook.allowed = true;
+    webhook.establish('allowed', { adapter, auth, sourceId });
     return true;
   }
 }

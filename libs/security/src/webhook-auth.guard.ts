@@ -11,6 +11,7 @@ import { TokenAuthenticator } from './token/token-authenticator';
  * Who sent the request: by HMAC signature (the gateway scheme or Standard Webhooks) on every
  * route, except a route with a token profile (TradingView with `TRADINGVIEW_AUTH=token`), which
  * goes by client address and body passphrase instead. Keys and profiles are prepared once here.
+ * Takes `Routed`, establishes `Authenticated`.
  */
 @Injectable()
 export class WebhookAuthGuard implements CanActivate {
@@ -27,9 +28,11 @@ export class WebhookAuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request & { webhook?: WebhookContext }>();
     const webhook = webhookOf(req);
-    const token = this.tokens.get(webhook.route);
+    const { adapter } = webhook.reached('routed');
+    const token = this.tokens.get(adapter.route);
     // req.ip is the socket's address, or X-Forwarded-For as far as `trust proxy` trusts its hops.
-    webhook.auth = token ? token.authenticate(webhook, req.ip) : this.hmac.authenticate(webhook);
+    const auth = token ? token.authenticate(webhook, req.ip) : this.hmac.authenticate(webhook);
+    webhook.establish('authenticated', { adapter, auth });
     return true;
   }
 }

@@ -1,5 +1,5 @@
 import { LOG_LEVELS, NAME, NATS_URLS, NATS_URLS_MESSAGE } from '@gateway/config';
-import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion } from '@gateway/contracts';
+import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion, SOURCE_ID_PATTERN } from '@gateway/contracts';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -13,7 +13,9 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-const SOURCE_LIST = /^\s*[A-Za-z0-9._-]{1,64}(\s*,\s*[A-Za-z0-9._-]{1,64})*\s*$/;
+// A comma-separated list of source ids (SOURCE_ID_PATTERN without its anchors).
+const ID = SOURCE_ID_PATTERN.source.slice(1, -1);
+const SOURCE_LIST = new RegExp(`^\\s*${ID}(\\s*,\\s*${ID})*\\s*$`);
 
 /** TradingView's published webhook addresses. */
 export const TRADINGVIEW_ADDRESSES = '52.89.214.238,34.212.75.30,54.218.53.128,52.32.178.7';

@@ -1,6 +1,5 @@
+import { isSourceId } from '@gateway/contracts';
 import { ConfigError } from './config-error';
-
-const SOURCE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * `SOURCE_HMAC_SECRETS`: `<source>:<secret>[,<secret>...]`, entries separated by `;`, e.g.
@@ -21,7 +20,7 @@ export function parseSourceSecrets(
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-    if (colon === -1 || !SOURCE_ID.test(source) || list.length === 0) {
+    if (colon === -1 || !isSourceId(source) || list.length === 0) {
       throw new ConfigError(
         'SOURCE_HMAC_SECRETS must be <source>:<secret>[,<secret>] entries separated by ";"',
       );

@@ -10,7 +10,7 @@ export class SourcePolicies {
   private readonly policies: ReadonlyMap<string, SourcePolicy>;
   private readonly defaults: SourcePolicy;
 
-  constructor(@Inject(SECURITY_OPTIONS) options: SecurityModuleOptions) {
+  constructor(@Inject(SECURITY_OPTIONS) options: Pick<SecurityModuleOptions, 'policy'>) {
     this.policies = new Map(Object.entries(options.policy.sources));
     this.defaults = options.policy.defaults;
   }
@@ -34,7 +34,7 @@ export class SourcePolicies {
    */
   claimedPriority(webhook: WebhookContext): Priority {
     try {
-      return this.priorityOf(webhook.adapter!.sourceId(webhook));
+      return this.priorityOf(webhook.reached('authenticated').adapter.sourceId(webhook));
     } catch {
       return 'normal';
     }

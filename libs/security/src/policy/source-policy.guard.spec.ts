@@ -1,11 +1,10 @@
-import type { ExecutionContext } from '@nestjs/common';
-import { NonceStore, ProblemException, WebhookContext } from '@gateway/contracts';
-import { EventEmitter } from 'node:events';
+import { NonceStore, ProblemException } from '@gateway/contracts';
+import { specSource, webhookRequest } from '@gateway/testing';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { SecurityModuleOptions } from '../security.options';
 import { SourceLanes } from './source-lanes';
 import { SourcePolicies } from './source-policies';
-import type { SourcePolicy } from './source-policy';
+import { type SourcePolicy, uniformPolicy } from './source-policy';
 import { SourcePolicyGuard } from './source-policy.guard';
 
 class RecordingNonces extends NonceStore {
@@ -31,9 +30,9 @@ const POLICY: SourcePolicy = {
 function guardFor(policy: Partial<SourcePolicy>) {
   const registry = new Registry();
   const options = {
-    policy: { defaults: POLICY, sources: { 'acme-bot': { ...POLICY, ...policy } } },
+    policy: uniformPolicy(['acme-bot'], { ...POLICY, ...policy }),
     publishReserveMs: 1500,
-  } as unknown as SecurityModuleOptions;
+  } as SecurityModuleOptions;
   const nonces = new RecordingNonces();
   const lanes = new SourceLanes(
     new SourcePolicies(options),
@@ -42,20 +41,21 @@ function guardFor(policy: Partial<SourcePolicy>) {
     new Counter({ name: 'refusals', help: 'r', labelNames: ['source', 'reason'], registers: [registry] }),
     new Counter({ name: 'leases', help: 'l', labelNames: ['source'], registers: [registry] }),
   );
-  return { guard: new SourcePolicyGuard(lanes, nonces, options), nonces, lanes };
+  return { guard: new SourcePolicyGuard(lanes, nonces, options), nonces };
 }
 
-/** A request of acme-bot received `agoMs` ago, past the allowlist, and its response. */
+/** A request of acme-bot received `agoMs` ago, past the allowlist; `answered()` closes its response. */
 function request(agoMs = 0, nonce = `n-${Math.random()}`) {
-  const webhook = new WebhookContext('custom', 'corr', {}, new Date(Date.now() - agoMs));
-  webhook.sourceId = 'acme-bot';
-  webhook.allowed = true;
-  webhook.auth = { nonce };
-  const response = new EventEmitter();
-  const context = {
-    switchToHttp: () => ({ getRequest: () => ({ webhook }), getResponse: () => response }),
-  } as unknown as ExecutionContext;
-  return { context, answered: () => response.emit('close'), nonce };
+  const adapter = specSource();
+  const { webhook, context, res } = webhookRequest({
+    servedBy: adapter,
+    routed: true,
+    receivedAt: new Date(Date.now() - agoMs),
+  });
+  const auth = { nonce };
+  webhook.establish('authenticated', { adapter, auth });
+  webhook.establish('allowed', { adapter, auth, sourceId: 'acme-bot' });
+  return { context, answered: () => res.emit('close'), nonce };
 }
 
 const problemOf = async (pending: Promise<unknown>) => {

@@ -32,9 +32,10 @@ export class SourcePolicyGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const webhook = webhookOf(http.getRequest());
-    const lane = this.lanes.of(webhook.sourceId!);
+    const { sourceId, auth } = webhook.reached('allowed');
+    const lane = this.lanes.of(sourceId);
     if (!lane.enter()) {
-      this.release(webhook.auth.nonce);
+      this.release(auth.nonce);
       throw problem('source_busy', `this source has ${lane.busy} webhooks in progress, its limit`, {
         retryAfter: RETRY_AFTER_BUSY,
       });
@@ -48,7 +49,7 @@ export class SourcePolicyGuard implements CanActivate {
       reservation = await lane.reserve(Math.max(0, budget), deadline);
     } catch (err) {
       // The cluster-wide bucket cannot be reached: refused like any unconfirmed write, retryable.
-      if (err instanceof StoreUnavailableError) this.release(webhook.auth.nonce);
+      if (err instanceof StoreUnavailableError) this.release(auth.nonce);
       throw err;
     }
     if ('retryAfterMs' in reservation) {

@@ -31,3 +31,8 @@ export interface SourcePolicyOptions {
   /** One entry per allowed source: the defaults with what SOURCE_POLICY(_FILE) sets for it. */
   readonly sources: Readonly<Record<string, SourcePolicy>>;
 }
+
+/** Every source with the same policy: a deployment without per-source settings (and specs). */
+export function uniformPolicy(sources: readonly string[], policy: SourcePolicy): SourcePolicyOptions {
+  return { defaults: policy, sources: Object.fromEntries(sources.map((source) => [source, policy])) };
+}

@@ -22,21 +22,23 @@ export class HmacAuthenticator {
   }
 
   private gatewayScheme(webhook: WebhookContext): AuthResult {
-    const timestamp = webhook.header('x-timestamp');
-    const nonce = webhook.header('x-nonce');
     const signature = webhook.header('x-signature');
     if (!signature) throw unauthorized('missing_signature', 'the X-Signature header is required');
-    checkSignedFields(['X-Timestamp', timestamp], ['X-Nonce', nonce]);
-    const matched = gatewaySignatureKeys(this.keys.gateway, signature, timestamp!, nonce!, webhook.body);
+    const [timestamp, nonce] = signedFields(
+      ['X-Timestamp', webhook.header('x-timestamp')],
+      ['X-Nonce', webhook.header('x-nonce')],
+    );
+    const matched = gatewaySignatureKeys(this.keys.gateway, signature, timestamp, nonce, webhook.body);
     return { timestamp: Number(timestamp), nonce, signedFor: this.ownersOf(matched) };
   }
 
   private standardWebhook(webhook: WebhookContext): AuthResult {
-    const timestamp = webhook.header('webhook-timestamp');
-    const id = webhook.header('webhook-id');
-    checkSignedFields(['webhook-timestamp', timestamp], ['webhook-id', id]);
+    const [timestamp, id] = signedFields(
+      ['webhook-timestamp', webhook.header('webhook-timestamp')],
+      ['webhook-id', webhook.header('webhook-id')],
+    );
     const signature = webhook.header('webhook-signature') ?? '';
-    const matched = standardSignatureKeys(this.keys.standard, signature, id!, timestamp!, webhook.body);
+    const matched = standardSignatureKeys(this.keys.standard, signature, id, timestamp, webhook.body);
     // The id alone is the sender's message identity (its retries reuse it with a new timestamp);
     // id + timestamp identifies this one delivery, so only an exact replay is refused.
     return {
@@ -56,10 +58,10 @@ export class HmacAuthenticator {
 }
 
 /** Both schemes sign a timestamp and a unique token; each must be present and well-formed. */
-function checkSignedFields(
+function signedFields(
   [timestampName, timestamp]: [string, string | undefined],
   [tokenName, token]: [string, string | undefined],
-): void {
+): [timestamp: string, token: string] {
   if (!timestamp || !token) {
     throw unauthorized('missing_signature', `the ${timestampName} and ${tokenName} headers are required`);
   }
@@ -68,4 +70,5 @@ function checkSignedFields(
   if (!PRINTABLE_ASCII.test(token)) {
     throw unauthorized('invalid_signature', `${tokenName} must be 1-128 printable ASCII characters`);
   }
+  return [timestamp, token];
 }

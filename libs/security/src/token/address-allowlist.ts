@@ -27,7 +27,8 @@ export class AddressAllowlist {
   }
 
   allows(address: string | undefined): boolean {
-    const family = address ? isIP(address) : 0;
-    return family !== 0 && this.list.check(address!, family === 4 ? 'ipv4' : 'ipv6');
+    if (!address) return false;
+    const family = isIP(address);
+    return family !== 0 && this.list.check(address, family === 4 ? 'ipv4' : 'ipv6');
   }
 }

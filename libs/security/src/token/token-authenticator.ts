@@ -1,20 +1,7 @@
-import { AuthResult, problem, WebhookContext } from '@gateway/contracts';
+import { AuthResult, problem, signalTimeOf, WebhookContext } from '@gateway/contracts';
 import type { TokenProfileOptions } from '../security.options';
 import { AddressAllowlist } from './address-allowlist';
 import { Passphrases } from './passphrases';
-
-const DIGITS = /^\d{1,16}$/;
-// The RFC 3339 shape: a looser parse would read a time out of any text.
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-
-/** Unix seconds of a signal time field (Unix seconds or milliseconds, or RFC 3339), if it is one. */
-function unixSecondsOf(value: unknown): number | undefined {
-  const n = typeof value === 'string' && DIGITS.test(value) ? Number(value) : value;
-  if (typeof n === 'number' && Number.isFinite(n)) return n < 1e11 ? n : n / 1000;
-  if (typeof value !== 'string' || !RFC3339.test(value)) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms / 1000;
-}
 
 /**
  * For senders that cannot sign (TradingView sets no headers, CONTRACT.md 1.1b): the client
@@ -36,28 +23,18 @@ export class TokenAuthenticator {
     if (!this.addresses.allows(clientAddress)) {
       throw problem('address_not_allowed', `this address may not post to /webhooks/${webhook.route}`);
     }
-    const payload = this.payloadOf(webhook);
+    // Not a JSON object (not JSON, past the JSON limits): no passphrase to find.
+    const payload = webhook.jsonObject();
     const given = payload?.[this.profile.field];
-    if (given === undefined) {
+    if (payload === undefined || given === undefined) {
       throw problem('missing_passphrase', `the JSON body needs a "${this.profile.field}" field`);
     }
     if (typeof given !== 'string' || !this.passphrases.matches(given)) {
       throw problem('invalid_passphrase', `the "${this.profile.field}" does not match`);
     }
-    const time = this.profile.timeFields.find((field) => Object.hasOwn(payload!, field));
-    return { timestamp: time === undefined ? undefined : unixSecondsOf(payload![time]) };
-  }
-
-  /** The body as a JSON object, or undefined when it is not one (then it has no passphrase). */
-  private payloadOf(webhook: WebhookContext): Record<string, unknown> | undefined {
-    try {
-      const payload = webhook.json();
-      if (typeof payload === 'object' && payload !== null && !Array.isArray(payload)) {
-        return payload as Record<string, unknown>;
-      }
-    } catch {
-      // Not JSON (or past the JSON limits): no passphrase to find.
-    }
-    return undefined;
+    // The signal time is read exactly as the event's `signal_time` will be.
+    const time = this.profile.timeFields.find((field) => Object.hasOwn(payload, field));
+    const signalTime = time === undefined ? undefined : signalTimeOf(payload[time]);
+    return { timestamp: signalTime && signalTime.ms / 1000 };
   }
 }

@@ -1,21 +1,21 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import type { NormalizationResult, WebhookContext } from '@gateway/contracts';
+import type { NormalizedWebhook, WebhookContext } from '@gateway/contracts';
 import { SourceNormalizer } from './source.normalizer';
 
-export interface NormalizedWebhook {
-  webhook: WebhookContext;
-  result: NormalizationResult;
-}
-
-/** Runs the request's source normalizer: payload in, canonical signal (or the reasons why not) out. */
+/**
+ * Runs the request's source normalizer: payload in, canonical signal (or the reasons why not)
+ * out. Takes what the guards established (`Allowed`) and returns the `NormalizedWebhook` the
+ * ingest service works on.
+ */
 @Injectable()
 export class NormalizationPipe implements PipeTransform<WebhookContext, NormalizedWebhook> {
   constructor(private readonly normalizer: SourceNormalizer) {}
 
   transform(webhook: WebhookContext): NormalizedWebhook {
-    const result = this.normalizer.normalize(webhook.adapter!, webhook);
+    const { adapter, auth, sourceId } = webhook.reached('allowed');
+    const result = this.normalizer.normalize(adapter, webhook);
     webhook.validation = result.ok ? 'valid' : 'invalid';
     if (result.ok) webhook.instrument = result.signal.instrument;
-    return { webhook, result };
+    return { webhook, adapter, auth, sourceId, result };
   }
 }

@@ -1,33 +1,20 @@
 import {
+  isPlainObject,
   JsonLimitError,
   type NormalizationResult,
   type Signal,
+  signalTimeOf,
   type TradeAction,
   type ValidationIssue,
 } from '@gateway/contracts';
-import { fullFormats } from 'ajv-formats/dist/formats';
 
 const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-// RFC 3339's own form: `T` (or a space), seconds, and a `Z` or `±hh:mm` offset.
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 const PLACEHOLDER = /\{\{.*\}\}/;
 // Keys that would reach an object's prototype if copied naively; never carried into an event.
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_STRING = 256;
-// The check the event schemas' `date-time` format makes, so every time kept passes it too. It
-// also checks the date exists: Date.parse would roll 2026-02-31 over into March.
-const dateTime = fullFormats['date-time'] as { validate: (text: string) => boolean };
-
-/** RFC 3339 in form and in fact. */
-function isRfc3339(text: string): boolean {
-  return RFC3339.test(text) && dateTime.validate(text);
-}
 
 export type Aliases = readonly [string, ...string[]];
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Reads canonical fields out of a parsed payload. Each field is taken from the first of its
@@ -81,17 +68,11 @@ export class PayloadReader {
     return action ?? 'buy';
   }
 
-  /** An RFC 3339 timestamp, kept as sent; epoch seconds or milliseconds become RFC 3339 UTC. */
+  /** An RFC 3339 timestamp, kept as sent; Unix seconds or milliseconds become RFC 3339 UTC. */
   time(aliases: Aliases): string | null {
     const [key, value] = this.take(aliases);
     if (value === undefined || value === null || value === '') return null;
-    if (typeof value === 'number' && Number.isFinite(value)) {
-      const ms = value < 1e11 ? value * 1000 : value;
-      const date = new Date(ms);
-      return Number.isNaN(date.getTime()) ? this.fail(key, 'is not a valid time') : date.toISOString();
-    }
-    if (typeof value === 'string' && isRfc3339(value)) return value;
-    return this.fail(key, 'must be an RFC 3339 timestamp or Unix time');
+    return signalTimeOf(value)?.text ?? this.fail(key, 'must be an RFC 3339 timestamp or Unix time');
   }
 
   /** Every field not read (and not `dropped`), for the event's `extra`. */

@@ -1,5 +1,4 @@
-import type { WebhookContext } from '@gateway/contracts';
-import { isPlainObject } from './payload-reader';
+import type { SourceAdapter, WebhookContext } from '@gateway/contracts';
 
 const WHITESPACE = /\s/;
 
@@ -127,17 +126,13 @@ function withoutMemberInText(text: string, name: string): string {
  * `secretFields`: the top-level members of a JSON object, or any member written in a body that
  * is not one (that body is published too, as a 422, so its secret must go as well).
  */
-export function publishableBody(webhook: WebhookContext): Buffer {
-  const secrets = webhook.adapter?.secretFields;
+export function publishableBody(webhook: WebhookContext, adapter: SourceAdapter): Buffer {
+  const secrets = adapter.secretFields;
   if (!secrets?.length) return webhook.body;
-  let payload: unknown;
-  try {
-    payload = webhook.json();
-  } catch {
-    payload = undefined; // not JSON, or past the JSON limits: it is published (422) all the same
-  }
+  // Not a JSON object (not JSON, past the JSON limits, an array): published (422) all the same.
+  const payload = webhook.jsonObject();
   const text = webhook.body.toString('utf8');
-  if (!isPlainObject(payload)) {
+  if (payload === undefined) {
     const stripped = withoutMembersInText(text, secrets);
     return stripped === text ? webhook.body : Buffer.from(stripped);
   }

@@ -4,14 +4,13 @@ import {
   AUTH_PROFILES,
   compileSchema,
   createAjv,
+  isSourceId,
+  SOURCE_ID_RULE,
   type SourceAdapter,
   type WebhookContext,
 } from '@gateway/contracts';
 import type { ValidateFunction } from 'ajv';
 import { WebhookSource } from './webhook-source.decorator';
-
-// A route is also the source id events carry (signals.*.v1 `source`).
-const ROUTE = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * Every source adapter in the application, by route; filled once from `@WebhookSource()`
@@ -69,8 +68,8 @@ export class SourceRegistry implements OnModuleInit {
     const fail = (why: string): never => {
       throw new Error(`source ${name}: ${why}`);
     };
-    if (!ROUTE.test(adapter.route))
-      fail(`route ${JSON.stringify(adapter.route)} is not 1-64 of [A-Za-z0-9._-]`);
+    // A route is also the source id events carry (signals.*.v1 `source`).
+    if (!isSourceId(adapter.route)) fail(`route ${JSON.stringify(adapter.route)} is not ${SOURCE_ID_RULE}`);
     const taken = this.byRoute.get(adapter.route);
     if (taken) fail(`/webhooks/${adapter.route} is already served by ${taken.constructor.name}`);
     const unknown = (adapter.auth ?? []).filter((p) => !(AUTH_PROFILES as readonly string[]).includes(p));

@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { NormalizationResult, problem, SourceAdapter, WebhookContext } from '@gateway/contracts';
+import {
+  isSourceId,
+  NormalizationResult,
+  problem,
+  SOURCE_ID_RULE,
+  SourceAdapter,
+  WebhookContext,
+} from '@gateway/contracts';
 import { jsonObjectOf, SourceRegistry, WebhookSource } from '@gateway/sources-core';
 import { normalizeCustom } from './custom.normalizer';
 import payloadSchema from './custom.payload.schema.json';
-
-const SOURCE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * Other bots posting the canonical format. The payload's `source` names the source, so a body
@@ -26,8 +31,8 @@ export class CustomSource implements SourceAdapter {
     const body = jsonObjectOf(webhook);
     if (!body.ok) throw problem('invalid_json', `the body ${body.issue.message}`);
     const { source } = body.payload;
-    if (typeof source !== 'string' || !SOURCE_ID.test(source)) {
-      throw problem('invalid_source', 'the body needs a string "source" of 1-64 [A-Za-z0-9._-]');
+    if (!isSourceId(source)) {
+      throw problem('invalid_source', `the body needs a string "source" of ${SOURCE_ID_RULE}`);
     }
     if (source !== this.route && this.registry.find(source)) {
       throw problem('invalid_source', `"${source}" has its own route: /webhooks/${source}`);

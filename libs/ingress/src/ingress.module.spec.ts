@@ -1,0 +1,141 @@
+import { Global, Injectable, Module, type INestApplication } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import { EventPublisher, type NormalizationResult, type SourceAdapter, Subjects } from '@gateway/contracts';
+import { WebhookTelemetryMiddleware } from '@gateway/observability';
+import { SecurityModule, uniformPolicy } from '@gateway/security';
+import { WebhookSource } from '@gateway/sources-core';
+import { FakePortsModule, gatewaySigned, type InMemoryEventPublisher } from '@gateway/testing';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { IngressModule } from './ingress.module';
+import { ProblemFilter } from './problem.filter';
+
+const SECRET = 'spec-secret';
+
+@WebhookSource()
+@Injectable()
+class BotSource implements SourceAdapter {
+  readonly route = 'bot';
+  readonly contentTypes = ['application/json'];
+  readonly auth = ['hmac'] as const;
+  readonly payloadSchema = { type: 'object', required: ['action'] };
+
+  sourceId(): string {
+    return 'bot';
+  }
+
+  normalize(payload: Record<string, unknown>): NormalizationResult {
+    const action = payload.action === 'sell' ? 'sell' : 'buy';
+    return {
+      ok: true,
+      signal: {
+        instrument: 'X',
+        exchange: null,
+        action,
+        price: null,
+        quantity: null,
+        timeframe: null,
+        strategy: null,
+        signal_time: null,
+        extra: {},
+      },
+    };
+  }
+}
+
+@Module({ providers: [BotSource] })
+class BotModule {}
+
+/** Telemetry is the observability library's; here every request just passes through it. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: WebhookTelemetryMiddleware,
+      useValue: { use: (_q: unknown, _s: unknown, next: () => void) => next() },
+    },
+  ],
+  exports: [WebhookTelemetryMiddleware],
+})
+class QuietTelemetryModule {}
+
+/**
+ * The webhook route over HTTP with in-memory ports: the module built with forRootAsync, the
+ * guards in @WebhookRoute()'s real order, and the app's problem filter.
+ */
+describe('IngressModule', () => {
+  let app: INestApplication;
+  let url: string;
+  let publisher: InMemoryEventPublisher;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        FakePortsModule,
+        QuietTelemetryModule,
+        SecurityModule.forRootAsync({
+          useFactory: () => ({
+            secrets: [SECRET],
+            replayWindowSec: 300,
+            allowedSources: ['bot'],
+            // 1/s after a burst of 2, no waiting: the third request is a 429 at once.
+            policy: uniformPolicy(['bot'], {
+              rate: 1,
+              burst: 2,
+              maxWaitMs: 0,
+              inFlight: 10,
+              priority: 'normal',
+              scope: 'replica',
+            }),
+            publishReserveMs: 1500,
+          }),
+        }),
+        IngressModule.forRootAsync({ useFactory: () => Promise.resolve({ maxBodyBytes: 64 }) }),
+        BotModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+    }).compile();
+    app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+    await app.listen(0, '127.0.0.1');
+    const server = app.getHttpServer() as Server;
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/bot`;
+    publisher = app.get(EventPublisher);
+  });
+
+  afterAll(() => app.close());
+
+  const send = async (body: string, nonce: string) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...gatewaySigned(SECRET, body, nonce) },
+    });
+    return {
+      status: res.status,
+      retryAfter: res.headers.get('retry-after'),
+      json: (await res.json()) as Record<string, unknown>,
+    };
+  };
+
+  it('takes its body limit from the async options (413 past 64 bytes)', async () => {
+    const answer = await send(JSON.stringify({ action: 'buy', pad: 'x'.repeat(64) }), 'big');
+    expect(answer).toMatchObject({ status: 413, json: { code: 'payload_too_large' } });
+  });
+
+  it('stores and accepts a signed request, then uses up the nonce of a request refused with 429', async () => {
+    expect((await send('{"action":"buy","id":"1"}', 'n-1')).status).toBe(202);
+    expect((await send('{"action":"buy","id":"2"}', 'n-2')).status).toBe(202);
+    expect(publisher.on(Subjects.normalized)).toHaveLength(2);
+    const limited = await send('{"action":"buy","id":"3"}', 'n-3');
+    expect(limited).toMatchObject({ status: 429, json: { code: 'rate_limited' } });
+    expect(Number(limited.retryAfter)).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the bucket refills a token
+    // The very same request again: its nonce was claimed before the rate limit refused it.
+    expect(await send('{"action":"buy","id":"3"}', 'n-3')).toMatchObject({
+      status: 401,
+      json: { code: 'replayed_nonce' },
+    });
+    expect(publisher.on(Subjects.raw)).toHaveLength(2);
+  });
+});

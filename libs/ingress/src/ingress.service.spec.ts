@@ -1,0 +1,136 @@
+import {
+  EventTooLargeError,
+  type NormalizationResult,
+  type NormalizedWebhook,
+  ProblemException,
+  rawEventId,
+  type Signal,
+  StoreUnavailableError,
+  Subjects,
+} from '@gateway/contracts';
+import { InMemoryEventPublisher, InMemoryNonceStore, specSource, webhookRequest } from '@gateway/testing';
+import { SourcePolicies, type SourcePolicy, uniformPolicy } from '@gateway/security';
+import { IngressService } from './ingress.service';
+
+const SIGNAL: Signal = {
+  instrument: 'BTCUSDT',
+  exchange: null,
+  action: 'buy',
+  price: 64123.5,
+  quantity: 0.5,
+  timeframe: null,
+  strategy: null,
+  signal_time: null,
+  extra: {},
+};
+const ERRORS = [{ field: 'action', message: 'is required' }];
+const VALID: NormalizationResult = { ok: true, signal: SIGNAL };
+const INVALID: NormalizationResult = { ok: false, errors: ERRORS };
+
+describe('IngressService', () => {
+  let publisher: InMemoryEventPublisher;
+  let nonces: InMemoryNonceStore;
+  let service: IngressService;
+
+  beforeEach(() => {
+    publisher = new InMemoryEventPublisher();
+    nonces = new InMemoryNonceStore();
+    const policy: SourcePolicy = {
+      rate: 50,
+      burst: 500,
+      maxWaitMs: 700,
+      inFlight: 1000,
+      priority: 'critical',
+      scope: 'replica',
+    };
+    service = new IngressService(
+      publisher,
+      nonces,
+      new SourcePolicies({ policy: uniformPolicy(['acme-bot'], policy) }),
+    );
+  });
+
+  /** A webhook past every gate, as the normalization pipe hands it over, its nonce claimed. */
+  function normalized(
+    result: NormalizationResult,
+    body = '{"id":"alert-1","passphrase":"pp"}',
+  ): NormalizedWebhook {
+    const adapter = specSource({ route: 'bot', secretFields: ['passphrase'] });
+    const { webhook } = webhookRequest({ servedBy: adapter, body });
+    void nonces.claim('nonce-1');
+    return { webhook, adapter, auth: { nonce: 'nonce-1' }, sourceId: 'acme-bot', result };
+  }
+
+  it('accepts a valid payload: the raw and the normalized event stored, 202 with the raw event id', async () => {
+    const reply = await service.ingest(normalized(VALID));
+    const eventId = rawEventId('acme-bot', 'alert-1');
+    expect(reply).toEqual({ status: 'accepted', event_id: eventId, corr_id: 'corr-spec' });
+    const [raw] = publisher.on(Subjects.raw);
+    expect(raw).toMatchObject({
+      event_id: eventId,
+      source: 'acme-bot',
+      idempotency_key: 'alert-1',
+      body: '{"id":"alert-1"}',
+    });
+    expect(publisher.on(Subjects.normalized)).toEqual([
+      expect.objectContaining({ instrument: 'BTCUSDT', source: 'acme-bot', raw_event_id: eventId }),
+    ]);
+    expect(publisher.on(Subjects.dlq)).toEqual([]);
+  });
+
+  it("publishes in its source's lane of the write buffer (acme-bot is critical here)", async () => {
+    await service.ingest(normalized(VALID));
+    await expect(service.ingest(normalized(INVALID, '{"id":"alert-2"}'))).rejects.toBeInstanceOf(
+      ProblemException,
+    );
+    expect([...publisher.stored.values()].map((e) => e.priority)).toEqual([
+      'critical',
+      'critical',
+      'critical',
+      'critical',
+    ]);
+  });
+
+  it('answers duplicate (200) with the original id when both events were stored before', async () => {
+    const first = await service.ingest(normalized(VALID));
+    const again = await service.ingest(normalized(VALID));
+    expect(again).toEqual({ ...first, status: 'duplicate' });
+    expect(publisher.stored.size).toBe(2);
+  });
+
+  it('dead-letters an invalid payload: raw + dlq stored, then 422 naming the errors and the raw event', async () => {
+    const failure = await service.ingest(normalized(INVALID)).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(ProblemException);
+    const eventId = rawEventId('acme-bot', 'alert-1');
+    expect((failure as ProblemException).problem).toMatchObject({
+      status: 422,
+      code: 'schema_validation_failed',
+      extensions: { errors: ERRORS, raw_event_id: eventId },
+    });
+    expect(publisher.on(Subjects.raw)).toHaveLength(1);
+    expect(publisher.on(Subjects.dlq)).toEqual([
+      expect.objectContaining({
+        raw_event_id: eventId,
+        source: 'acme-bot',
+        errors: ERRORS,
+      }),
+    ]);
+    expect(publisher.on(Subjects.normalized)).toEqual([]);
+    expect(nonces.claimed.has('nonce-1')).toBe(true);
+  });
+
+  it.each([
+    ['accepted', VALID],
+    ['dead-lettered', INVALID],
+  ])('releases the nonce when the store is unavailable (%s), so the sender can retry', async (_, result) => {
+    publisher.failWith = new StoreUnavailableError('no ack');
+    await expect(service.ingest(normalized(result))).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(nonces.claimed.has('nonce-1')).toBe(false);
+  });
+
+  it('keeps the nonce of an event too large: a retry would be refused the same way', async () => {
+    publisher.failWith = new EventTooLargeError('over max_payload');
+    await expect(service.ingest(normalized(VALID))).rejects.toBeInstanceOf(EventTooLargeError);
+    expect(nonces.claimed.has('nonce-1')).toBe(true);
+  });
+});

@@ -1,0 +1,219 @@
+import { Test } from '@nestjs/testing';
+import { NonceStore, ProblemException, type ProblemCode } from '@gateway/contracts';
+import {
+  FakePortsModule,
+  gatewaySigned,
+  InMemoryNonceStore,
+  specSource,
+  webhookRequest,
+} from '@gateway/testing';
+import type { ExecutionContext } from '@nestjs/common';
+import { uniformPolicy } from './policy/source-policy';
+import { SourcePolicyGuard } from './policy/source-policy.guard';
+import { ReplayGuard } from './replay.guard';
+import { SecurityModule } from './security.module';
+import type { SecurityModuleOptions } from './security.options';
+import { SourceAllowlistGuard } from './source-allowlist.guard';
+import { WebhookAuthGuard } from './webhook-auth.guard';
+
+const SHARED = 'shared-secret';
+const OWN = 'acme-own-secret';
+const OPTIONS: SecurityModuleOptions = {
+  secrets: [SHARED],
+  sourceSecrets: { 'acme-bot': [OWN] },
+  replayWindowSec: 300,
+  allowedSources: ['bot', 'acme-bot', 'other-bot'],
+  // 1/s after a burst of 2, and no waiting: the third request of a source is a 429 at once.
+  policy: uniformPolicy(['bot', 'acme-bot', 'other-bot'], {
+    rate: 1,
+    burst: 2,
+    maxWaitMs: 0,
+    inFlight: 10,
+    priority: 'normal',
+    scope: 'replica',
+  }),
+  publishReserveMs: 1500,
+};
+
+/** The module as an app builds it asynchronously: the options come from a factory. */
+async function securityModule() {
+  const moduleRef = await Test.createTestingModule({
+    imports: [FakePortsModule, SecurityModule.forRootAsync({ useFactory: () => Promise.resolve(OPTIONS) })],
+  }).compile();
+  await moduleRef.init();
+  return {
+    auth: moduleRef.get(WebhookAuthGuard),
+    replay: moduleRef.get(ReplayGuard),
+    allowlist: moduleRef.get(SourceAllowlistGuard),
+    rate: moduleRef.get(SourcePolicyGuard),
+    nonces: moduleRef.get<NonceStore, InMemoryNonceStore>(NonceStore),
+  };
+}
+type Guards = Awaited<ReturnType<typeof securityModule>>;
+
+const BODY = '{"signal":"buy"}';
+
+/** A request that passed the route guard, signed with `secret` for `source`. */
+function signedRequest(
+  secret: string,
+  { nonce = 'n-1', ts = undefined as number | undefined, source = 'bot' } = {},
+) {
+  const request = webhookRequest({
+    servedBy: specSource({ route: 'bot', sourceId: () => source }),
+    body: BODY,
+    headers: gatewaySigned(secret, BODY, nonce, ts),
+    routed: true,
+  });
+  return request;
+}
+
+async function codeOf(run: () => unknown): Promise<ProblemCode> {
+  try {
+    await run();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ProblemException);
+    return (err as ProblemException).problem.code;
+  }
+  throw new Error('passed');
+}
+
+/** The security guards in @WebhookRoute()'s order, after the route guard. */
+async function passAll(guards: Guards, context: ExecutionContext): Promise<void> {
+  for (const guard of [guards.auth, guards.replay, guards.allowlist, guards.rate]) {
+    expect(await guard.canActivate(context)).toBe(true);
+  }
+}
+
+describe('SecurityModule.forRootAsync', () => {
+  it('configures every guard from the factory, the rate limit included', async () => {
+    const guards = await securityModule();
+    for (let i = 0; i < OPTIONS.policy.defaults.burst; i++) {
+      await passAll(guards, signedRequest(SHARED, { nonce: `burst-${i}` }).context);
+    }
+    const { context } = signedRequest(SHARED, { nonce: 'over' });
+    expect(await codeOf(() => passAll(guards, context))).toBe('rate_limited');
+  });
+
+  it('is global by default, and not when asked', () => {
+    expect(SecurityModule.forRoot(OPTIONS).global).toBe(true);
+    expect(SecurityModule.forRootAsync({ useFactory: () => OPTIONS }).global).toBe(true);
+    expect(SecurityModule.forRoot({ ...OPTIONS, isGlobal: false }).global).toBe(false);
+  });
+});
+
+describe('WebhookAuthGuard', () => {
+  let guards: Guards;
+  beforeEach(async () => (guards = await securityModule()));
+
+  it('establishes who signed: timestamp, nonce and the owners of the secret', () => {
+    const { context, webhook } = signedRequest(SHARED, { nonce: 'n-auth', ts: 1795780800 });
+    expect(guards.auth.canActivate(context)).toBe(true);
+    expect(webhook.reached('authenticated').auth).toEqual({
+      timestamp: 1795780800,
+      nonce: 'n-auth',
+      signedFor: ['*'],
+    });
+  });
+
+  it('401 invalid_signature for a wrong secret, missing_signature without one', async () => {
+    expect(await codeOf(() => guards.auth.canActivate(signedRequest('wrong').context))).toBe(
+      'invalid_signature',
+    );
+    const unsigned = webhookRequest({ servedBy: specSource(), body: BODY, routed: true });
+    expect(await codeOf(() => guards.auth.canActivate(unsigned.context))).toBe('missing_signature');
+  });
+
+  it('refuses to run before the route guard established the source', () => {
+    const { context } = webhookRequest({ servedBy: specSource(), body: BODY });
+    expect(() => guards.auth.canActivate(context)).toThrow(/"routed" has not run/);
+  });
+});
+
+describe('ReplayGuard', () => {
+  let guards: Guards;
+  beforeEach(async () => (guards = await securityModule()));
+
+  const authenticated = (options: Parameters<typeof signedRequest>[1]) => {
+    const request = signedRequest(SHARED, options);
+    guards.auth.canActivate(request.context);
+    return request;
+  };
+
+  it('claims the nonce once: the same nonce again is 401 replayed_nonce', async () => {
+    expect(await guards.replay.canActivate(authenticated({ nonce: 'once' }).context)).toBe(true);
+    expect(guards.nonces.claimed.has('once')).toBe(true);
+    expect(await codeOf(() => guards.replay.canActivate(authenticated({ nonce: 'once' }).context))).toBe(
+      'replayed_nonce',
+    );
+  });
+
+  it.each([-301, 301])('401 stale_timestamp %i s off, without claiming the nonce', async (skew) => {
+    const ts = Math.floor(Date.now() / 1000) + skew;
+    const { context } = authenticated({ nonce: 'stale', ts });
+    expect(await codeOf(() => guards.replay.canActivate(context))).toBe('stale_timestamp');
+    expect(guards.nonces.claimed.has('stale')).toBe(false);
+  });
+});
+
+describe('SourceAllowlistGuard', () => {
+  let guards: Guards;
+  beforeEach(async () => (guards = await securityModule()));
+
+  const allowlisted = (secret: string, source: string) => {
+    const request = signedRequest(secret, { source });
+    guards.auth.canActivate(request.context);
+    return request;
+  };
+
+  it('establishes the allowed source id, which then labels the metrics', () => {
+    const { context, webhook } = allowlisted(SHARED, 'other-bot');
+    expect(guards.allowlist.canActivate(context)).toBe(true);
+    expect(webhook.reached('allowed').sourceId).toBe('other-bot');
+    expect(webhook.sourceLabel).toBe('other-bot');
+  });
+
+  it('403 source_not_allowed for a source not in the list, labelled by its route', async () => {
+    const { context, webhook } = allowlisted(SHARED, 'stranger');
+    expect(await codeOf(() => guards.allowlist.canActivate(context))).toBe('source_not_allowed');
+    expect(webhook.sourceLabel).toBe('bot');
+  });
+
+  it('401 invalid_signature for a source with its own secret signed with a shared one, and back', async () => {
+    expect(await codeOf(() => guards.allowlist.canActivate(allowlisted(SHARED, 'acme-bot').context))).toBe(
+      'invalid_signature',
+    );
+    expect(await codeOf(() => guards.allowlist.canActivate(allowlisted(OWN, 'other-bot').context))).toBe(
+      'invalid_signature',
+    );
+    expect(guards.allowlist.canActivate(allowlisted(OWN, 'acme-bot').context)).toBe(true);
+  });
+});
+
+describe('SourcePolicyGuard', () => {
+  let guards: Guards;
+  beforeEach(async () => (guards = await securityModule()));
+
+  it('limits each source by its own bucket, 429 with Retry-After past the burst', async () => {
+    const run = (source: string, nonce: string) => {
+      const request = signedRequest(SHARED, { source, nonce });
+      return passAll(guards, request.context).then(() => request);
+    };
+    await run('bot', 'a');
+    await run('bot', 'b');
+    const { context } = signedRequest(SHARED, { source: 'bot', nonce: 'c' });
+    const refused = await passAll(guards, context).catch((err: ProblemException) => err.problem);
+    expect(refused).toMatchObject({ code: 'rate_limited', status: 429, retryAfter: 1 });
+    await run('other-bot', 'd'); // another source's budget is untouched
+  });
+
+  it('uses up the nonce of a request it refuses: a 429 cannot be replayed later', async () => {
+    await passAll(guards, signedRequest(SHARED, { nonce: 'a' }).context);
+    await passAll(guards, signedRequest(SHARED, { nonce: 'b' }).context);
+    const limited = signedRequest(SHARED, { nonce: 'limited' });
+    expect(await codeOf(() => passAll(guards, limited.context))).toBe('rate_limited');
+    // Whenever the bucket has refilled, the very same request is a replay.
+    const replayed = signedRequest(SHARED, { nonce: 'limited' });
+    guards.auth.canActivate(replayed.context);
+    expect(await codeOf(() => guards.replay.canActivate(replayed.context))).toBe('replayed_nonce');
+  });
+});
