@@ -1,6 +1,15 @@
 # syntax=docker/dockerfile:1
 
-ARG NODE_IMAGE=node:22-bookworm-slim
+# The Node.js the image ships: an LTS line, pinned to a release (docs/deployment.md, "Runtime").
+# .ci/run runs the end-to-end suite under this exact release (scripts/ensure-node.sh reads it here).
+ARG NODE_VERSION=26.10.0
+# Debian 13 (trixie), the Node 26 images' default; bookworm leaves regular security support.
+ARG NODE_DISTRO=trixie-slim
+# Pin the base image by content as well for reproducible builds, e.g.
+#   --build-arg NODE_DIGEST=@sha256:<digest of node:26.10.0-trixie-slim>
+# (`docker buildx imagetools inspect node:26.10.0-trixie-slim` prints it). Empty: by tag alone.
+ARG NODE_DIGEST=
+ARG NODE_IMAGE=node:${NODE_VERSION}-${NODE_DISTRO}${NODE_DIGEST}
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
@@ -16,6 +25,22 @@ FROM ${NODE_IMAGE} AS runtime
 RUN apt-get update \
     && apt-get install -y --no-install-recommends tini \
     && rm -rf /var/lib/apt/lists/*
+
+# What the image is (OCI annotations): set VERSION and REVISION when building, e.g.
+#   --build-arg VERSION=$(node -p "require('./package.json').version") --build-arg REVISION=$(git rev-parse HEAD)
+ARG NODE_VERSION
+ARG NODE_DISTRO
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+ARG CREATED=
+LABEL org.opencontainers.image.title="at-gateway" \
+      org.opencontainers.image.description="The trusted ingress for trading signals: authenticated webhooks in, acknowledged JetStream events out." \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.licenses="UNLICENSED" \
+      org.opencontainers.image.base.name="docker.io/library/node:${NODE_VERSION}-${NODE_DISTRO}"
+
 ENV NODE_ENV=production PORT=8001
 WORKDIR /app
 # The bundle keeps node_modules external, so the runtime needs the production deps.

@@ -1,12 +1,12 @@
 import { derivedEventId, Schemas } from '@gateway/contracts';
 import { ExampleSourceModule } from '@gateway/sources-example';
+import { SOURCE_MODULES, SourceModule } from '@gateway/sources-catalog';
 import { randomUUID } from 'node:crypto';
 import { connect, headers } from 'nats';
 import { loadReplayConfig } from '../apps/dlq-replay/src/config/replay-config';
 import { RawEventFinder } from '../apps/dlq-replay/src/raw-event.finder';
 import { replayDeadLetters } from '../apps/dlq-replay/src/replay';
 import { ReplayNats } from '../apps/dlq-replay/src/replay-nats';
-import { SOURCE_MODULES, SourceModule } from '../apps/gateway/src/sources';
 import { exampleAlert } from './support/example-alert';
 import { FixedExampleSourceModule } from './support/fixed-example-source';
 import { SECRET, TestGateway } from './support/gateway';

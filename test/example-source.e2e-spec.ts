@@ -1,5 +1,5 @@
 import { ExampleSourceModule } from '@gateway/sources-example';
-import { SOURCE_MODULES } from '../apps/gateway/src/sources';
+import { SOURCE_MODULES } from '@gateway/sources-catalog';
 import { exampleAlert } from './support/example-alert';
 import { SECRET, TestGateway } from './support/gateway';
 import { TestNatsServer } from './support/nats-server';

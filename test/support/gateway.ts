@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { register } from 'prom-client';
 import { createGateway } from '../../apps/gateway/src/bootstrap';
 import { loadConfig } from '../../apps/gateway/src/config/load-config';
-import { SOURCE_MODULES, SourceModule } from '../../apps/gateway/src/sources';
+import { SOURCE_MODULES, SourceModule } from '@gateway/sources-catalog';
 import { NatsConnectionManager } from '@gateway/nats';
 
 export const SECRET = 'e2e-secret-0f9c2b';
@@ -14,7 +14,7 @@ export class TestGateway {
   private app?: INestApplication;
   url = '';
 
-  /** `sources`: what apps/gateway/src/sources.ts would list (the tests add an example source). */
+  /** `sources`: what libs/sources/catalog/src/source-catalog.ts would list (the tests add an example source). */
   constructor(
     private readonly env: Record<string, string>,
     private readonly sources: readonly SourceModule[] = SOURCE_MODULES,

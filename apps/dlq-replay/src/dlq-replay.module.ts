@@ -3,7 +3,7 @@ import { EventValidator } from '@gateway/contracts';
 import { createRootLogger, loggerOptions } from '@gateway/observability';
 import { SourcesCoreModule } from '@gateway/sources-core';
 import { LoggerModule } from 'nestjs-pino';
-import type { SourceModule } from '../../gateway/src/sources';
+import type { SourceModule } from '@gateway/sources-catalog';
 import { REPLAY_CONFIG, ReplayConfig } from './config/replay-config';
 import { DeadLetterConsumer } from './dead-letter.consumer';
 import { DeadLetterRecovery } from './dead-letter.recovery';

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConfigError } from '@gateway/config';
 import { parseArgs } from 'node:util';
 // The normalizers a replay runs are the gateway's own: one list of sources serves both apps.
-import { SOURCE_MODULES } from '../../gateway/src/sources';
+import { SOURCE_MODULES } from '@gateway/sources-catalog';
 import { loadReplayConfig, ReplayConfig } from './config/replay-config';
 import { replayDeadLetters } from './replay';
 

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import type { SourceModule } from '../../gateway/src/sources';
+import type { SourceModule } from '@gateway/sources-catalog';
 import type { ReplayConfig } from './config/replay-config';
 import { DlqReplayModule } from './dlq-replay.module';
 import { DlqReplayService } from './dlq-replay.service';

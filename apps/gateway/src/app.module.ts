@@ -5,8 +5,8 @@ import { IngressModule, ProblemFilter } from '@gateway/ingress';
 import { NatsModule } from '@gateway/nats';
 import { ObservabilityModule } from '@gateway/observability';
 import { SecurityModule } from '@gateway/security';
+import { SOURCE_MODULES, SourceModule } from '@gateway/sources-catalog';
 import type { GatewayConfig } from './config/gateway-config';
-import { SOURCE_MODULES, SourceModule } from './sources';
 
 /** The composition root: every module, configured from one validated GatewayConfig. */
 @Module({})

@@ -1,3 +1,4 @@
+import { SOURCE_MODULES, SourceModule } from '@gateway/sources-catalog';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
@@ -5,7 +6,6 @@ import type { Server } from 'node:http';
 import { AppModule } from './app.module';
 import type { GatewayConfig } from './config/gateway-config';
 import { hardenHttpServer } from './http-server';
-import { SOURCE_MODULES, SourceModule } from './sources';
 
 /**
  * Builds the gateway application serving `sources`; used by main.ts and the e2e tests (which add

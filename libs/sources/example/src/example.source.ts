@@ -6,7 +6,7 @@ import payloadSchema from './example.payload.schema.json';
 
 /**
  * The worked example of docs/adding-a-source.md: a bot that posts JSON to `/webhooks/example`,
- * signed with the gateway's HMAC scheme. Not served unless listed in apps/gateway/src/sources.ts.
+ * signed with the gateway's HMAC scheme. Not served unless listed in libs/sources/catalog/src/source-catalog.ts.
  */
 @WebhookSource()
 @Injectable()

@@ -1,43 +1,56 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { assertJsonWithinLimits, type NormalizationResult } from '@gateway/contracts';
+import { jsonObjectOf } from '@gateway/sources-core';
 import { normalizeTradingView } from './tradingview.normalizer';
 
 interface Case {
   name: string;
+  content_type: string;
+  /** An object is sent as its JSON; a string is the body's text exactly as sent. */
   body: unknown;
-  expect: { status: number; normalized?: Record<string, unknown> };
+  expect: { status: number; normalized?: Record<string, unknown>; never_in_event?: string[] };
 }
 
-const FIXTURES = path.join(__dirname, '../../../../../shared/fixtures/tradingview-cases.json');
+// The project's own alert cases (JSON, plain text, placeholders, edge cases), kept beside the source.
+const FIXTURES = path.join(__dirname, '../fixtures/tradingview-alerts.json');
 const { cases } = JSON.parse(readFileSync(FIXTURES, 'utf8')) as { cases: Case[] };
-const objectCases = cases.filter(
-  (c): c is Case & { body: Record<string, unknown> } =>
-    typeof c.body === 'object' && c.body !== null && !Array.isArray(c.body),
-);
 
-describe('normalizeTradingView, shared fixtures', () => {
-  it('has JSON-object cases of both outcomes to run', () => {
-    expect(objectCases.some((c) => c.expect.status === 202)).toBe(true);
-    expect(objectCases.some((c) => c.expect.status === 422)).toBe(true);
+/** The body as the gateway reads it (JSON within the limits, a JSON object), then the normalizer. */
+function normalizeBody(c: Case): NormalizationResult {
+  const text = typeof c.body === 'string' ? c.body : JSON.stringify(c.body);
+  const body = jsonObjectOf({
+    json: () => {
+      assertJsonWithinLimits(Buffer.from(text));
+      return JSON.parse(text) as unknown;
+    },
+  });
+  return body.ok ? normalizeTradingView(body.payload) : { ok: false, errors: [body.issue] };
+}
+
+const byStatus = (status: number) =>
+  cases.filter((c) => c.expect.status === status).map((c) => [c.name, c] as const);
+
+describe('normalizeTradingView, the alert fixtures', () => {
+  it('has cases of both outcomes, JSON and plain text', () => {
+    expect(byStatus(202).length).toBeGreaterThan(5);
+    expect(byStatus(422).length).toBeGreaterThan(5);
+    expect(cases.some((c) => c.content_type.startsWith('text/plain'))).toBe(true);
+    expect(cases.some((c) => typeof c.body === 'string')).toBe(true);
   });
 
-  it.each(objectCases.filter((c) => c.expect.status === 202).map((c) => [c.name, c] as const))(
-    'accepts: %s',
-    (_name, c) => {
-      const result = normalizeTradingView(c.body);
-      expect(result).toEqual({ ok: true, signal: expect.anything() });
-      if (result.ok) expect(result.signal).toMatchObject(c.expect.normalized ?? {});
-    },
-  );
+  it.each(byStatus(202))('accepts: %s', (_name, c) => {
+    const result = normalizeBody(c);
+    expect(result).toEqual({ ok: true, signal: expect.anything() });
+    if (result.ok) expect(result.signal).toMatchObject(c.expect.normalized ?? {});
+    for (const secret of c.expect.never_in_event ?? []) expect(JSON.stringify(result)).not.toContain(secret);
+  });
 
-  it.each(objectCases.filter((c) => c.expect.status === 422).map((c) => [c.name, c] as const))(
-    'rejects: %s',
-    (_name, c) => {
-      const result = normalizeTradingView(c.body);
-      expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.errors.length).toBeGreaterThan(0);
-    },
-  );
+  it.each(byStatus(422))('rejects: %s', (_name, c) => {
+    const result = normalizeBody(c);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.length).toBeGreaterThan(0);
+  });
 });
 
 describe('normalizeTradingView', () => {

@@ -6,6 +6,8 @@ export type SourceModule = Type | DynamicModule;
 
 /**
  * The sources this gateway serves, each at `POST /webhooks/<id>`, and the sources whose dead
- * letters the DLQ replay can recover. Add a source: one line here (docs/adding-a-source.md).
+ * letters the DLQ replay can recover. A library rather than a file of the gateway app, so both
+ * apps read the same list without one app importing another. Add a source: one line here
+ * (docs/adding-a-source.md).
  */
 export const SOURCE_MODULES: readonly SourceModule[] = [TradingViewModule, CustomSourceModule];
