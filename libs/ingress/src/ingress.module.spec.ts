@@ -5,7 +5,7 @@ import { EventPublisher, type NormalizationResult, type SourceAdapter, Subjects 
 import { WebhookTelemetryMiddleware } from '@gateway/observability';
 import { SecurityModule, uniformPolicy } from '@gateway/security';
 import { WebhookSource } from '@gateway/sources-core';
-import { FakePortsModule, gatewaySigned, type InMemoryEventPublisher } from '@gateway/testing';
+import { FakePortsModule, gatewaySigned, type InMemoryEventPublisher, specSignal } from '@gateway/testing';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { IngressModule } from './ingress.module';
@@ -26,21 +26,7 @@ class BotSource implements SourceAdapter {
   }
 
   normalize(payload: Record<string, unknown>): NormalizationResult {
-    const action = payload.action === 'sell' ? 'sell' : 'buy';
-    return {
-      ok: true,
-      signal: {
-        instrument: 'X',
-        exchange: null,
-        action,
-        price: null,
-        quantity: null,
-        timeframe: null,
-        strategy: null,
-        signal_time: null,
-        extra: {},
-      },
-    };
+    return { ok: true, signal: specSignal({ action: payload.action === 'sell' ? 'sell' : 'buy' }) };
   }
 }
 

@@ -4,25 +4,20 @@ import {
   type NormalizedWebhook,
   ProblemException,
   rawEventId,
-  type Signal,
   StoreUnavailableError,
   Subjects,
 } from '@gateway/contracts';
-import { InMemoryEventPublisher, InMemoryNonceStore, specSource, webhookRequest } from '@gateway/testing';
+import {
+  InMemoryEventPublisher,
+  InMemoryNonceStore,
+  specSignal,
+  specSource,
+  webhookRequest,
+} from '@gateway/testing';
 import { SourcePolicies, type SourcePolicy, uniformPolicy } from '@gateway/security';
 import { IngressService } from './ingress.service';
 
-const SIGNAL: Signal = {
-  instrument: 'BTCUSDT',
-  exchange: null,
-  action: 'buy',
-  price: 64123.5,
-  quantity: 0.5,
-  timeframe: null,
-  strategy: null,
-  signal_time: null,
-  extra: {},
-};
+const SIGNAL = specSignal({ price: 64123.5, quantity: 0.5 });
 const ERRORS = [{ field: 'action', message: 'is required' }];
 const VALID: NormalizationResult = { ok: true, signal: SIGNAL };
 const INVALID: NormalizationResult = { ok: false, errors: ERRORS };

@@ -1,6 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { type SourceAdapter, WebhookContext } from '@gateway/contracts';
+import { type Signal, type SourceAdapter, WebhookContext } from '@gateway/contracts';
 import { EventEmitter } from 'node:events';
 
 /**
@@ -102,6 +102,22 @@ export function specSource(over: Partial<SourceAdapter> = {}): SourceAdapter {
     payloadSchema: { type: 'object' },
     sourceId: () => over.route ?? 'bot',
     normalize: () => ({ ok: false, errors: [{ field: 'body', message: 'not normalized in specs' }] }),
+    ...over,
+  };
+}
+
+/** A canonical signal for specs, every optional field empty unless given. */
+export function specSignal(over: Partial<Signal> = {}): Signal {
+  return {
+    instrument: 'BTCUSDT',
+    exchange: null,
+    action: 'buy',
+    price: null,
+    quantity: null,
+    timeframe: null,
+    strategy: null,
+    signal_time: null,
+    extra: {},
     ...over,
   };
 }
