@@ -41,7 +41,8 @@ LABEL org.opencontainers.image.title="at-gateway" \
       org.opencontainers.image.licenses="UNLICENSED" \
       org.opencontainers.image.base.name="docker.io/library/node:${NODE_VERSION}-${NODE_DISTRO}"
 
-ENV NODE_ENV=production PORT=8001
+# gateway_build_info{revision} reads it.
+ENV NODE_ENV=production PORT=8001 GIT_REVISION=${REVISION}
 WORKDIR /app
 # The bundle keeps node_modules external, so the runtime needs the production deps.
 # None of them has an install script, hence --ignore-scripts.

@@ -33,6 +33,7 @@ const gateway = await startTarget(
     ENV: 'production',
     LOG_LEVEL: 'info',
     HOST: '127.0.0.1',
+    SHUTDOWN_DELAY_MS: '0', // no load balancer to wait for
   },
   dir,
 );

@@ -41,6 +41,7 @@ const env = {
   ENV: 'production',
   LOG_LEVEL: 'info',
   HOST: '127.0.0.1',
+  SHUTDOWN_DELAY_MS: '0', // no load balancer to wait for
   // `SOURCE_POLICY='tradingview:scope=cluster' npm run bench` measures the cluster-wide bucket's
   // cost (docs/performance.md); the reference keeps its local bucket.
   ...(process.env.SOURCE_POLICY ? { SOURCE_POLICY: process.env.SOURCE_POLICY } : {}),

@@ -29,6 +29,8 @@ export NATS_SERVER_BIN
 # The deployment specs lint the metrics with promtool and render the Kubernetes base with kubectl.
 PROMTOOL_BIN=$(bash scripts/ensure-promtool.sh)
 KUBECTL_BIN=$(bash scripts/ensure-kubectl.sh)
-export PROMTOOL_BIN KUBECTL_BIN
+# The rolling-restart spec puts two replicas behind a real HAProxy.
+HAPROXY_BIN=$(bash scripts/ensure-haproxy.sh)
+export PROMTOOL_BIN KUBECTL_BIN HAPROXY_BIN
 npm run build --silent
 jest --config test/jest-e2e.config.js --runInBand

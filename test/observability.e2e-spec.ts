@@ -14,8 +14,9 @@ const DASHBOARD = join(ROOT, 'deploy/grafana/dashboards/at-gateway.json');
 const DATASOURCES = join(ROOT, 'deploy/grafana/provisioning/datasources/prometheus.yml');
 const ALERTS = join(ROOT, 'deploy/prometheus/alerts.yml');
 
-// Labels Prometheus attaches to every scraped series; the gateway does not export them itself.
-const TARGET_LABELS = ['job', 'instance'];
+// Labels Prometheus attaches to every scraped series (Kubernetes discovery adds `namespace`); the
+// gateway does not export them itself.
+const TARGET_LABELS = ['job', 'instance', 'namespace'];
 // The one series an alert may name that Prometheus, not the gateway, produces: the scrape's health.
 const SCRAPE_SERIES = ['up'];
 
@@ -31,19 +32,28 @@ interface Panel {
 interface Dashboard {
   uid: string;
   panels: Panel[];
-  templating: { list: { name: string; query: { query: string } | string }[] };
+  templating: {
+    list: { name: string; type: string; query: { query: string } | string; current?: { value: unknown } }[];
+  };
 }
 
 const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as Dashboard;
 const panels = dashboard.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
 const queries = panels.flatMap((p) => (p.targets ?? []).map((t) => ({ where: p.title, expr: t.expr })));
-const variableQueries = dashboard.templating.list.map((v) => ({
-  where: `variable ${v.name}`,
-  query: typeof v.query === 'string' ? v.query : v.query.query,
-}));
-const rules = (
-  parse(readFileSync(ALERTS, 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] }
+const variableQueries = dashboard.templating.list
+  .filter((v) => v.type === 'query')
+  .map((v) => ({
+    where: `variable ${v.name}`,
+    query: typeof v.query === 'string' ? v.query : v.query.query,
+  }));
+const allRules = (
+  parse(readFileSync(ALERTS, 'utf8')) as {
+    groups: { rules: { alert?: string; record?: string; expr: string }[] }[];
+  }
 ).groups.flatMap((g) => g.rules);
+const rules = allRules.filter((r) => r.alert);
+// Series the rules themselves record (the SLO's error ratios), which alerts may read.
+const RECORDED_SERIES = allRules.flatMap((r) => r.record ?? []);
 
 /** What an expression names that the scrape does not have: unknown series, or unknown labels on them. */
 function missingFrom(samples: Sample[], expr: string, allowedSeries: string[] = []): string[] {
@@ -111,7 +121,7 @@ describe('metrics, dashboard and alert rules', () => {
     expect(scrape).toMatch(
       /^gateway_webhooks_rejected_total\{source="tradingview",code="rate_limited"\} 1$/m,
     );
-    expect(scrape).not.toMatch(/^gateway_webhooks_rejected_total\{source="acme-bot"/m);
+    expect(scrape).not.toMatch(/^gateway_webhooks_rejected_total\{source="acme-bot",code="\w+"\} [1-9]/m);
     expect(scrape).toMatch(/^gateway_webhooks_duplicate_total\{source="tradingview"\} 1$/m);
     expect(scrape).toMatch(/^gateway_webhooks_received_total\{source="acme-bot",status="202"\} 1$/m);
   });
@@ -130,6 +140,28 @@ describe('metrics, dashboard and alert rules', () => {
     expect(scrape).toMatch(/^gateway_publish_buffer_size 0$/m);
   });
 
+  it('exports, before any failure, every series an alert reads at 0: the first failure is seen', () => {
+    expect(scrape).toMatch(/^gateway_webhooks_received_total\{source="tradingview",status="503"\} 0$/m);
+    expect(scrape).toMatch(/^gateway_webhooks_received_total\{source="acme-bot",status="401"\} 0$/m);
+    expect(scrape).toMatch(
+      /^gateway_webhooks_rejected_total\{source="custom",code="invalid_signature"\} 0$/m,
+    );
+    expect(scrape).toMatch(
+      /^gateway_webhooks_rejected_total\{source="acme-bot",code="nats_unavailable"\} 0$/m,
+    );
+    expect(scrape).toMatch(/^gateway_webhook_duration_seconds_count\{source="custom"\} 0$/m);
+    expect(scrape).toMatch(/^gateway_nats_publish_total\{subject="signals.dlq",status="error"\} 0$/m);
+    expect(scrape).toMatch(/^gateway_validation_errors_total\{type="invalid_json"\} 0$/m);
+  });
+
+  it('names the running build, the publish buffer bound and the memory limit', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const build = samples.find((s) => s.name === 'gateway_build_info');
+    expect(build?.labels).toEqual({ version, revision: 'unknown', node: process.version });
+    expect(scrape).toMatch(/^gateway_publish_buffer_capacity 1000$/m);
+    expect(Number(/^gateway_memory_limit_bytes (\S+)$/m.exec(scrape)?.[1])).toBeGreaterThan(0);
+  });
+
   it("passes promtool check metrics on the gateway's own series", () => {
     const own = familiesWithPrefix(scrape, 'gateway_');
     expect(own).toContain('# TYPE gateway_webhooks_received_total counter');
@@ -142,10 +174,20 @@ describe('metrics, dashboard and alert rules', () => {
   it('labels every series with bounded values only: allowed sources, statuses, codes, subjects', () => {
     const own = samples.filter((s) => s.name.startsWith('gateway_'));
     const values = (label: string) => [...new Set(own.flatMap((s) => s.labels[label] ?? []))].sort();
-    expect(values('source')).toEqual(['acme-bot', 'tradingview']);
+    // The allowed sources and the served routes (custom), nothing a request chose.
+    expect(values('source')).toEqual(['acme-bot', 'custom', 'tradingview']);
     expect(values('status').every((s) => /^(\d{3}|ok|duplicate|error)$/.test(s))).toBe(true);
     expect(values('code').every((c) => /^[a-z_]+$/.test(c))).toBe(true);
     expect(values('subject')).toEqual(['signals.dlq', 'signals.normalized', 'signals.raw']);
+  });
+
+  it('filters every gateway and runtime query by the job, namespace and instance variables', () => {
+    const unfiltered = queries.filter(({ expr }) =>
+      [...expr.matchAll(/\b(?:gateway|nodejs|process)_\w+(\{[^}]*\})?/g)].some(
+        ([, labels]) => !labels || !['$job', '$namespace', '$instance'].every((v) => labels.includes(v)),
+      ),
+    );
+    expect(unfiltered.map((q) => `${q.where}: ${q.expr}`)).toEqual([]);
   });
 
   it('every dashboard query names only series (and labels) the gateway exports', () => {
@@ -160,24 +202,32 @@ describe('metrics, dashboard and alert rules', () => {
     const missing = variableQueries.flatMap(({ where, query }) => {
       const m = /^label_values\((.+),\s*(\w+)\)$/.exec(query);
       if (!m) return [`${where}: not label_values(series, label): ${query}`];
-      return missingFrom(samples, `${m[1]}{${m[2]}!=""}`).map((x) => `${where}: ${x}`);
+      const [, series, label] = m;
+      const selector = series.endsWith('}')
+        ? `${series.slice(0, -1)},${label}!=""}`
+        : `${series}{${label}!=""}`;
+      return missingFrom(samples, selector).map((x) => `${where}: ${x}`);
     });
     expect(missing).toEqual([]);
   });
 
-  it('every alert rule names only series (and labels) the gateway exports, or the scrape health `up`', () => {
+  it('every rule names only series (and labels) the gateway exports, the rules record, or the scrape health `up`', () => {
     expect(rules.map((r) => r.alert)).toEqual(
       expect.arrayContaining([
-        'GatewayHigh5xxRatio',
-        'GatewayHighP99Latency',
+        'GatewayErrorBudgetFastBurn',
+        'GatewayAbsent',
         'GatewayNatsDisconnected',
-        'GatewayPublishFailures',
-        'GatewayRateLimitSpike',
+        'GatewayPublishFailureRatio',
+        'GatewayPublishBufferHigh',
+        'GatewayMemoryNearLimit',
+        'GatewayEventLoopLag',
         'GatewayDlqGrowth',
       ]),
     );
-    const missing = rules.flatMap(({ alert, expr }) =>
-      missingFrom(samples, expr, SCRAPE_SERIES).map((m) => `${alert}: ${m}`),
+    const missing = allRules.flatMap(({ alert, record, expr }) =>
+      missingFrom(samples, expr, [...SCRAPE_SERIES, ...RECORDED_SERIES]).map(
+        (m) => `${alert ?? record}: ${m}`,
+      ),
     );
     expect(missing).toEqual([]);
   });
@@ -206,10 +256,15 @@ describe('metrics, dashboard and alert rules', () => {
           cells.add(`${i},${j}`);
         }
       if (panel.type === 'row') continue;
-      expect(panel.datasource?.uid).toBe(uid);
+      // The datasource variable, set by default to the provisioned Prometheus.
+      expect(panel.datasource?.uid).toBe('${datasource}');
+      expect((panel.targets ?? []).every((t) => t.datasource?.uid === '${datasource}')).toBe(true);
       expect(panel.targets?.length).toBeGreaterThan(0);
     }
+    const datasource = dashboard.templating.list.find((v) => v.type === 'datasource');
+    expect(datasource?.current?.value).toBe(uid);
     const variables = new Set(dashboard.templating.list.map((v) => v.name));
+    expect([...variables]).toEqual(expect.arrayContaining(['datasource', 'job', 'namespace', 'instance']));
     const used = queries.flatMap(({ expr }) =>
       [...expr.matchAll(/\$\{?(\w+)/g)].map((m) => m[1]).filter((v) => !v.startsWith('__')),
     );

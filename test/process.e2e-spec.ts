@@ -95,7 +95,8 @@ describe('the gateway process', () => {
   });
 
   it('SIGTERM: a request still arriving completes with 202, then the process exits 0', async () => {
-    const gateway = await new GatewayProcess(env()).start();
+    // Past SHUTDOWN_DELAY_MS (the listener open for the load balancer), in the drain itself.
+    const gateway = await new GatewayProcess({ ...env(), SHUTDOWN_DELAY_MS: '100' }).start();
     const body = tradingViewAlert();
     const req = request(`${gateway.url}/webhooks/tradingview`, {
       method: 'POST',

@@ -3,16 +3,35 @@ import { SECRET } from './support/gateway';
 import { GatewayProcess } from './support/gateway-process';
 import { acceptedButNotStoredOnce, Outcome, signedLoad, statusCounts } from './support/load';
 import { TestNatsServer } from './support/nats-server';
+import { rawHttp, RawReply } from './support/raw-http';
+import { signed, tradingViewAlert } from './support/signing';
 import { StreamReader } from './support/stream';
 
-// A rolling deploy as one replica sees it: SIGTERM arrives while webhooks keep coming. Requests
-// already inside finish and are stored; later ones find the door shut (the load balancer sends
-// them to another replica); nothing answered 2xx is lost, and the process exits 0.
+const SHUTDOWN_DELAY_MS = 1000;
+
+/** A keep-alive webhook on its own connection; rawHttp returns once the server closes it. */
+function keepAliveWebhook(url: string): Promise<RawReply> {
+  const body = tradingViewAlert();
+  const headers = Object.entries({ ...signed(SECRET, body), 'content-type': 'application/json' });
+  const request =
+    `POST /webhooks/tradingview HTTP/1.1\r\nHost: gateway\r\nConnection: keep-alive\r\n` +
+    headers.map(([k, v]) => `${k}: ${v}\r\n`).join('') +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  return rawHttp(url, [request]);
+}
+
+// A rolling deploy as one replica sees it: SIGTERM arrives while webhooks keep coming. For
+// SHUTDOWN_DELAY_MS readiness fails while webhooks are still answered, each answer closing its
+// connection (CONTRACT.md 6.3); then later ones find the door shut (a load balancer has sent them
+// to another replica by then: test/rolling-restart-lb.e2e-spec.ts); nothing answered 2xx is lost,
+// and the process exits 0.
 describe('rolling shutdown: SIGTERM under load', () => {
   let nats: TestNatsServer;
   let gateway: GatewayProcess;
   let outcomes: Outcome[];
   let exit: { code: number | null; signal: NodeJS.Signals | null };
+  let readyDuringDelay: number;
+  let webhookDuringDelay: RawReply;
 
   beforeAll(async () => {
     nats = await new TestNatsServer().start();
@@ -22,11 +41,15 @@ describe('rolling shutdown: SIGTERM under load', () => {
       API_KEY_HMAC_SECRET: SECRET,
       RATE_LIMIT_RPS: '100000',
       LOG_LEVEL: 'warn',
+      SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS),
     }).start();
 
     const terminated = (async () => {
       await sleep(1500);
       gateway.signal('SIGTERM');
+      await sleep(100);
+      readyDuringDelay = (await fetch(`${gateway.url}/readyz`)).status;
+      webhookDuringDelay = await keepAliveWebhook(gateway.url);
       exit = await gateway.exited;
       await sleep(200); // a few senders meet the closed port, as they would behind a load balancer
     })();
@@ -40,6 +63,12 @@ describe('rolling shutdown: SIGTERM under load', () => {
 
   it('exits 0', () => {
     expect(exit).toEqual({ code: 0, signal: null });
+  });
+
+  it('fails readiness at once after SIGTERM, yet answers webhooks and closes their keep-alive connections', () => {
+    expect(readyDuringDelay).toBe(503);
+    expect(webhookDuringDelay.status).toBe(202);
+    expect(webhookDuringDelay.text).toMatch(/^connection: close\r$/im);
   });
 
   it('answers 202 until it stops taking connections, and nothing but connection refusals after', () => {

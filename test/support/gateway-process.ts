@@ -19,10 +19,13 @@ export class GatewayProcess {
     return this.proc!.pid!;
   }
 
-  /** Spawns it; resolves once /readyz answers 200 (NATS and stream ready), or once it exits (see `exited`). */
-  async start({ waitForReady = true } = {}): Promise<this> {
+  /**
+   * Spawns it; resolves once /readyz answers 200 (NATS and stream ready), or once it exits (see
+   * `exited`). `port`: listen there (a restart behind a load balancer keeps its address).
+   */
+  async start({ waitForReady = true, port = 0 } = {}): Promise<this> {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
-    const port = await freePort();
+    port ||= await freePort();
     this.url = `http://127.0.0.1:${port}`;
     this.proc = spawn(process.execPath, [MAIN], {
       env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', ...this.env },

@@ -7,7 +7,7 @@ export interface Outcome {
   at: number; // when it was sent (performance.now())
   ms: number;
   eventId?: string;
-  code?: string;
+  code?: string; // the problem code, or why no HTTP answer came
 }
 
 /**
@@ -34,7 +34,9 @@ export async function signedLoad(
           // Far above the contract's 2.5 s, so a slow answer is measured rather than cut off.
           signal: AbortSignal.timeout(10_000),
         });
-        const json = (await res.json()) as { event_id?: string; code?: string };
+        // A balancer's own error page is not JSON: keep its status, not a parse failure.
+        const text = await res.text();
+        const json = (text.startsWith('{') ? JSON.parse(text) : {}) as { event_id?: string; code?: string };
         outcomes.push({
           status: res.status,
           at: started,
@@ -42,8 +44,9 @@ export async function signedLoad(
           eventId: json.event_id,
           code: json.code,
         });
-      } catch {
-        outcomes.push({ status: 0, at: started, ms: performance.now() - started });
+      } catch (err) {
+        const reason = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
+        outcomes.push({ status: 0, at: started, ms: performance.now() - started, code: reason });
         await new Promise((r) => setTimeout(r, 20)); // a refused connection fails at once: don't spin
       }
     }

@@ -6,7 +6,9 @@ import { NatsModule } from '@gateway/nats';
 import { ObservabilityModule } from '@gateway/observability';
 import { SecurityModule } from '@gateway/security';
 import { SOURCE_MODULES, SourceModule } from '@gateway/sources-catalog';
+import { SourcesCoreModule } from '@gateway/sources-core';
 import type { GatewayConfig } from './config/gateway-config';
+import { MetricSeriesPrimer, PRIMED_SOURCES } from './metric-series.primer';
 
 /** The composition root: every module, configured from one validated GatewayConfig. */
 @Module({})
@@ -15,15 +17,20 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ObservabilityModule.forRoot(config.logging),
+        ObservabilityModule.forRoot(config.logging, config.build),
         NatsModule.forRoot(config.nats),
         SecurityModule.forRoot(config.security),
         IngressModule.forRoot(config.ingress),
         HealthModule,
+        SourcesCoreModule,
         ...sources,
       ],
-      // Every error of every route, webhooks, probes and 404s alike, answers as problem+json.
-      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+      providers: [
+        // Every error of every route, webhooks, probes and 404s alike, answers as problem+json.
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: PRIMED_SOURCES, useValue: config.security.allowedSources },
+        MetricSeriesPrimer,
+      ],
     };
   }
 }

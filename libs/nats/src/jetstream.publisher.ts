@@ -51,6 +51,11 @@ export class JetStreamPublisher extends EventPublisher {
         },
       ]),
     );
+    // Every series exists from the start at 0, so increase() and the alerts see the first failure.
+    for (const [subject, child] of this.instruments) {
+      [child.ok, child.duplicate, child.error].forEach((counter) => counter.inc(0));
+      duration.zero({ subject });
+    }
   }
 
   async publish(

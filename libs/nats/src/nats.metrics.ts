@@ -4,6 +4,7 @@ export const NATS_PUBLISH_TOTAL = 'gateway_nats_publish_total';
 export const NATS_PUBLISH_DURATION_SECONDS = 'gateway_nats_publish_duration_seconds';
 export const NATS_CONNECTED = 'gateway_nats_connected';
 export const PUBLISH_BUFFER_SIZE = 'gateway_publish_buffer_size';
+export const PUBLISH_BUFFER_CAPACITY = 'gateway_publish_buffer_capacity';
 
 export const natsMetricProviders = [
   makeCounterProvider({
@@ -25,5 +26,9 @@ export const natsMetricProviders = [
   makeGaugeProvider({
     name: PUBLISH_BUFFER_SIZE,
     help: 'Publishes handed to the NATS client and not yet acknowledged.',
+  }),
+  makeGaugeProvider({
+    name: PUBLISH_BUFFER_CAPACITY,
+    help: 'The publish buffer bound (PUBLISH_BUFFER_MAX): beyond it webhooks get 503 at once.',
   }),
 ];

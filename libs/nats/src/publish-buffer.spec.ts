@@ -5,7 +5,7 @@ import { PublishBuffer } from './publish-buffer';
 
 const gauge = { set: () => undefined } as unknown as Gauge;
 const buffer = (bufferMaxMessages: number, bufferCriticalReserve?: number) =>
-  new PublishBuffer({ bufferMaxMessages, bufferCriticalReserve } as NatsModuleOptions, gauge);
+  new PublishBuffer({ bufferMaxMessages, bufferCriticalReserve } as NatsModuleOptions, gauge, gauge);
 
 /** A write that waits for its acknowledgement until `ack()` is called. */
 function pendingWrite(): { write: () => Promise<string>; ack: () => void } {

@@ -3,7 +3,7 @@ import { type Priority, StoreUnavailableError } from '@gateway/contracts';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Gauge } from 'prom-client';
 import { NATS_OPTIONS } from './nats.module-definition';
-import { PUBLISH_BUFFER_SIZE } from './nats.metrics';
+import { PUBLISH_BUFFER_CAPACITY, PUBLISH_BUFFER_SIZE } from './nats.metrics';
 import type { NatsModuleOptions } from './nats.options';
 
 /**
@@ -22,9 +22,13 @@ export class PublishBuffer {
   constructor(
     @Inject(NATS_OPTIONS) options: NatsModuleOptions,
     @InjectMetric(PUBLISH_BUFFER_SIZE) private readonly size: Gauge,
+    @InjectMetric(PUBLISH_BUFFER_CAPACITY) capacity: Gauge,
   ) {
     const max = options.bufferMaxMessages;
     this.limits = { critical: max, normal: max - (options.bufferCriticalReserve ?? 0) };
+    // Beside the size, so alerts compare the two instead of a hard-coded bound.
+    capacity.set(max);
+    size.set(0);
   }
 
   async hold<T>(write: () => Promise<T>, priority: Priority = 'normal'): Promise<T> {

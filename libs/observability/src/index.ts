@@ -3,3 +3,5 @@ export * from './correlation-id';
 export * from './logger-options';
 export * from './webhook.metrics';
 export * from './webhook-telemetry.middleware';
+export * from './build-info';
+export { WebhookInstruments } from './webhook.instruments';

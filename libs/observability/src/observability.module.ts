@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
+import { BuildInfo, buildInfoProviders } from './build-info';
 import { createRootLogger, LoggingOptions, loggerOptions, ROOT_LOGGER } from './logger-options';
 import { WebhookInstruments } from './webhook.instruments';
 import { webhookMetricProviders } from './webhook.metrics';
@@ -9,7 +10,7 @@ import { WebhookTelemetryMiddleware } from './webhook-telemetry.middleware';
 /** JSON logs, `/metrics`, and the per-webhook telemetry middleware. Import once, in the app root. */
 @Module({})
 export class ObservabilityModule {
-  static forRoot(logging: LoggingOptions): DynamicModule {
+  static forRoot(logging: LoggingOptions, build: BuildInfo): DynamicModule {
     const root = createRootLogger(logging);
     return {
       module: ObservabilityModule,
@@ -21,6 +22,7 @@ export class ObservabilityModule {
       providers: [
         { provide: ROOT_LOGGER, useValue: root },
         ...webhookMetricProviders,
+        ...buildInfoProviders(build),
         WebhookInstruments,
         WebhookTelemetryMiddleware,
       ],

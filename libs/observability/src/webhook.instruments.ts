@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PROBLEMS, type ProblemCode } from '@gateway/contracts';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 import {
@@ -14,6 +15,10 @@ const PAYLOAD_ERRORS = ['invalid_json', 'invalid_source', 'schema_validation_fai
 
 /** The contract answers 200 only for a duplicate; a new event is a 202. */
 const DUPLICATE_STATUS = 200;
+
+const PROBLEM_CODES = Object.keys(PROBLEMS) as ProblemCode[];
+/** Every answer a webhook can get (CONTRACT.md 1.2), whose series exist from the start. */
+const WEBHOOK_STATUSES = [...new Set([200, 202, ...Object.values(PROBLEMS).map((p) => p.status)])];
 
 /** An error answer that no exception filter named (it should not happen): still counted. */
 const UNNAMED_PROBLEM = 'unknown';
@@ -65,6 +70,22 @@ export class WebhookInstruments {
     @InjectMetric(WEBHOOKS_DUPLICATE_TOTAL) readonly duplicates: Counter<'source'>,
   ) {
     this.payloadErrors = new Map(PAYLOAD_ERRORS.map((code) => [code, validationErrors.labels(code)]));
+    this.payloadErrors.forEach((counter) => counter.inc(0));
+  }
+
+  /**
+   * Creates every series of `sources` at 0 (the sources known at start: allowed ids and routes).
+   * prom-client makes a labelled series only when first touched, and `increase()` cannot see the
+   * step from "absent" to 1: without this, an alert would miss a pod's first 503 or 401.
+   */
+  prime(sources: Iterable<string>): void {
+    for (const source of sources) {
+      const instruments = this.of(source);
+      WEBHOOK_STATUSES.forEach((status) => instruments.received(status).inc(0));
+      PROBLEM_CODES.forEach((code) => instruments.rejected(code).inc(0));
+      this.duration.zero({ source });
+      instruments.duplicates.inc(0);
+    }
   }
 
   /** `source` must be a bounded label (WebhookContext.sourceLabel), `code` one of our problem codes. */

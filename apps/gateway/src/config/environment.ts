@@ -27,6 +27,8 @@ export const TRADINGVIEW_ADDRESSES = '52.89.214.238,34.212.75.30,54.218.53.128,5
 export class Environment {
   @IsString() @IsNotEmpty() SERVICE_NAME = 'at-gateway';
   @Matches(/^[a-z][a-z0-9-]*$/) ENV = 'development';
+  /** The git revision of the build (an image build argument), shown by gateway_build_info. */
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/) GIT_REVISION = 'unknown';
   @IsIn(LOG_LEVELS) LOG_LEVEL = 'info';
 
   @Type(() => Number) @IsInt() @Min(1) @Max(65535) PORT = 8001;
@@ -81,6 +83,12 @@ export class Environment {
 
   /** How long SIGTERM may take before the process exits anyway; below Kubernetes' 30 s default. */
   @Type(() => Number) @IsInt() @Min(0) @Max(600000) SHUTDOWN_GRACE_MS = 25000;
+  /**
+   * After SIGTERM: readiness fails at once but requests are still answered (each closing its
+   * connection) for this long, so load balancers polling /readyz every few seconds take the
+   * replica out before it stops accepting. Part of SHUTDOWN_GRACE_MS, not added to it.
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(600000) SHUTDOWN_DELAY_MS = 8000;
   /** Slow clients are cut off: all headers within this, counted from a request's first byte. */
   @Type(() => Number) @IsInt() @Min(1000) @Max(600000) HEADERS_TIMEOUT_MS = 5000;
   /** ...and the whole request (headers and body) within this. */

@@ -1,7 +1,7 @@
 import type { EventSchemaVersion } from '@gateway/contracts';
 import type { IngressModuleOptions } from '@gateway/ingress';
 import type { NatsModuleOptions } from '@gateway/nats';
-import type { LoggingOptions } from '@gateway/observability';
+import type { BuildInfo, LoggingOptions } from '@gateway/observability';
 import type { SecurityModuleOptions } from '@gateway/security';
 
 /** The validated configuration, shaped for the modules that use it. */
@@ -12,8 +12,11 @@ export interface GatewayConfig {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   shutdownGraceMs: number;
+  /** Readiness fails but answers continue this long after SIGTERM (contract 6.3). */
+  shutdownDelayMs: number;
   keepAliveTimeoutMs: number;
   logging: LoggingOptions;
+  build: BuildInfo;
   nats: NatsModuleOptions;
   security: SecurityModuleOptions;
   ingress: IngressModuleOptions;

@@ -240,6 +240,19 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('shutdown behind a load balancer', () => {
+    it('keeps answering 8 s after SIGTERM by default, within the 25 s grace', () => {
+      const config = loadConfig({});
+      expect([config.shutdownDelayMs, config.shutdownGraceMs]).toEqual([8000, 25000]);
+    });
+
+    it('refuses a delay that leaves no time to drain within the grace', () => {
+      expect(configErrorOf({ SHUTDOWN_DELAY_MS: '25000' }).message).toContain('SHUTDOWN_DELAY_MS');
+      expect(configErrorOf({ SHUTDOWN_GRACE_MS: '5000' }).message).toContain('SHUTDOWN_GRACE_MS');
+      expect(loadConfig({ SHUTDOWN_DELAY_MS: '0', SHUTDOWN_GRACE_MS: '0' }).shutdownDelayMs).toBe(0);
+    });
+  });
+
   describe('an empty variable counts as unset', () => {
     it('lets the default apply', () => {
       const config = loadConfig({ PORT: '', NATS_STREAM: '', RATE_LIMIT_RPS: '', ENV: '' });

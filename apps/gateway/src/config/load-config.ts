@@ -1,5 +1,6 @@
 import { AddressAllowlist, type TokenProfileOptions } from '@gateway/security';
 import { ConfigError, list, loadEnvironment } from '@gateway/config';
+import { version } from '../../../../package.json';
 import { Environment } from './environment';
 import type { GatewayConfig } from './gateway-config';
 import { loadSourcePolicy } from './source-policy';
@@ -37,6 +38,9 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
   if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
     throw new ConfigError('HEADERS_TIMEOUT_MS must not be above REQUEST_TIMEOUT_MS');
   }
+  if (env.SHUTDOWN_DELAY_MS > 0 && env.SHUTDOWN_DELAY_MS >= env.SHUTDOWN_GRACE_MS) {
+    throw new ConfigError('SHUTDOWN_DELAY_MS must be below SHUTDOWN_GRACE_MS, which also covers the drain');
+  }
   return {
     port: env.PORT,
     host: env.HOST,
@@ -44,9 +48,11 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
     keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
     eventSchemaVersion: env.EVENT_SCHEMA_VERSION,
     usesDevelopmentSecret,
+    build: { version, revision: env.GIT_REVISION },
     logging: { serviceName: env.SERVICE_NAME, env: env.ENV, level: env.LOG_LEVEL },
     nats: {
       servers: list(env.NATS_URL),
