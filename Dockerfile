@@ -51,7 +51,8 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # Files stay owned by root: the node user can read them but not change them.
 USER node
-EXPOSE 8001
+# 8001: webhooks (public); 8002: /metrics and probes when MANAGEMENT_PORT=8002 (docs/deployment.md).
+EXPOSE 8001 8002
 ENTRYPOINT ["/usr/bin/tini", "--"]
 # V8 flags as in `npm run start:prod` (a smaller young generation: docs/performance.md).
 CMD ["node", "--max-semi-space-size=8", "dist/apps/gateway/main.js"]

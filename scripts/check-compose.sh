@@ -69,8 +69,21 @@ image=$(node -e 'console.log(JSON.parse(process.argv[1]).join(" "))' "${cmd#*CMD
 echo "ok: Dockerfile CMD is npm run start:prod: $prod"
 
 # 3. Prometheus scrape target
-grep -q 'gateway:8001' deploy/prometheus/prometheus.yml ||
-  fail "deploy/prometheus/prometheus.yml does not scrape gateway:8001"
-echo "ok: Prometheus scrapes gateway:8001"
+grep -q 'gateway:8002' deploy/prometheus/prometheus.yml ||
+  fail "deploy/prometheus/prometheus.yml does not scrape the gateway's management port (gateway:8002)"
+echo "ok: Prometheus scrapes gateway:8002 (the management port)"
+
+# 4. The gateway is never published to the network with the development secret: either every
+#    published port is bound to loopback, or the stack refuses to start without a secret.
+node -e '
+const { parse } = require("yaml");
+const gw = parse(require("fs").readFileSync("docker-compose.yml", "utf8")).services.gateway;
+const secret = String(gw.environment.API_KEY_HMAC_SECRET ?? "");
+const open = (gw.ports ?? []).filter((p) => !String(p).startsWith("127.0.0.1:"));
+if (open.length && !/^\$\{API_KEY_HMAC_SECRET:\?/.test(secret)) {
+  console.error(`FAIL: gateway ports ${open.join(", ")} reach the network while API_KEY_HMAC_SECRET may fall back to the development secret`);
+  process.exit(1);
+}' || exit 1
+echo "ok: the gateway is published on loopback only, or requires a secret"
 
 echo "all container checks passed"

@@ -7,20 +7,29 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { IContainer, IProbe } from 'kubernetes-models/v1';
+import { fileVariable, SECRET_VARIABLES } from '@gateway/config';
 import { Environment } from '../apps/gateway/src/config/environment';
 import { loadConfig } from '../apps/gateway/src/config/load-config';
 import { TestGateway } from './support/gateway';
-import { TestNatsServer } from './support/nats-server';
+import { freePort, TestNatsServer } from './support/nats-server';
 import { kubectlBin } from './support/tools';
 
 const ROOT = join(__dirname, '..');
 const BASE = join(ROOT, 'deploy/k8s/base');
 
-/** The gateway's own variable names, from the class that validates them at start. */
-const ENV_NAMES = new Set(Object.keys(new Environment()));
+/** The gateway's own variable names, from the class that validates them at start, and the secrets' files. */
+const ENV_NAMES = new Set([
+  ...Object.keys(new Environment()),
+  ...SECRET_VARIABLES,
+  ...SECRET_VARIABLES.map(fileVariable),
+]);
+
+/** A production key for the checks that load the configuration as the pod would. */
+const KEY = 'from-the-secret-0123456789';
 
 /** Schema-level validation (types, required fields, enums) of every kind the base may hold. */
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
@@ -28,6 +37,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'v1/Service': Service,
   'v1/ServiceAccount': ServiceAccount,
   'apps/v1/Deployment': Deployment,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
 };
@@ -65,7 +75,9 @@ describe('Kubernetes base (deploy/k8s/base)', () => {
       'ConfigMap',
       'Deployment',
       'HorizontalPodAutoscaler',
+      'NetworkPolicy',
       'PodDisruptionBudget',
+      'Service',
       'Service',
       'ServiceAccount',
     ]);
@@ -81,32 +93,67 @@ describe('Kubernetes base (deploy/k8s/base)', () => {
     expect(names.filter((n) => !ENV_NAMES.has(n))).toEqual([]);
     expect(container.envFrom?.map((e) => e.configMapRef?.name)).toEqual([configMap.metadata!.name]);
     // What the process would do at start with this ConfigMap and its Secret.
-    expect(() => loadConfig({ ...configMap.data, API_KEY_HMAC_SECRET: 'from-the-secret' })).not.toThrow();
+    expect(() => loadConfig({ ...configMap.data, API_KEY_HMAC_SECRET: KEY })).not.toThrow();
     expect(configMap.data!.ENV).toBe('production');
   });
 
-  it('takes the HMAC secret from a Secret, never from the ConfigMap', () => {
-    expect(configMap.data).not.toHaveProperty('API_KEY_HMAC_SECRET');
-    const secret = container.env?.find((e) => e.name === 'API_KEY_HMAC_SECRET');
-    expect(secret?.valueFrom?.secretKeyRef).toMatchObject({
-      name: 'at-gateway-secrets',
-      key: 'API_KEY_HMAC_SECRET',
-    });
-    expect(secret?.valueFrom?.secretKeyRef?.optional).not.toBe(true);
+  it('takes every secret as a file of the mounted Secret, updated in place (rotation without a rollout)', () => {
+    const volume = deployment.spec!.template.spec!.volumes?.find((v) => v.secret);
+    expect(volume?.secret).toMatchObject({ secretName: 'at-gateway-secrets' });
+    expect(volume?.secret?.optional).not.toBe(true);
+    // A subPath mount is a copy the kubelet never updates; only a directory mount follows the Secret.
+    const mount = container.volumeMounts?.find((m) => m.name === volume?.name);
+    expect(mount).toMatchObject({ readOnly: true });
+    expect(mount?.subPath).toBeUndefined();
+    for (const name of SECRET_VARIABLES) {
+      expect(configMap.data).not.toHaveProperty(name);
+      expect(container.env?.find((e) => e.name === name)).toBeUndefined();
+      const file = container.env?.find((e) => e.name === fileVariable(name));
+      expect(file?.value).toBe(`${mount?.mountPath}/${name}`);
+    }
+    // Readable by the gateway's group only.
+    expect(volume?.secret?.defaultMode).toBe(0o440);
+    expect(deployment.spec!.template.spec!.securityContext?.fsGroup).toBe(1000);
   });
 
-  it('exposes the port the application listens on, to the Service, the probes and the scraper', () => {
-    const port = loadConfig({ ...configMap.data, API_KEY_HMAC_SECRET: 'x' }).port;
+  it('exposes webhooks on the public port, and probes and scrapes on the management port only', () => {
+    const { port, managementPort } = loadConfig({ ...configMap.data, API_KEY_HMAC_SECRET: KEY });
     const http = container.ports?.find((p) => p.name === 'http');
+    const management = container.ports?.find((p) => p.name === 'management');
     expect(http?.containerPort).toBe(port);
+    expect(management?.containerPort).toBe(managementPort);
+    expect(managementPort).toBe(8002);
     for (const probe of [container.startupProbe, container.livenessProbe, container.readinessProbe]) {
-      expect([http?.name, port]).toContain(probe?.httpGet?.port);
+      expect(['management', managementPort]).toContain(probe?.httpGet?.port);
     }
-    const service = one<Service>('Service');
-    expect([http?.name, port]).toContain(service.spec?.ports?.[0].targetPort);
+    const services = manifests.filter((m) => m.kind === 'Service') as unknown as Service[];
+    const targets = (name: string) =>
+      services.find((s) => s.metadata!.name === name)?.spec?.ports?.map((p) => p.targetPort);
+    // The public Service reaches the webhooks alone; the scraper's Service the management port alone.
+    expect(targets('at-gateway')).toEqual(['http']);
+    expect(targets('at-gateway-management')).toEqual(['management']);
+    const scraped = services.find((s) => s.metadata!.name === 'at-gateway-management')!.spec!.ports![0];
+    expect(scraped.name).toBe('management');
     const annotations = deployment.spec!.template.metadata?.annotations ?? {};
-    expect(annotations['prometheus.io/port']).toBe(String(port));
+    expect(annotations['prometheus.io/port']).toBe(String(managementPort));
     expect(annotations['prometheus.io/path']).toBe('/metrics');
+  });
+
+  it('admits webhook traffic on the public port and scrapes on the management port, nothing else', () => {
+    const policy = one<NetworkPolicy>('NetworkPolicy');
+    const podLabels = deployment.spec!.template.metadata!.labels!;
+    expect(Object.entries(policy.spec!.podSelector.matchLabels!).every(([k, v]) => podLabels[k] === v)).toBe(
+      true,
+    );
+    expect(policy.spec?.policyTypes).toEqual(['Ingress']);
+    const rules = policy.spec!.ingress!.map((rule) => ({
+      ports: rule.ports?.map((p) => p.port),
+      from: rule.from?.map((peer) => peer.namespaceSelector?.matchLabels),
+    }));
+    expect(rules).toEqual([
+      { ports: ['http'], from: undefined },
+      { ports: ['management'], from: [{ 'kubernetes.io/metadata.name': 'monitoring' }] },
+    ]);
   });
 
   it('probes liveness on /healthz, readiness on /readyz, and gives startup time before liveness counts', () => {
@@ -123,7 +170,7 @@ describe('Kubernetes base (deploy/k8s/base)', () => {
     expect(pause[0]).toBe('sleep');
     const pauseSec = Number(pause[1]);
     expect(pauseSec).toBeGreaterThan(0);
-    const { shutdownGraceMs } = loadConfig({ ...configMap.data, API_KEY_HMAC_SECRET: 'x' });
+    const { shutdownGraceMs } = loadConfig({ ...configMap.data, API_KEY_HMAC_SECRET: KEY });
     expect(deployment.spec!.template.spec!.terminationGracePeriodSeconds).toBeGreaterThan(
       pauseSec + seconds(shutdownGraceMs),
     );
@@ -151,7 +198,9 @@ describe('Kubernetes base (deploy/k8s/base)', () => {
     const selects = (selector: Record<string, string> = {}) =>
       Object.entries(selector).every(([k, v]) => podLabels[k] === v) && Object.keys(selector).length > 0;
     expect(selects(deployment.spec!.selector.matchLabels)).toBe(true);
-    expect(selects(one<Service>('Service').spec?.selector)).toBe(true);
+    for (const service of manifests.filter((m) => m.kind === 'Service') as unknown as Service[]) {
+      expect(selects(service.spec?.selector)).toBe(true);
+    }
     const pdb = one<PodDisruptionBudget>('PodDisruptionBudget');
     expect(selects(pdb.spec?.selector?.matchLabels)).toBe(true);
     const hpa = one<HorizontalPodAutoscaler>('HorizontalPodAutoscaler');
@@ -170,7 +219,8 @@ describe('Kubernetes base (deploy/k8s/base)', () => {
       nats = await new TestNatsServer().start();
       gateway = await new TestGateway({
         ...configMap.data,
-        API_KEY_HMAC_SECRET: 'from-the-secret',
+        API_KEY_HMAC_SECRET: KEY,
+        MANAGEMENT_PORT: String(await freePort()),
         NATS_URL: nats.url,
         NATS_STREAM: 'e2e-k8s',
         LOG_LEVEL: 'silent',
@@ -186,10 +236,15 @@ describe('Kubernetes base (deploy/k8s/base)', () => {
       const paths = [container.startupProbe, container.livenessProbe, container.readinessProbe].map(
         (p) => p!.httpGet!.path!,
       );
-      for (const path of paths)
-        expect([path, (await fetch(`${gateway.url}${path}`)).status]).toEqual([path, 200]);
+      for (const path of paths) {
+        expect([path, (await fetch(`${gateway.managementUrl}${path}`)).status]).toEqual([path, 200]);
+        expect([path, (await fetch(`${gateway.url}${path}`)).status]).toEqual([path, 404]);
+      }
       const path = deployment.spec!.template.metadata!.annotations!['prometheus.io/path'];
-      expect(await (await fetch(`${gateway.url}${path}`)).text()).toContain('gateway_nats_connected 1');
+      expect(await (await fetch(`${gateway.managementUrl}${path}`)).text()).toContain(
+        'gateway_nats_connected 1',
+      );
+      expect((await fetch(`${gateway.url}${path}`)).status).toBe(404);
     });
   });
 });
@@ -237,10 +292,14 @@ describe('Docker Compose stack (docker-compose.yml)', () => {
     expect(env.NATS_URL).toBe('nats://nats:4222');
   });
 
-  it("publishes the gateway's port, checks /readyz, and lets the drain finish before a kill", () => {
-    const { port, shutdownGraceMs } = loadConfig(env);
-    expect(gateway.ports).toContain(`${port}:${port}`);
-    expect(gateway.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${port}/readyz`);
+  it("publishes the gateway's ports on loopback only, checks /readyz, and lets the drain finish before a kill", () => {
+    const { port, managementPort, shutdownGraceMs } = loadConfig(env);
+    // The development secret is public: a stack running on it is reachable from this machine only.
+    expect(gateway.ports).toEqual([
+      `127.0.0.1:${port}:${port}`,
+      `127.0.0.1:${managementPort}:${managementPort}`,
+    ]);
+    expect(gateway.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${managementPort}/readyz`);
     expect(Number(/^(\d+)s$/.exec(gateway.stop_grace_period ?? '')?.[1])).toBeGreaterThan(
       seconds(shutdownGraceMs),
     );
@@ -252,7 +311,9 @@ describe('Docker Compose stack (docker-compose.yml)', () => {
       scrape_configs: { static_configs: { targets: string[] }[] }[];
     };
     expect(mounts(prometheus)).toContainEqual({ source: './deploy/prometheus', target: '/etc/prometheus' });
-    expect(config.scrape_configs[0].static_configs[0].targets).toEqual([`gateway:${loadConfig(env).port}`]);
+    expect(config.scrape_configs[0].static_configs[0].targets).toEqual([
+      `gateway:${loadConfig(env).managementPort}`,
+    ]);
 
     expect(mounts(grafana)).toContainEqual({
       source: './deploy/grafana/provisioning',

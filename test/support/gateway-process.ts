@@ -12,6 +12,8 @@ export class GatewayProcess {
   readonly output: string[] = [];
   exited!: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   url = '';
+  /** The management port's address, when started with `managementPort`. */
+  managementUrl = '';
 
   constructor(private readonly env: Record<string, string>) {}
 
@@ -22,13 +24,19 @@ export class GatewayProcess {
   /**
    * Spawns it; resolves once /readyz answers 200 (NATS and stream ready), or once it exits (see
    * `exited`). `port`: listen there (a restart behind a load balancer keeps its address).
+   * `managementPort`: with a MANAGEMENT_PORT of its own (then probed there).
    */
-  async start({ waitForReady = true, port = 0 } = {}): Promise<this> {
+  async start({ waitForReady = true, port = 0, managementPort = false } = {}): Promise<this> {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
     port ||= await freePort();
     this.url = `http://127.0.0.1:${port}`;
+    const management: Record<string, string> = {};
+    if (managementPort) {
+      management.MANAGEMENT_PORT = String(await freePort());
+      this.managementUrl = `http://127.0.0.1:${management.MANAGEMENT_PORT}`;
+    }
     this.proc = spawn(process.execPath, [MAIN], {
-      env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', ...this.env },
+      env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', ...management, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc.stdout!.on('data', (d: Buffer) => this.output.push(d.toString()));
@@ -39,7 +47,7 @@ export class GatewayProcess {
     let gone = false;
     void this.exited.then(() => (gone = true));
     while (waitForReady && !gone) {
-      const ok = await fetch(`${this.url}/readyz`).then(
+      const ok = await fetch(`${this.managementUrl || this.url}/readyz`).then(
         (r) => r.ok,
         () => false,
       );

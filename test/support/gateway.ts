@@ -13,6 +13,8 @@ export const SECRET = 'e2e-secret-0f9c2b';
 export class TestGateway {
   private app?: INestApplication;
   url = '';
+  /** Where /metrics and the probes are served when MANAGEMENT_PORT is set ('' otherwise). */
+  managementUrl = '';
 
   /** `sources`: what libs/sources/catalog/src/source-catalog.ts would list (the tests add an example source). */
   constructor(
@@ -33,6 +35,7 @@ export class TestGateway {
     const server: Server = this.app.getHttpServer();
     const { port } = server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
+    if (config.managementPort) this.managementUrl = `http://127.0.0.1:${config.managementPort}`;
     await this.until(() => this.app!.get(NatsConnectionManager).ready, 'NATS ready');
     return this;
   }

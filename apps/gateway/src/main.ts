@@ -3,21 +3,9 @@ import { ShutdownState } from '@gateway/health';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGateway } from './bootstrap';
-import { ConfigError, loadConfig } from './config/load-config';
+import { loadAtStartup } from '@gateway/config';
 import type { GatewayConfig } from './config/gateway-config';
-
-function configOrExit(): GatewayConfig {
-  try {
-    return loadConfig(process.env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    // One line per mistake (the source policy reports all of its own at once).
-    for (const line of err.message.split('\n')) {
-      process.stderr.write(`at-gateway: invalid configuration: ${line}\n`);
-    }
-    process.exit(1);
-  }
-}
+import { loadConfig } from './config/load-config';
 
 let stopping = false;
 
@@ -43,7 +31,12 @@ async function shutdown(app: NestExpressApplication, config: GatewayConfig): Pro
 }
 
 async function main(): Promise<void> {
-  const config = configOrExit();
+  const loaded = loadAtStartup('at-gateway', () => loadConfig(process.env));
+  if (!loaded.ok) {
+    process.stderr.write(`${loaded.line}\n`);
+    process.exit(1);
+  }
+  const { config } = loaded;
   const app = await createGateway(config);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(app, config));
   await app.listen(config.port, config.host);

@@ -1,25 +1,20 @@
 import 'reflect-metadata';
-import { ConfigError } from '@gateway/config';
+import { loadAtStartup } from '@gateway/config';
 import { Subjects } from '@gateway/contracts';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
-import { ConsumerConfig, loadConsumerConfig } from './config/consumer-config';
+import { loadConsumerConfig } from './config/consumer-config';
 import { EventDeserializer } from './event.deserializer';
 import { SignalConsumerModule } from './signal-consumer.module';
 
-function configOrExit(): ConsumerConfig {
-  try {
-    return loadConsumerConfig(process.env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`at-signal-consumer: invalid configuration: ${err.message}\n`);
+async function main(): Promise<void> {
+  const loaded = loadAtStartup('at-signal-consumer', () => loadConsumerConfig(process.env));
+  if (!loaded.ok) {
+    process.stderr.write(`${loaded.line}\n`);
     process.exit(1);
   }
-}
-
-async function main(): Promise<void> {
-  const config = configOrExit();
+  const { config } = loaded;
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(
     SignalConsumerModule.forRoot(config),
     {

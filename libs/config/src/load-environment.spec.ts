@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
-import { ConfigError, list, loadEnvironment } from './load-environment';
+import { ConfigError } from './config-error';
+import { list, loadEnvironment } from './load-environment';
 
 class Sample {
   @Type(() => Number) @IsInt() @Min(1) @Max(10) COUNT = 3;

@@ -1,8 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-
-/** A bad or missing variable; its message is one line naming it. */
-export class ConfigError extends Error {}
+import { ConfigError } from './config-error';
 
 // A value of the wrong kind is reported as such, before any range it then also fails ("abc" is
 // not "greater than 65535", it is not a number).
@@ -25,7 +23,7 @@ export function loadEnvironment<T extends object>(type: new () => T, source: Nod
   const given = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const env = plainToInstance(type, given, { exposeDefaultValues: true });
   const errors = validateSync(env);
-  if (errors.length > 0) throw new ConfigError(firstMessage(errors));
+  if (errors.length > 0) throw new ConfigError(firstMessage(errors), errors[0].property);
   return env;
 }
 

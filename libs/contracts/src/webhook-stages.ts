@@ -24,11 +24,19 @@ export interface AuthResult {
   /** A scheme-provided idempotency key (Standard Webhooks' `webhook-id`). */
   readonly idempotencyKey?: string;
   /**
-   * Whom the secrets that signed it belong to: source ids with their own secrets, `*` for the
-   * shared ones. The allowlist holds the source to its own. Absent when the credentials are bound
-   * to the route itself (the TradingView token profile).
+   * The keys that verified its signature, as the key set in force at that moment saw them (keys
+   * rotate while requests run). Absent when the credentials are bound to the route itself (the
+   * TradingView token profile).
    */
-  readonly signedFor?: readonly string[];
+  readonly signedBy?: SignedBy;
+}
+
+/** What a request's verifying keys may do, answered once its source is known. */
+export interface SignedBy {
+  /** A key that verified it may speak for `source`: one of its own, or a shared one if it has none. */
+  speaksFor(source: string): boolean;
+  /** Counts the request by that key (`gateway_webhooks_verified_total{source,key}`). */
+  countFor(source: string): void;
 }
 
 /** The auth guard: who sent it. */

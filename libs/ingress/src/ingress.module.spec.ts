@@ -62,7 +62,7 @@ describe('IngressModule', () => {
         QuietTelemetryModule,
         SecurityModule.forRootAsync({
           useFactory: () => ({
-            secrets: [SECRET],
+            secrets: [{ id: 'k1', secret: SECRET }],
             replayWindowSec: 300,
             allowedSources: ['bot'],
             // 1/s after a burst of 2, no waiting: the third request is a 429 at once.

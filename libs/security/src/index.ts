@@ -9,3 +9,5 @@ export { SourcePolicyGuard } from './policy/source-policy.guard';
 export { SourcePolicies } from './policy/source-policies';
 export * from './policy/source-policy';
 export * from './policy/source-policy.metrics';
+export { KeyRing } from './key-ring';
+export { WEBHOOKS_VERIFIED_TOTAL } from './security.metrics';

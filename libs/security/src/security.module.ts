@@ -3,7 +3,9 @@ import { SourceLanes } from './policy/source-lanes';
 import { SourcePolicies } from './policy/source-policies';
 import { SourcePolicyGuard } from './policy/source-policy.guard';
 import { sourcePolicyMetricProviders } from './policy/source-policy.metrics';
+import { KeyRing } from './key-ring';
 import { ReplayGuard } from './replay.guard';
+import { securityMetricProviders } from './security.metrics';
 import { SourceAllowlistGuard } from './source-allowlist.guard';
 import { WebhookAuthGuard } from './webhook-auth.guard';
 import { ConfigurableModuleClass, SECURITY_OPTIONS } from './security.module-definition';
@@ -16,7 +18,14 @@ const guards = [WebhookAuthGuard, ReplayGuard, SourceAllowlistGuard, SourcePolic
  * controller that uses them, so it exports their options and the sources' lanes too.
  */
 @Module({
-  providers: [...guards, ...sourcePolicyMetricProviders, SourcePolicies, SourceLanes],
-  exports: [...guards, SECURITY_OPTIONS, SourcePolicies, SourceLanes],
+  providers: [
+    ...guards,
+    ...sourcePolicyMetricProviders,
+    SourcePolicies,
+    SourceLanes,
+    KeyRing,
+    ...securityMetricProviders,
+  ],
+  exports: [...guards, KeyRing, SECURITY_OPTIONS, SourcePolicies, SourceLanes],
 })
 export class SecurityModule extends ConfigurableModuleClass {}

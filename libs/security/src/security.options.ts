@@ -1,15 +1,25 @@
 import type { SourcePolicyOptions } from './policy/source-policy';
 
-export interface SecurityModuleOptions {
+/** An HMAC secret and the id its metric label uses instead of it. */
+export interface SigningSecret {
+  readonly id: string;
+  readonly secret: string;
+}
+
+/** The credentials a reload may replace while the gateway runs (KeyRing.replace). */
+export interface Credentials {
   /** Shared HMAC secrets; a signature made with any of them is valid (rotation with overlap). */
-  secrets: string[];
+  secrets: readonly SigningSecret[];
   /**
    * Sources with their own HMAC secrets: such a source is accepted only with one of its own,
    * never with a shared secret or another source's (and its own sign for no other source).
    */
-  sourceSecrets?: Record<string, string[]>;
+  sourceSecrets?: Readonly<Record<string, readonly SigningSecret[]>>;
   /** Routes authenticated by client address and body passphrase instead of HMAC. */
   tokenProfiles?: TokenProfileOptions[];
+}
+
+export interface SecurityModuleOptions extends Credentials {
   /** Largest accepted |now - timestamp|, and how long a nonce is remembered. */
   replayWindowSec: number;
   /** Source ids allowed in, matched exactly and case-sensitively. */

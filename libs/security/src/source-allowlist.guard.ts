@@ -2,7 +2,6 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import { problem, webhookOf } from '@gateway/contracts';
 import { SECURITY_OPTIONS } from './security.module-definition';
 import type { SecurityModuleOptions } from './security.options';
-import { SHARED_SECRET_OWNER } from './signature/signing-keys';
 
 /**
  * Lets in only the sources named in ALLOWED_SOURCES, matched exactly (case-sensitive), and only
@@ -13,11 +12,9 @@ import { SHARED_SECRET_OWNER } from './signature/signing-keys';
 @Injectable()
 export class SourceAllowlistGuard implements CanActivate {
   private readonly allowed: ReadonlySet<string>;
-  private readonly withOwnSecrets: ReadonlySet<string>;
 
   constructor(@Inject(SECURITY_OPTIONS) options: SecurityModuleOptions) {
     this.allowed = new Set(options.allowedSources);
-    this.withOwnSecrets = new Set(Object.keys(options.sourceSecrets ?? {}));
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -27,12 +24,13 @@ export class SourceAllowlistGuard implements CanActivate {
     if (!this.allowed.has(sourceId)) {
       throw problem('source_not_allowed', 'this source is not allowed');
     }
-    const { signedFor } = auth;
-    const owner = this.withOwnSecrets.has(sourceId) ? sourceId : SHARED_SECRET_OWNER;
-    if (signedFor && !signedFor.includes(owner)) {
+    // Judged by the key set that verified it, even if a rotation swapped the keys since.
+    const { signedBy } = auth;
+    if (signedBy && !signedBy.speaksFor(sourceId)) {
       throw problem('invalid_signature', 'the signature was not made with a secret of this source');
     }
     webhook.establish('allowed', { adapter, auth, sourceId });
+    signedBy?.countFor(sourceId);
     return true;
   }
 }

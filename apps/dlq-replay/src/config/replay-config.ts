@@ -1,4 +1,4 @@
-import { list, loadEnvironment } from '@gateway/config';
+import { list, loadEnvironment, NATS_SECRET_VARIABLES, resolveSecretFiles } from '@gateway/config';
 import type { EventSchemaVersion } from '@gateway/contracts';
 import type { LoggingOptions } from '@gateway/observability';
 import { ReplayEnvironment } from './replay-environment';
@@ -20,7 +20,8 @@ export const REPLAY_CONFIG = Symbol('REPLAY_CONFIG');
 
 /** From the environment and the command line (`--dry-run`); throws a ConfigError naming what is wrong. */
 export function loadReplayConfig(source: NodeJS.ProcessEnv, dryRunFlag = false): ReplayConfig {
-  const env = loadEnvironment(ReplayEnvironment, source);
+  // NATS credentials may come from files, as the gateway's do (the same Secret can serve both).
+  const env = loadEnvironment(ReplayEnvironment, resolveSecretFiles(source, NATS_SECRET_VARIABLES).env);
   return {
     logging: { serviceName: env.SERVICE_NAME, env: env.ENV, level: env.LOG_LEVEL },
     servers: list(env.NATS_URL),

@@ -1,4 +1,4 @@
-import { LOG_LEVELS, NAME, NATS_URLS, NATS_URLS_MESSAGE } from '@gateway/config';
+import { NAME, NATS_URLS, NATS_URLS_MESSAGE, RuntimeEnvironment } from '@gateway/config';
 import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion } from '@gateway/contracts';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
@@ -7,10 +7,8 @@ import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-vali
  * The DLQ replay's environment: the gateway's names for what they share, so the job can run with
  * the gateway's configuration. It needs no signing secret.
  */
-export class ReplayEnvironment {
+export class ReplayEnvironment extends RuntimeEnvironment {
   @IsString() @IsNotEmpty() SERVICE_NAME = 'at-dlq-replay';
-  @Matches(/^[a-z][a-z0-9-]*$/) ENV = 'development';
-  @IsIn(LOG_LEVELS) LOG_LEVEL = 'info';
 
   @Matches(NATS_URLS, { message: NATS_URLS_MESSAGE }) NATS_URL = 'nats://127.0.0.1:4222';
   @Matches(NAME) NATS_STREAM = 'trading-events';

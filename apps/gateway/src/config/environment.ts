@@ -1,4 +1,4 @@
-import { LOG_LEVELS, NAME, NATS_URLS, NATS_URLS_MESSAGE } from '@gateway/config';
+import { NAME, NATS_URLS, NATS_URLS_MESSAGE, RuntimeEnvironment } from '@gateway/config';
 import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion, SOURCE_ID_PATTERN } from '@gateway/contracts';
 import { Type } from 'class-transformer';
 import {
@@ -24,14 +24,13 @@ export const TRADINGVIEW_ADDRESSES = '52.89.214.238,34.212.75.30,54.218.53.128,5
  * The environment variables of CONTRACT.md section 5, with their defaults. Validated once at
  * start-up: a bad value stops the process before it listens.
  */
-export class Environment {
+export class Environment extends RuntimeEnvironment {
   @IsString() @IsNotEmpty() SERVICE_NAME = 'at-gateway';
-  @Matches(/^[a-z][a-z0-9-]*$/) ENV = 'development';
   /** The git revision of the build (an image build argument), shown by gateway_build_info. */
   @Matches(/^[A-Za-z0-9._-]{1,64}$/) GIT_REVISION = 'unknown';
-  @IsIn(LOG_LEVELS) LOG_LEVEL = 'info';
-
   @Type(() => Number) @IsInt() @Min(1) @Max(65535) PORT = 8001;
+  /** When set, /metrics, /healthz and /readyz are served on this port only (docs/deployment.md). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65535) MANAGEMENT_PORT?: number;
   @IsString() @IsNotEmpty() HOST = '0.0.0.0';
   /** Express `trust proxy`: a hop count, `loopback`, or addresses/CIDRs. Unset: trust no proxy. */
   @IsOptional() @IsString() TRUST_PROXY?: string;
@@ -49,11 +48,11 @@ export class Environment {
   /** How long a disconnected client may hold unsent messages before they are dropped, not flushed late. */
   @Type(() => Number) @IsInt() @Min(1000) @Max(600000) PUBLISH_BUFFER_MAX_AGE_MS = 30000;
 
-  @ValidateIf((env: Environment) => env.ENV === 'production')
-  @IsString()
-  @IsNotEmpty({ message: 'API_KEY_HMAC_SECRET is required when ENV=production' })
-  API_KEY_HMAC_SECRET?: string;
-  /** Sources with their own secrets: `<source>:<secret>[,<secret>]` entries separated by `;`. */
+  /** Shared HMAC keys, `[id]secret` or `secret`, comma-separated; required unless ENV is development or test. */
+  @IsOptional() @IsString() API_KEY_HMAC_SECRET?: string;
+  /** How often `<SECRET>_FILE` files are read for a rotation; 0: only on SIGHUP. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(3600000) SECRET_POLL_INTERVAL_MS = 1000;
+  /** Sources with their own keys: `<source>:<key>[,<key>]` entries separated by `;`. */
   @IsOptional() @IsString() SOURCE_HMAC_SECRETS?: string;
   @Type(() => Number) @IsInt() @Min(1) @Max(86400) REPLAY_WINDOW_SEC = 300;
   @Type(() => Number) @IsInt() @Min(1) @Max(604800) IDEMPOTENCY_TTL_SEC = 3600;

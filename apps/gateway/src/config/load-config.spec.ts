@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './load-config';
 
 /** The ConfigError loadConfig throws for `env` (fails the test when it does not throw one). */
@@ -68,7 +71,7 @@ describe('loadConfig', () => {
       ALLOWED_SOURCES: 'tradingview, bot-7 ,custom.x',
       NATS_URL: 'nats://a:4222,nats://b:4222',
     });
-    expect(config.security.secrets).toEqual(['old-secret', 'new-secret']);
+    expect(config.security.secrets.map((k) => k.secret)).toEqual(['old-secret', 'new-secret']);
     expect(config.usesDevelopmentSecret).toBe(false);
     expect(config.security.allowedSources).toEqual(['tradingview', 'bot-7', 'custom.x']);
     expect(config.nats.servers).toEqual(['nats://a:4222', 'nats://b:4222']);
@@ -86,10 +89,33 @@ describe('loadConfig', () => {
       expect(configErrorOf({ ENV: 'production' }).message).toContain('API_KEY_HMAC_SECRET');
     });
 
+    it.each(['staging', 'prod', 'Production', 'qa', 'production-eu'])(
+      'fails closed: ENV=%p without a secret refuses to start',
+      (value) => {
+        expect(configErrorOf({ ENV: value }).message).toMatch(/^API_KEY_HMAC_SECRET .*required/);
+      },
+    );
+
+    it.each(['development', 'test', 'Development', 'TEST'])(
+      'ENV=%p may use the development secret',
+      (value) => {
+        expect(loadConfig({ ENV: value }).usesDevelopmentSecret).toBe(true);
+      },
+    );
+
     it('accepts ENV=production with a secret, and never uses the development one', () => {
-      const config = loadConfig({ ENV: 'production', API_KEY_HMAC_SECRET: 'prod-secret' });
-      expect(config.security.secrets).toEqual(['prod-secret']);
+      const config = loadConfig({ ENV: 'production', API_KEY_HMAC_SECRET: 'prod-secret-0123456789' });
+      expect(config.security.secrets.map((k) => k.secret)).toEqual(['prod-secret-0123456789']);
       expect(config.usesDevelopmentSecret).toBe(false);
+    });
+
+    it('takes ENV and LOG_LEVEL in any case, and keeps them in lower case', () => {
+      const config = loadConfig({
+        ENV: 'Production',
+        LOG_LEVEL: 'INFO',
+        API_KEY_HMAC_SECRET: 'p'.repeat(16),
+      });
+      expect(config.logging).toMatchObject({ env: 'production', level: 'info' });
     });
 
     it.each([',', '   ', ' , '])(
@@ -202,18 +228,21 @@ describe('loadConfig', () => {
     it('gives sources their own secrets, several each for rotation', () => {
       const config = loadConfig({
         ...allowed,
-        SOURCE_HMAC_SECRETS: 'acme-bot: k1 , k2 ; other.bot:whsec_dGVzdA==;',
+        SOURCE_HMAC_SECRETS: 'acme-bot: [k1]s1 , s2 ; other.bot:whsec_dGVzdA==;',
       });
-      expect(config.security.sourceSecrets).toEqual({
-        'acme-bot': ['k1', 'k2'],
-        'other.bot': ['whsec_dGVzdA=='],
-      });
+      const secrets = Object.entries(config.security.sourceSecrets!).map(([s, keys]) => [
+        s,
+        keys.map((k) => k.secret),
+      ]);
+      expect(secrets).toEqual([
+        ['acme-bot', ['s1', 's2']],
+        ['other.bot', ['whsec_dGVzdA==']],
+      ]);
     });
 
     it('keeps the first colon as the separator, so a secret may contain one', () => {
-      expect(loadConfig({ ...allowed, SOURCE_HMAC_SECRETS: 'acme-bot:a:b' }).security.sourceSecrets).toEqual({
-        'acme-bot': ['a:b'],
-      });
+      const config = loadConfig({ ...allowed, SOURCE_HMAC_SECRETS: 'acme-bot:a:b' });
+      expect(config.security.sourceSecrets!['acme-bot'][0].secret).toBe('a:b');
     });
 
     it.each([
@@ -226,6 +255,40 @@ describe('loadConfig', () => {
       const error = configErrorOf({ ...allowed, SOURCE_HMAC_SECRETS: value }).message;
       expect(error).toContain(message);
       expect(error).not.toMatch(/k1|k2/);
+    });
+  });
+
+  describe('MANAGEMENT_PORT', () => {
+    it('is off by default, and may not be PORT', () => {
+      expect(loadConfig({}).managementPort).toBeUndefined();
+      expect(loadConfig({ MANAGEMENT_PORT: '8002' }).managementPort).toBe(8002);
+      expect(configErrorOf({ MANAGEMENT_PORT: '8001' }).message).toBe(
+        'MANAGEMENT_PORT must differ from PORT',
+      );
+    });
+  });
+
+  describe('secrets from files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'load-config-'));
+    const file = (content: string) => {
+      const path = join(dir, String(Math.random()));
+      writeFileSync(path, content);
+      return path;
+    };
+
+    it('reads API_KEY_HMAC_SECRET_FILE, lists it for the reload, and reads it again on reload', () => {
+      const path = file('[a]first-key-0123456789\n');
+      const config = loadConfig({ ENV: 'production', API_KEY_HMAC_SECRET_FILE: path });
+      expect(config.security.secrets).toEqual([{ id: 'a', secret: 'first-key-0123456789' }]);
+      expect(config.secretFiles).toEqual({ API_KEY_HMAC_SECRET: path });
+      writeFileSync(path, '[b]second-key-0123456789');
+      expect(config.reloadCredentials().secrets).toEqual([{ id: 'b', secret: 'second-key-0123456789' }]);
+    });
+
+    it('in production, an empty file is no key at all', () => {
+      expect(configErrorOf({ ENV: 'production', API_KEY_HMAC_SECRET_FILE: file('') }).message).toMatch(
+        /^API_KEY_HMAC_SECRET .*required/,
+      );
     });
   });
 

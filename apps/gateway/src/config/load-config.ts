@@ -1,25 +1,43 @@
 import { AddressAllowlist, type TokenProfileOptions } from '@gateway/security';
-import { ConfigError, list, loadEnvironment } from '@gateway/config';
+import {
+  ConfigError,
+  isDevelopment,
+  list,
+  loadEnvironment,
+  MIN_KEY_BYTES,
+  parseKeyList,
+  parseSourceKeys,
+  resolveSecretFiles,
+} from '@gateway/config';
 import { version } from '../../../../package.json';
 import { Environment } from './environment';
 import type { GatewayConfig } from './gateway-config';
 import { loadSourcePolicy } from './source-policy';
-import { parseSourceSecrets } from './source-secrets';
 import { trustProxy } from './trust-proxy';
 
 export { ConfigError };
 
-/** Used only outside production when no secret is set, so `npm start` works out of the box. */
+/** Used only with ENV development or test when no secret is set, so `npm start` works out of the box. */
 export const DEVELOPMENT_SECRET = 'dev-secret-change-me';
 
-/** Validates the environment into a GatewayConfig; throws a ConfigError naming the variable. */
+/**
+ * Validates the environment, with `<SECRET>_FILE` files read in, into a GatewayConfig; throws a
+ * ConfigError naming the variable. Run again on a secret reload, so the keys a reload installs
+ * pass exactly the checks of the start.
+ */
 export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
-  const env = loadEnvironment(Environment, source);
-
-  const secrets = list(env.API_KEY_HMAC_SECRET ?? '');
-  // "," or " " is set but names no secret: in production that must stop, never fall back.
-  if (secrets.length === 0 && env.ENV === 'production') {
-    throw new ConfigError('API_KEY_HMAC_SECRET is required when ENV=production');
+  const { env: resolved, files } = resolveSecretFiles(source);
+  const env = loadEnvironment(Environment, resolved);
+  const development = isDevelopment(env.ENV);
+  const minKeyBytes = development ? 1 : MIN_KEY_BYTES;
+  const secrets = parseKeyList('API_KEY_HMAC_SECRET', env.API_KEY_HMAC_SECRET ?? '', minKeyBytes);
+  // Fail closed: only a development or test environment may run on the public development secret
+  // ("staging", "prod" or a typo of "production" must not).
+  if (secrets.length === 0 && !development) {
+    throw new ConfigError(
+      `API_KEY_HMAC_SECRET (or API_KEY_HMAC_SECRET_FILE) is required when ENV=${env.ENV}`,
+      'API_KEY_HMAC_SECRET',
+    );
   }
   const usesDevelopmentSecret = secrets.length === 0;
   const allowedSources = list(env.ALLOWED_SOURCES);
@@ -35,6 +53,9 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
   });
   const anyCritical = Object.values(policy.sources).some((p) => p.priority === 'critical');
   const proxies = trustProxy(env.TRUST_PROXY);
+  if (env.MANAGEMENT_PORT === env.PORT) {
+    throw new ConfigError('MANAGEMENT_PORT must differ from PORT', 'MANAGEMENT_PORT');
+  }
   if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
     throw new ConfigError('HEADERS_TIMEOUT_MS must not be above REQUEST_TIMEOUT_MS');
   }
@@ -43,6 +64,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
   }
   return {
     port: env.PORT,
+    managementPort: env.MANAGEMENT_PORT,
+    secretFiles: files,
+    secretPollIntervalMs: env.SECRET_POLL_INTERVAL_MS,
+    reloadCredentials: () => loadConfig(source).security,
     host: env.HOST,
     trustProxy: proxies,
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
@@ -70,8 +95,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
       nonceTtlSec: env.REPLAY_WINDOW_SEC * 2,
     },
     security: {
-      secrets: usesDevelopmentSecret ? [DEVELOPMENT_SECRET] : secrets,
-      sourceSecrets: parseSourceSecrets(env.SOURCE_HMAC_SECRETS, allowedSources),
+      secrets: usesDevelopmentSecret ? [{ id: 'development', secret: DEVELOPMENT_SECRET }] : secrets,
+      sourceSecrets: parseSourceKeys(env.SOURCE_HMAC_SECRETS, allowedSources, minKeyBytes),
       tokenProfiles: env.TRADINGVIEW_AUTH === 'token' ? [tradingViewProfile(env, proxies)] : [],
       replayWindowSec: env.REPLAY_WINDOW_SEC,
       allowedSources,

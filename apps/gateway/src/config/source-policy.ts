@@ -63,7 +63,12 @@ export function loadSourcePolicy(inputs: PolicyInputs): SourcePolicyOptions {
   if (inputs.maxWaitMs !== undefined && inputs.maxWaitMs > maxWaitLimit) {
     errors.push(`RATE_LIMIT_MAX_WAIT_MS ${waitTooLong(maxWaitLimit)}`);
   }
-  if (errors.length > 0) throw new ConfigError(errors.join('\n'));
+  if (errors.length > 0) {
+    throw new ConfigError(
+      errors.join('\n'),
+      inputs.file === undefined ? 'SOURCE_POLICY' : 'SOURCE_POLICY_FILE',
+    );
+  }
 
   const base: SourcePolicy = {
     rate: inputs.rate,

@@ -1,12 +1,18 @@
-import { list, LOG_LEVELS, loadEnvironment, NATS_URLS, NATS_URLS_MESSAGE } from '@gateway/config';
+import {
+  list,
+  loadEnvironment,
+  NATS_SECRET_VARIABLES,
+  NATS_URLS,
+  NATS_URLS_MESSAGE,
+  resolveSecretFiles,
+  RuntimeEnvironment,
+} from '@gateway/config';
 import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion } from '@gateway/contracts';
 import type { LoggingOptions } from '@gateway/observability';
 import { IsIn, IsNotEmpty, IsString, Matches } from 'class-validator';
 
-class ConsumerEnvironment {
+class ConsumerEnvironment extends RuntimeEnvironment {
   @IsString() @IsNotEmpty() SERVICE_NAME = 'at-signal-consumer';
-  @Matches(/^[a-z][a-z0-9-]*$/) ENV = 'development';
-  @IsIn(LOG_LEVELS) LOG_LEVEL = 'info';
   @Matches(NATS_URLS, { message: NATS_URLS_MESSAGE }) NATS_URL = 'nats://127.0.0.1:4222';
   /** Replicas in one queue group share the events: each is handled by one of them. */
   @Matches(/^[A-Za-z0-9._-]{1,64}$/) NATS_QUEUE = 'signal-consumer';
@@ -24,7 +30,8 @@ export interface ConsumerConfig {
 
 /** Throws a ConfigError naming the first bad variable. */
 export function loadConsumerConfig(source: NodeJS.ProcessEnv): ConsumerConfig {
-  const env = loadEnvironment(ConsumerEnvironment, source);
+  // NATS credentials may come from files, as the gateway's do.
+  const env = loadEnvironment(ConsumerEnvironment, resolveSecretFiles(source, NATS_SECRET_VARIABLES).env);
   return {
     logging: { serviceName: env.SERVICE_NAME, env: env.ENV, level: env.LOG_LEVEL },
     servers: list(env.NATS_URL),

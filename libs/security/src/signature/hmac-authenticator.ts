@@ -1,5 +1,6 @@
-import { AuthResult, problem, WebhookContext } from '@gateway/contracts';
+import { AuthResult, problem, SignedBy, WebhookContext } from '@gateway/contracts';
 import { gatewaySignatureKeys, standardSignatureKeys } from './hmac-signature';
+import type { KeyOwnership } from './key-ownership';
 import { SigningKeys } from './signing-keys';
 
 const UNIX_SECONDS = /^\d{1,12}$/;
@@ -11,11 +12,14 @@ const unauthorized = (code: 'missing_signature' | 'invalid_signature', detail: s
 /**
  * Authenticates a request by its HMAC signature over the exact bytes received: the gateway's
  * `X-Signature` scheme, or Standard Webhooks when a request carries `webhook-signature`. The
- * result names the owners of the keys that signed it, so the allowlist can hold a source to its
- * own secret; the timestamp and nonce are checked by the ReplayGuard.
+ * result names the keys that signed it, so the allowlist can hold a source to its own secret;
+ * the timestamp and nonce are checked by the ReplayGuard.
  */
 export class HmacAuthenticator {
-  constructor(private readonly keys: SigningKeys) {}
+  constructor(
+    private readonly keys: SigningKeys,
+    private readonly ownership: KeyOwnership,
+  ) {}
 
   authenticate(webhook: WebhookContext): AuthResult {
     return webhook.header('webhook-signature') ? this.standardWebhook(webhook) : this.gatewayScheme(webhook);
@@ -29,7 +33,7 @@ export class HmacAuthenticator {
       ['X-Nonce', webhook.header('x-nonce')],
     );
     const matched = gatewaySignatureKeys(this.keys.gateway, signature, timestamp, nonce, webhook.body);
-    return { timestamp: Number(timestamp), nonce, signedFor: this.ownersOf(matched) };
+    return { timestamp: Number(timestamp), nonce, signedBy: this.signedBy(matched) };
   }
 
   private standardWebhook(webhook: WebhookContext): AuthResult {
@@ -45,15 +49,15 @@ export class HmacAuthenticator {
       timestamp: Number(timestamp),
       nonce: `${id}.${timestamp}`,
       idempotencyKey: id,
-      signedFor: this.ownersOf(matched),
+      signedBy: this.signedBy(matched),
     };
   }
 
-  private ownersOf(matched: readonly number[]): string[] {
+  private signedBy(matched: readonly number[]): SignedBy {
     if (matched.length === 0) {
       throw unauthorized('invalid_signature', 'the signature does not match the request');
     }
-    return matched.map((index) => this.keys.owners[index]);
+    return this.ownership.signedBy(matched);
   }
 }
 

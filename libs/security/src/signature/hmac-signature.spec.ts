@@ -13,6 +13,9 @@ const verifyGatewaySignature = (...args: Parameters<typeof gatewaySignatureKeys>
 const verifyStandardSignature = (...args: Parameters<typeof standardSignatureKeys>) =>
   standardSignatureKeys(...args).length > 0;
 
+/** Secrets as configured, each with an id. */
+const secrets = (...values: string[]) => values.map((secret, i) => ({ id: `k${i + 1}`, secret }));
+
 const body = Buffer.from('{"ticker":"BTCUSDT","action":"buy"}');
 const ts = '1764244800';
 const nonce = 'n-0001';
@@ -24,7 +27,7 @@ const gatewaySig = (secret: string, b: Buffer = body) =>
     .digest('hex');
 
 describe('gatewaySignatureKeys', () => {
-  const keys = signingKeys(['s3cret']).gateway;
+  const keys = signingKeys(secrets('s3cret')).gateway;
   const verify = (signature: string, b: Buffer = body, k = keys) =>
     verifyGatewaySignature(k, signature, ts, nonce, b);
 
@@ -49,7 +52,7 @@ describe('gatewaySignatureKeys', () => {
   });
 
   it('accepts a signature made with any of the configured secrets (rotation)', () => {
-    const rotating = signingKeys(['old', 'new', 'next']).gateway;
+    const rotating = signingKeys(secrets('old', 'new', 'next')).gateway;
     for (const secret of ['old', 'new', 'next'])
       expect(verify(gatewaySig(secret), body, rotating)).toBe(true);
     expect(verify(gatewaySig('retired'), body, rotating)).toBe(false);
@@ -73,7 +76,7 @@ describe('standardSignatureKeys', () => {
   // A Standard Webhooks secret: `whsec_` + base64 of random bytes; the key is the decoded bytes.
   const rawKey = randomBytes(24);
   const secret = `whsec_${rawKey.toString('base64')}`;
-  const keys = signingKeys([secret]).standard;
+  const keys = signingKeys(secrets(secret)).standard;
   const id = 'msg_2Lq7x';
 
   const standardSig = (key: Buffer, b: Buffer = body) =>
@@ -109,7 +112,7 @@ describe('standardSignatureKeys', () => {
   });
 
   it('accepts any configured secret (rotation), including a plain one used as UTF-8 bytes', () => {
-    const rotating = signingKeys(['plain-secret', secret]).standard;
+    const rotating = signingKeys(secrets('plain-secret', secret)).standard;
     expect(verify(`v1,${standardSig(rawKey)}`, body, rotating)).toBe(true);
     expect(verify(`v1,${standardSig(Buffer.from('plain-secret'))}`, body, rotating)).toBe(true);
   });
@@ -124,9 +127,9 @@ describe('standardSignatureKeys', () => {
 });
 
 describe('signingKeys with per-source secrets', () => {
-  const keys = signingKeys(['shared'], {
-    'acme-bot': ['acme-old', 'acme-new'],
-    other: ['whsec_' + Buffer.from('k').toString('base64')],
+  const keys = signingKeys(secrets('shared'), {
+    'acme-bot': secrets('acme-old', 'acme-new'),
+    other: secrets('whsec_' + Buffer.from('k').toString('base64')),
   });
 
   it("lists every key with its owner: the shared ones first, then each source's own", () => {
