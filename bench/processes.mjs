@@ -1,6 +1,6 @@
 // The processes a benchmark run needs: a private JetStream nats-server and the two targets.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,14 +41,44 @@ function launch(command, args, env, logFile) {
   return child;
 }
 
-export async function startNats(dir) {
+/**
+ * A private JetStream nats-server. `tls`: serve TLS only, with a throw-away CA made by openssl;
+ * returns the CA file the clients verify it with (NATS_TLS_CA_FILE).
+ */
+export async function startNats(dir, { tls = false } = {}) {
   const bin = execFileSync('bash', [join(root, 'scripts/ensure-nats-server.sh')], {
     encoding: 'utf8',
   }).trim();
   const port = await freePort();
-  launch(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'nats')]);
+  const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'nats')];
+  const caFile = tls ? makeCertificates(dir) : undefined;
+  if (caFile) args.push('--tls', '--tlscert', join(dir, 'server.pem'), '--tlskey', join(dir, 'server.key'));
+  launch(bin, args);
   await until('nats-server', () => accepts(port));
-  return `nats://127.0.0.1:${port}`;
+  return { url: `${tls ? 'tls' : 'nats'}://127.0.0.1:${port}`, caFile };
+}
+
+/** A CA and a server certificate for 127.0.0.1 in `dir`; returns the CA file. */
+function makeCertificates(dir) {
+  const openssl = execFileSync('bash', [join(root, 'scripts/ensure-openssl.sh')], {
+    encoding: 'utf8',
+  }).trim();
+  const run = (args) => execFileSync(openssl, args, { cwd: dir, stdio: 'ignore' });
+  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  run(['req', '-x509', ...key, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=bench-ca']);
+  run(['req', ...key, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1']);
+  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  run(
+    ['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial'].concat([
+      '-out',
+      'server.pem',
+      '-days',
+      '1',
+      '-extfile',
+      'server.ext',
+    ]),
+  );
+  return join(dir, 'ca.pem');
 }
 
 /**

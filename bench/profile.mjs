@@ -26,7 +26,8 @@ const gateway = await startTarget(
   'gateway',
   ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...gatewayArgs()],
   {
-    NATS_URL: await startNats(dir),
+    NATS_URL: (await startNats(dir)).url,
+    NATS_STREAM_MAX_BYTES: '0',
     NATS_STREAM: 'bench',
     API_KEY_HMAC_SECRET: SECRET,
     RATE_LIMIT_RPS: '100000',

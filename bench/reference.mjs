@@ -16,7 +16,8 @@ const allowed = new Set((env.ALLOWED_SOURCES ?? 'tradingview').split(','));
 const rate = Number(env.RATE_LIMIT_RPS ?? 50);
 const stream = env.NATS_STREAM ?? 'trading-events';
 
-const nc = await connect({ servers: env.NATS_URL, maxReconnectAttempts: -1 });
+const tls = env.NATS_TLS_CA_FILE ? { tls: { caFile: env.NATS_TLS_CA_FILE } } : {};
+const nc = await connect({ servers: env.NATS_URL, maxReconnectAttempts: -1, ...tls });
 const js = nc.jetstream({ timeout: 1500 });
 const kv = await js.views.kv(`${stream}-nonces`, { bindOnly: true });
 

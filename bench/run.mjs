@@ -6,6 +6,7 @@
 //   npm run bench -- --connections 128 --bytes 16384 --rounds 2 --seconds 5
 //   npm run bench -- --matrix              the payload-size and concurrency tables of docs/performance.md
 //   npm run bench -- --smoke               a few seconds, for CI (fails only if a target serves no 2xx)
+//   npm run bench -- --tls                 both targets reach NATS over TLS (a CA made with openssl)
 //   SOURCE_POLICY='tradingview:scope=cluster' npm run bench   the gateway with a cluster-wide limit
 import { existsSync } from 'node:fs';
 import { execSync } from 'node:child_process';
@@ -22,6 +23,7 @@ const { values: opts } = parseArgs({
     warmup: { type: 'string', default: '3' },
     matrix: { type: 'boolean', default: false },
     smoke: { type: 'boolean', default: false },
+    tls: { type: 'boolean', default: false },
   },
 });
 if (opts.smoke) Object.assign(opts, { connections: '8', seconds: '2', rounds: '1', warmup: '1' });
@@ -31,10 +33,13 @@ const STREAM = 'bench';
 
 if (!existsSync(gatewayMain)) execSync('npm run build --silent', { stdio: 'inherit' });
 const dir = workDir();
-const natsUrl = await startNats(dir);
+const nats = await startNats(dir, { tls: opts.tls });
 const env = {
-  NATS_URL: natsUrl,
+  NATS_URL: nats.url,
+  ...(nats.caFile ? { NATS_TLS_CA_FILE: nats.caFile } : {}),
   NATS_STREAM: STREAM,
+  // The run writes far more than a day of signals: retention limits are not what it measures.
+  NATS_STREAM_MAX_BYTES: '0',
   API_KEY_HMAC_SECRET: SECRET,
   ALLOWED_SOURCES: 'tradingview',
   RATE_LIMIT_RPS: '100000',

@@ -31,6 +31,8 @@ PROMTOOL_BIN=$(bash scripts/ensure-promtool.sh)
 KUBECTL_BIN=$(bash scripts/ensure-kubectl.sh)
 # The rolling-restart spec puts two replicas behind a real HAProxy.
 HAPROXY_BIN=$(bash scripts/ensure-haproxy.sh)
-export PROMTOOL_BIN KUBECTL_BIN HAPROXY_BIN
+# The NATS TLS specs make their CA and certificates with openssl.
+OPENSSL_BIN=$(bash scripts/ensure-openssl.sh)
+export PROMTOOL_BIN KUBECTL_BIN HAPROXY_BIN OPENSSL_BIN
 npm run build --silent
 jest --config test/jest-e2e.config.js --runInBand

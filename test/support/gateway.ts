@@ -36,7 +36,16 @@ export class TestGateway {
     const { port } = server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
     if (config.managementPort) this.managementUrl = `http://127.0.0.1:${config.managementPort}`;
-    await this.until(() => this.app!.get(NatsConnectionManager).ready, 'NATS ready');
+    try {
+      await this.until(() => this.app!.get(NatsConnectionManager).ready, 'NATS ready');
+    } catch (err) {
+      // Not left running: the next gateway in this file must be able to register its metrics.
+      const { failing } = this.app.get(NatsConnectionManager).status;
+      await this.stop();
+      throw new Error(
+        `${(err as Error).message} (${failing ? `${failing.cause}: ${failing.message}` : 'no failure'})`,
+      );
+    }
     return this;
   }
 

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,11 +37,17 @@ const accepts = (port: number): Promise<boolean> =>
     socket.on('error', () => resolve(false));
   });
 
-/** A private JetStream nats-server on a free port. stop() kills it hard; start() brings it back with its store. */
+/**
+ * A private JetStream nats-server on a free port. stop() kills it hard; start() brings it back
+ * with its store. `config`: nats-server configuration (authorization, accounts, tls, operator...)
+ * added to the listen address and JetStream store this class sets itself.
+ */
 export class TestNatsServer {
   private readonly dir = mkdtempSync(join(tmpdir(), 'gw-nats-'));
   private proc?: ChildProcess;
   port = 0;
+
+  constructor(private readonly config?: string) {}
 
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
@@ -49,11 +55,17 @@ export class TestNatsServer {
 
   async start(): Promise<this> {
     this.port ||= await freePort();
-    this.proc = spawn(
-      natsServerBin(),
-      ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', join(this.dir, 'store')],
-      { stdio: 'ignore' },
-    );
+    const store = join(this.dir, 'store');
+    let args = ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', store];
+    if (this.config !== undefined) {
+      const file = join(this.dir, 'nats-server.conf');
+      writeFileSync(
+        file,
+        `listen: "127.0.0.1:${this.port}"\njetstream { store_dir: ${JSON.stringify(store)} }\n${this.config}\n`,
+      );
+      args = ['-c', file];
+    }
+    this.proc = spawn(natsServerBin(), args, { stdio: 'ignore' });
     for (let i = 0; i < 100 && !(await accepts(this.port)); i++) await new Promise((r) => setTimeout(r, 50));
     return this;
   }

@@ -1,5 +1,5 @@
 import { EventValidator } from '@gateway/contracts';
-import { connect, NatsConnection } from 'nats';
+import { connect, type ConnectionOptions, NatsConnection } from 'nats';
 
 export interface StoredMessage {
   subject: string;
@@ -18,9 +18,10 @@ export class StreamReader {
     private readonly stream: string,
   ) {}
 
-  static async open(url: string, stream: string): Promise<StreamReader> {
+  /** `options`: how to reach a secured server (an admin's credentials, TLS). */
+  static async open(url: string, stream: string, options: ConnectionOptions = {}): Promise<StreamReader> {
     return new StreamReader(
-      await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100 }),
+      await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100, ...options }),
       stream,
     );
   }

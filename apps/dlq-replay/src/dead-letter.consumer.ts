@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Subjects } from '@gateway/contracts';
+import { JsErrorCode, jsErrorCode } from '@gateway/nats';
 import { AckPolicy, DeliverPolicy, JsMsg, nanos } from 'nats';
 import { REPLAY_CONFIG, ReplayConfig } from './config/replay-config';
 import { ReplayNats } from './replay-nats';
 
-const CONSUMER_NOT_FOUND = 10014;
-const STREAM_NOT_FOUND = 10059;
 // Longer than a run: an entry the run keeps back is not offered to it again before it ends (a
 // run that crashed leaves its entries to the next one after this long).
 const ACK_WAIT_MS = 10 * 60_000;
@@ -49,9 +48,10 @@ export class DeadLetterConsumer {
   private async ensure(): Promise<void> {
     const { stream, durable } = this.config;
     const existing = await this.nats.jsm.consumers.info(stream, durable).catch((err: unknown) => {
-      const code = (err as { api_error?: { err_code?: number } }).api_error?.err_code;
-      if (code === STREAM_NOT_FOUND) throw new Error(`stream ${stream} does not exist (NATS_STREAM)`);
-      if (code === CONSUMER_NOT_FOUND) return undefined;
+      const code = jsErrorCode(err);
+      if (code === JsErrorCode.StreamNotFound)
+        throw new Error(`stream ${stream} does not exist (NATS_STREAM)`);
+      if (code === JsErrorCode.ConsumerNotFound) return undefined;
       throw err;
     });
     if (existing) {

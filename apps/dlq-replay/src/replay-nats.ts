@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { natsConnectionOptions } from '@gateway/nats';
 import { connect, JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
 import { REPLAY_CONFIG, ReplayConfig } from './config/replay-config';
 
@@ -16,7 +17,8 @@ export class ReplayNats implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(REPLAY_CONFIG) private readonly config: ReplayConfig) {}
 
   async onModuleInit(): Promise<void> {
-    this.nc = await connect({ servers: this.config.servers, name: this.config.name, timeout: 5000 });
+    const { servers, name, auth } = this.config;
+    this.nc = await connect({ ...natsConnectionOptions(servers, name, auth), timeout: 5000 });
     this.js = this.nc.jetstream({ timeout: this.config.publishTimeoutMs });
     this.jsm = await this.nc.jetstreamManager({ timeout: this.config.publishTimeoutMs });
   }

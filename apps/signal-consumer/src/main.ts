@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadAtStartup } from '@gateway/config';
 import { Subjects } from '@gateway/contracts';
+import { natsConnectionOptions } from '@gateway/nats';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
@@ -20,8 +21,7 @@ async function main(): Promise<void> {
     {
       transport: Transport.NATS,
       options: {
-        servers: config.servers,
-        name: config.name,
+        ...natsConnectionOptions(config.servers, config.name, config.auth),
         queue: config.queue,
         deserializer: new EventDeserializer(),
         // nats.js gives up after 10 reconnects by default; a consumer should outlast a NATS restart.

@@ -15,12 +15,16 @@ export class HealthController {
   @Get('healthz')
   healthz(@Res({ passthrough: true }) res: Response) {
     res.setHeader('Cache-Control', 'no-store');
-    const { state, streamReady } = this.nats.status;
+    const { state, streamReady, server, failing, last_failure } = this.nats.status;
     return {
       status: 'ok',
       nats: state === 'connected' ? 'connected' : 'disconnected',
       nats_state: state,
       stream_ready: streamReady,
+      // Which server this replica is on, and why it cannot write (cause + the error's words).
+      nats_server: server,
+      nats_failing: failing,
+      nats_last_failure: last_failure,
       shutting_down: this.shutdown.isShuttingDown,
     };
   }
@@ -31,8 +35,9 @@ export class HealthController {
     res.setHeader('Cache-Control', 'no-store');
     if (this.shutdown.isShuttingDown) throw problem('not_ready', 'shutting down');
     if (!this.nats.ready) {
-      const { state, streamReady } = this.nats.status;
-      throw problem('not_ready', `NATS ${state}, stream ready: ${streamReady}`);
+      const { state, streamReady, failing } = this.nats.status;
+      const why = failing ? ` (${failing.cause})` : '';
+      throw problem('not_ready', `NATS ${state}, stream ready: ${streamReady}${why}`);
     }
     return { status: 'ready' };
   }

@@ -1,5 +1,10 @@
 export * from './nats.module';
 export * from './nats.options';
-export { NatsConnectionManager, type NatsState } from './nats-connection.manager';
-export { covers } from './stream.provisioner';
+export { NATS_OPTIONS } from './nats.module-definition';
+export { NatsConnectionManager, type NatsState, type NatsStatus } from './nats-connection.manager';
+export { NatsClientEnvironment } from './nats-client.environment';
+export { natsAuthOf, natsConnectionOptions, type NatsAuthOptions } from './nats-auth';
+export { JsErrorCode, jsErrorCode } from './nats-error-code';
+export { NATS_FAILURE_CAUSES, type NatsFailureCause } from './nats-failure';
+export { covers } from './stream-settings';
 export { eventHeaders } from './event-headers';

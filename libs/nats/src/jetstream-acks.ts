@@ -10,6 +10,8 @@ export class JetStreamApiError extends Error {
   constructor(
     message: string,
     readonly errCode: number | undefined,
+    /** A status reply instead of an ack: 503 means no stream listens on the subject. */
+    readonly status?: number,
   ) {
     super(message);
   }
@@ -79,7 +81,9 @@ export class JetStreamAcks {
     clearTimeout(w.timer);
     // A status reply (503: no stream listens on the subject) instead of an ack.
     if (msg.headers?.hasError)
-      return w.reject(new JetStreamApiError(`${msg.headers.code} ${msg.headers.description}`, undefined));
+      return w.reject(
+        new JetStreamApiError(`${msg.headers.code} ${msg.headers.description}`, undefined, msg.headers.code),
+      );
     let ack: {
       stream?: unknown;
       seq?: unknown;

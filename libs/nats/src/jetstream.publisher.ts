@@ -1,14 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  EventPublisher,
-  GatewayEvent,
-  type Priority,
-  EventTooLargeError,
-  StoreUnavailableError,
-  Subject,
-  Subjects,
-} from '@gateway/contracts';
-import { ErrorCode } from 'nats';
+import { EventPublisher, GatewayEvent, type Priority, Subject, Subjects } from '@gateway/contracts';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 import { eventHeaders } from './event-headers';
@@ -17,6 +8,7 @@ import { NATS_OPTIONS } from './nats.module-definition';
 import { NATS_PUBLISH_DURATION_SECONDS, NATS_PUBLISH_TOTAL } from './nats.metrics';
 import type { NatsModuleOptions } from './nats.options';
 import { PublishBuffer } from './publish-buffer';
+import { storeErrorOf } from './store-error';
 import { timeLeft } from './time-left';
 
 /** One subject's label children, bound once: publishing never builds a label object. */
@@ -84,17 +76,12 @@ export class JetStreamPublisher extends EventPublisher {
         }
       }, priority);
       (ack.duplicate ? instruments.duplicate : instruments.ok).inc();
+      this.connection.writeSucceeded();
       return { duplicate: ack.duplicate };
     } catch (err) {
       instruments.error.inc();
-      if (err instanceof StoreUnavailableError) throw err;
-      // Permanent for this body: a retry would be refused the same way, so not a 503.
-      if ((err as { code?: string }).code === ErrorCode.MaxPayloadExceeded) {
-        throw new EventTooLargeError(
-          'the event built from this body is over the event store message size limit (NATS max_payload)',
-        );
-      }
-      throw new StoreUnavailableError(`publish to ${subject} not acknowledged: ${(err as Error).message}`);
+      this.connection.writeFailed(subject, err);
+      throw storeErrorOf(err, `publish to ${subject}`);
     }
   }
 }

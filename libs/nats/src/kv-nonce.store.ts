@@ -2,13 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { NonceStore, type Priority, StoreUnavailableError } from '@gateway/contracts';
 import { createHash } from 'node:crypto';
 import { Empty, headers } from 'nats';
-import { JetStreamApiError } from './jetstream-acks';
 import { NatsConnectionManager } from './nats-connection.manager';
+import { JsErrorCode, jsErrorCode } from './nats-error-code';
 import { PublishBuffer } from './publish-buffer';
+import { storeErrorOf } from './store-error';
 import { StreamProvisioner } from './stream.provisioner';
 import { timeLeft } from './time-left';
-
-const WRONG_LAST_SEQUENCE = 10071;
 
 /**
  * Nonces in a JetStream KV bucket whose TTL covers the replay window. A claim is a KV create:
@@ -41,7 +40,7 @@ export class KvNonceStore extends NonceStore {
       );
       return true;
     } catch (err) {
-      if (!keyExists(err)) throw storeFailure(err);
+      if (!keyExists(err)) throw this.storeFailure(err);
     }
     // The key has a history: a replay, or a nonce released after a 503 (a delete marker).
     // nats.js's `create` tells them apart and re-claims a released one; this path is rare.
@@ -50,9 +49,15 @@ export class KvNonceStore extends NonceStore {
       await this.buffer.hold(() => withinDeadline(kv.create(key, Empty), deadline), priority);
       return true;
     } catch (err) {
-      if (!keyExists(err)) throw storeFailure(err);
+      if (!keyExists(err)) throw this.storeFailure(err);
       return false;
     }
+  }
+
+  // Anything but "the key exists" is the store failing, not a replay: fail closed (503), not 401.
+  private storeFailure(err: unknown): Error {
+    this.connection.writeFailed(this.keyPrefix, err);
+    return storeErrorOf(err, 'nonce store');
   }
 
   async release(nonce: string): Promise<void> {
@@ -77,16 +82,7 @@ export function withinDeadline<T>(work: Promise<T>, deadline: number): Promise<T
   return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
 }
 
-export const keyExists = (err: unknown): boolean =>
-  (err instanceof JetStreamApiError
-    ? err.errCode
-    : (err as { api_error?: { err_code?: number } }).api_error?.err_code) === WRONG_LAST_SEQUENCE;
-
-// Anything but "the key exists" is the store failing, not a replay: fail closed (503), not 401.
-const storeFailure = (err: unknown): StoreUnavailableError =>
-  err instanceof StoreUnavailableError
-    ? err
-    : new StoreUnavailableError(`nonce store: ${(err as Error).message}`);
+export const keyExists = (err: unknown): boolean => jsErrorCode(err) === JsErrorCode.WrongLastSequence;
 
 // Nonces are any printable ASCII; KV keys are not. A hash is a safe, fixed-length key.
 const keyOf = (nonce: string): string => createHash('sha256').update(nonce).digest('base64url');

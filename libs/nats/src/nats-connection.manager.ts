@@ -1,40 +1,94 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { StoreUnavailableError } from '@gateway/contracts';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { connect, DebugEvents, Events, KV, KvOptions, NatsConnection } from 'nats';
+import {
+  connect,
+  type ConnectionOptions,
+  DebugEvents,
+  Events,
+  type KV,
+  type KvOptions,
+  type NatsConnection,
+} from 'nats';
 import type { Gauge } from 'prom-client';
 import { JetStreamAcks } from './jetstream-acks';
+import { natsConnectionOptions } from './nats-auth';
+import { NatsFailure } from './nats-failure';
+import { type FailureReport, NatsFailureTracker } from './nats-failure.tracker';
 import { NATS_OPTIONS } from './nats.module-definition';
 import { NATS_CONNECTED } from './nats.metrics';
 import type { NatsModuleOptions } from './nats.options';
-import { StreamMisconfiguredError, StreamProvisioner } from './stream.provisioner';
+import { writeFailureKind } from './store-error';
+import { StreamProvisioner } from './stream.provisioner';
 
 export type NatsState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
+/** What `/healthz` shows of NATS. */
+export interface NatsStatus {
+  state: NatsState;
+  streamReady: boolean;
+  /** The server's name (`server_name`) and the address the client is on, while connected. */
+  server: { name: string; address: string } | null;
+  failing: FailureReport | null;
+  last_failure: FailureReport | null;
+}
+
 const PROVISION_RETRY_MS = 1000;
+/** How often a ready gateway re-checks its stream and bucket, to notice one deleted while idle. */
+const CHECK_INTERVAL_MS = 5000;
 const STARTUP_WAIT_MS = 3000;
+const CONNECT_TIMEOUT_MS = 2000;
+const BACKOFF_MAX_MS = 5000;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+/** 250 ms doubling to 5 s, with jitter so that replicas refused together do not retry together. */
+const backoff = (attempt: number) =>
+  Math.min(250 * 2 ** attempt, BACKOFF_MAX_MS) * (0.8 + Math.random() * 0.4);
 
 /**
- * Owns the one NATS connection. It never gives up reconnecting (nats.js stops after 10 tries by
- * default), and its state drives readiness, `/healthz` and the fail-closed path: while it is not
- * ready, callers get a StoreUnavailableError at once instead of a publish that waits for a timeout.
+ * Owns the one NATS connection and never gives up on it: a refused login, an untrusted
+ * certificate, a server that is away, a stream that was deleted are all waited out (not ready,
+ * webhooks 503) with the cause logged once per change, never a crash loop. Its state drives
+ * readiness, `/healthz` and the fail-closed path: while it is not ready, callers get a
+ * StoreUnavailableError at once instead of a publish that waits for a timeout.
  */
 @Injectable()
 export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Nats');
+  private readonly connectOptions: ConnectionOptions;
   private nc?: NatsConnection;
   private acks?: JetStreamAcks;
   private kv?: KV;
   private state: NatsState = 'connecting';
   private streamReady = false;
   private shuttingDown = false;
+  /** Set when the connection is closed on purpose to be replaced (see dropStaleBuffer). */
+  private replacing = false;
   private staleBufferTimer?: NodeJS.Timeout;
+  private checkTimer?: NodeJS.Timeout;
+  private provisioning?: { nc: NatsConnection; run: Promise<void> };
 
   constructor(
     @Inject(NATS_OPTIONS) private readonly options: NatsModuleOptions,
     private readonly provisioner: StreamProvisioner,
+    private readonly failures: NatsFailureTracker,
     @InjectMetric(NATS_CONNECTED) private readonly connectedGauge: Gauge,
-  ) {}
+  ) {
+    this.connectOptions = {
+      ...natsConnectionOptions(options.servers, options.name, options.auth),
+      // Reconnects never stop (nats.js stops after 10 by default); a connection closed anyway
+      // (e.g. credentials refused twice) is replaced by a new one in run().
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      timeout: CONNECT_TIMEOUT_MS,
+      // A peer that vanishes without closing the socket is noticed within ~10 s, not 4 minutes.
+      pingInterval: 5000,
+      maxPingOut: 2,
+      // nats.js builds an Error per request just to keep a stack trace for a timeout; at three
+      // requests per webhook that was among the hottest costs of the gateway (docs/performance.md).
+      noAsyncTraces: true,
+    };
+  }
 
   /**
    * Connects before the server listens when NATS answers within a moment, so a fresh replica is
@@ -42,7 +96,8 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
    * process serves its probes (not ready) while NATS is away.
    */
   async onApplicationBootstrap(): Promise<void> {
-    void this.connect();
+    void this.run();
+    this.checkTimer = setInterval(() => void this.check(), CHECK_INTERVAL_MS).unref();
     const deadline = Date.now() + STARTUP_WAIT_MS;
     while (!this.ready && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
@@ -50,11 +105,19 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
   async onApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
     clearTimeout(this.staleBufferTimer);
+    clearInterval(this.checkTimer);
     if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
+    this.state = 'closed';
   }
 
-  get status(): { state: NatsState; streamReady: boolean } {
-    return { state: this.state, streamReady: this.streamReady };
+  get status(): NatsStatus {
+    const nc = this.state === 'connected' ? this.nc : undefined;
+    return {
+      state: this.state,
+      streamReady: this.streamReady,
+      server: nc ? { name: nc.info?.server_name ?? '', address: nc.getServer() } : null,
+      ...this.failures.report,
+    };
   }
 
   /** Connected and the stream and nonce bucket are in place. */
@@ -64,50 +127,100 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
 
   /** Where JetStream writes go; refused at once while NATS or the stream is not ready. */
   jetStream(): JetStreamAcks {
-    if (!this.ready || !this.acks) throw new StoreUnavailableError(`NATS ${this.state}`);
+    if (!this.ready || !this.acks) throw this.unavailable();
     return this.acks;
   }
 
   nonceBucket(): KV {
-    if (!this.ready || !this.kv) throw new StoreUnavailableError(`NATS ${this.state}`);
+    if (!this.ready || !this.kv) throw this.unavailable();
     return this.kv;
   }
 
-  /** A KV bucket of the current connection, created when missing (the cluster-wide rate bucket). */
+  /**
+   * A KV bucket of the current connection (the cluster-wide rate bucket): created when missing if
+   * NATS_PROVISION allows, else only bound. As for the nonce bucket, no `$JS.API.INFO` check and no
+   * direct gets, so the gateway's user needs no more subjects than docs/nats.md lists.
+   */
   async openBucket(name: string, options: Partial<KvOptions>): Promise<KV> {
-    if (!this.ready || !this.nc) throw new StoreUnavailableError(`NATS ${this.state}`);
-    return this.nc.jetstream({ timeout: this.options.publishTimeoutMs }).views.kv(name, options);
+    if (!this.ready || !this.nc) throw this.unavailable();
+    const settings = this.options.provision ? options : { bindOnly: true };
+    return this.nc
+      .jetstream({ timeout: this.options.publishTimeoutMs, checkAPI: false })
+      .views.kv(name, { ...settings, allow_direct: false });
   }
 
-  private async connect(): Promise<void> {
-    const nc = await connect({
-      servers: this.options.servers,
-      name: this.options.name,
-      maxReconnectAttempts: -1,
-      waitOnFirstConnect: true,
-      reconnectTimeWait: 250,
-      // A peer that vanishes without closing the socket is noticed within ~10 s, not 4 minutes.
-      pingInterval: 5000,
-      maxPingOut: 2,
-      // nats.js builds an Error per request just to keep a stack trace for a timeout; at three
-      // requests per webhook that was among the hottest costs of the gateway (docs/performance.md).
-      noAsyncTraces: true,
-    });
-    if (this.shuttingDown) return void (await nc.close());
+  /**
+   * A JetStream write to `subject` failed. A stream or bucket that no longer answers (deleted,
+   * lost with its server's store) is looked for, and provisioned again when allowed, at once
+   * rather than at the next periodic check; a full stream is reported.
+   */
+  writeFailed(subject: string, err: unknown): void {
+    const kind = writeFailureKind(err);
+    if (kind === 'full') {
+      this.failures.fail(
+        new NatsFailure('stream_full', `stream ${this.options.stream} is full: ${(err as Error).message}`),
+      );
+    } else if (kind === 'gone' && this.streamReady && this.nc) {
+      const cause = subject.startsWith('$KV.') ? 'bucket_missing' : 'stream_missing';
+      this.failures.fail(
+        new NatsFailure(cause, `no stream answered a write to ${subject.split('.', 2).join('.')}`),
+      );
+      void this.provision(this.nc);
+    }
+  }
+
+  /** A write was stored: whatever failed before (a full stream, a denied subject) works again. Cheap: it runs on every publish. */
+  writeSucceeded(): void {
+    if (this.failures.currentCause) this.failures.recovered();
+  }
+
+  private unavailable(): StoreUnavailableError {
+    return new StoreUnavailableError(`NATS ${this.state}${this.streamReady ? '' : ', stream not ready'}`);
+  }
+
+  /** Connect, serve until the connection closes, connect again: until shutdown. */
+  private async run(): Promise<void> {
+    for (let attempt = 0; !this.shuttingDown;) {
+      let nc: NatsConnection;
+      try {
+        nc = await connect(this.connectOptions);
+      } catch (err) {
+        this.failures.fail(err);
+        await sleep(backoff(attempt++));
+        continue;
+      }
+      attempt = 0;
+      if (this.shuttingDown) return void (await nc.close());
+      this.attach(nc);
+      const err = await nc.closed();
+      if (this.shuttingDown) return;
+      this.streamReady = false;
+      this.setState('reconnecting');
+      this.acks?.failAll('NATS connection closed');
+      if (this.replacing) {
+        this.replacing = false;
+        continue;
+      }
+      this.failures.fail(err ?? new NatsFailure('unreachable', 'the NATS connection closed'));
+      await sleep(backoff(attempt++));
+    }
+  }
+
+  private attach(nc: NatsConnection): void {
     this.nc = nc;
     this.acks = new JetStreamAcks(nc, this.options.publishTimeoutMs);
     this.setState('connected');
-    this.logger.log(`connected to ${nc.getServer()}`);
+    this.failures.connected();
+    this.logger.log(`connected to ${nc.info?.server_name ?? ''} at ${nc.getServer()}`);
     void this.watchStatus(nc);
-    void this.watchClosed(nc);
     void this.provision(nc);
   }
 
   private async watchStatus(nc: NatsConnection): Promise<void> {
     for await (const s of nc.status()) {
       if (s.type === Events.Disconnect || s.type === DebugEvents.Reconnecting) {
-        if (this.state === 'connected') this.logger.warn(`disconnected from ${nc.getServer()}`);
         this.setState('reconnecting');
+        this.failures.fail(new NatsFailure('unreachable', `disconnected from ${nc.getServer()}`));
         this.acks?.failAll(`NATS disconnected`);
         this.staleBufferTimer ??= setTimeout(
           () => void this.dropStaleBuffer(nc),
@@ -116,16 +229,23 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
       } else if (s.type === Events.Reconnect) {
         clearTimeout(this.staleBufferTimer);
         this.staleBufferTimer = undefined;
-        this.logger.log(`reconnected to ${nc.getServer()}`);
+        this.logger.log(`reconnected to ${nc.info?.server_name ?? ''} at ${nc.getServer()}`);
         this.setState('connected');
         void this.provision(nc);
+      } else if (s.type === Events.Error) {
+        // The server's -ERR: a refused login, an expired JWT, or a subject this user may not use.
+        const denied = s.permissionContext;
+        const code = typeof s.data === 'string' ? s.data : 'NATS_PROTOCOL_ERR';
+        const message = denied ? `not permitted to ${denied.operation} ${denied.subject}` : code;
+        this.failures.fail(Object.assign(new Error(message), { code }));
       }
     }
   }
 
   /**
    * nats.js keeps what is written while a reconnect attempt hangs (a server or network that
-   * accepts the connection and then says nothing) and flushes it once through, however late. Every such message was answered 503 long ago; a trading signal stored minutes later would
+   * accepts the connection and then says nothing) and flushes it once through, however late.
+   * Every such message was answered 503 long ago; a trading signal stored minutes later would
    * surprise everyone. So past the bound the client, buffer and all, is replaced by a fresh one.
    */
   private async dropStaleBuffer(nc: NatsConnection): Promise<void> {
@@ -134,39 +254,56 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
     this.logger.warn(
       `NATS away for ${this.options.bufferMaxAgeMs} ms: dropping unsent messages and connecting afresh`,
     );
-    this.nc = undefined;
+    this.replacing = true;
     await nc.close().catch(() => undefined);
-    await this.connect();
   }
 
-  private async watchClosed(nc: NatsConnection): Promise<void> {
-    const err = await nc.closed();
-    if (nc !== this.nc) return; // replaced on purpose by dropStaleBuffer
-    this.setState('closed');
-    if (this.shuttingDown) return;
-    // Reconnecting is unlimited, so a close means something is wrong for good: a pod that stays
-    // up answering 503 forever helps nobody, a restart might.
-    this.logger.fatal(`NATS connection closed${err ? `: ${err.message}` : ''}; exiting`);
-    process.exit(1);
-  }
-
-  private async provision(nc: NatsConnection): Promise<void> {
+  /** One provisioning loop per connection at a time: repeated triggers join the running one. */
+  private provision(nc: NatsConnection): Promise<void> {
     this.streamReady = false;
     this.updateGauge();
-    while (this.state === 'connected' && !nc.isClosed()) {
+    if (this.provisioning?.nc === nc) return this.provisioning.run;
+    const provisioning = {
+      nc,
+      run: this.provisionUntilReady(nc).finally(() => {
+        if (this.provisioning === provisioning) this.provisioning = undefined;
+      }),
+    };
+    this.provisioning = provisioning;
+    return provisioning.run;
+  }
+
+  private async provisionUntilReady(nc: NatsConnection): Promise<void> {
+    while (this.state === 'connected' && nc === this.nc && !nc.isClosed() && !this.shuttingDown) {
       try {
         this.kv = await this.provisioner.provision(nc);
+        if (nc !== this.nc || this.state !== 'connected') return;
         this.streamReady = true;
         this.updateGauge();
+        this.failures.recovered();
         return;
       } catch (err) {
-        if (err instanceof StreamMisconfiguredError) {
-          this.logger.fatal(err.message);
-          process.exit(1);
-        }
-        this.logger.warn(`stream not ready yet: ${(err as Error).message}`);
-        await new Promise((r) => setTimeout(r, PROVISION_RETRY_MS));
+        // A request cut off by a disconnect says nothing about the stream: the disconnect is reported.
+        if (nc !== this.nc || this.state !== 'connected') return;
+        this.failures.fail(err);
+        await sleep(PROVISION_RETRY_MS);
       }
+    }
+  }
+
+  /**
+   * While ready: the stream and bucket are still there and as they should be. A finding (missing,
+   * mismatched) makes the gateway not ready until provisioned again; a slow answer is no finding.
+   */
+  private async check(): Promise<void> {
+    const nc = this.nc;
+    if (!this.ready || this.provisioning || !nc) return;
+    try {
+      this.kv = await this.provisioner.provision(nc);
+    } catch (err) {
+      if (!(err instanceof NatsFailure) || nc !== this.nc) return;
+      this.failures.fail(err);
+      void this.provision(nc);
     }
   }
 

@@ -5,6 +5,8 @@ export const NATS_PUBLISH_DURATION_SECONDS = 'gateway_nats_publish_duration_seco
 export const NATS_CONNECTED = 'gateway_nats_connected';
 export const PUBLISH_BUFFER_SIZE = 'gateway_publish_buffer_size';
 export const PUBLISH_BUFFER_CAPACITY = 'gateway_publish_buffer_capacity';
+export const NATS_FAILURES_TOTAL = 'gateway_nats_failures_total';
+export const NATS_FAILING = 'gateway_nats_failing';
 
 export const natsMetricProviders = [
   makeCounterProvider({
@@ -22,6 +24,16 @@ export const natsMetricProviders = [
   makeGaugeProvider({
     name: NATS_CONNECTED,
     help: '1 while the NATS connection is up and the stream is ready, else 0.',
+  }),
+  makeCounterProvider({
+    name: NATS_FAILURES_TOTAL,
+    help: 'NATS failures by cause (unreachable, auth_refused, tls, permission, stream_missing, stream_full, ...), retries included.',
+    labelNames: ['cause'],
+  }),
+  makeGaugeProvider({
+    name: NATS_FAILING,
+    help: '1 for the cause that currently keeps the gateway from writing to NATS, else 0 (all 0 when healthy).',
+    labelNames: ['cause'],
   }),
   makeGaugeProvider({
     name: PUBLISH_BUFFER_SIZE,

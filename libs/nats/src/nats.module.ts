@@ -1,12 +1,12 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { EventPublisher, NonceStore, RateLeaseStore } from '@gateway/contracts';
 import { JetStreamPublisher } from './jetstream.publisher';
 import { KvNonceStore } from './kv-nonce.store';
 import { KvRateLeaseStore } from './kv-rate-lease.store';
 import { NatsConnectionManager } from './nats-connection.manager';
+import { NatsFailureTracker } from './nats-failure.tracker';
 import { ConfigurableModuleClass } from './nats.module-definition';
 import { natsMetricProviders } from './nats.metrics';
-import type { NatsModuleOptions } from './nats.options';
 import { PublishBuffer } from './publish-buffer';
 import { StreamProvisioner } from './stream.provisioner';
 
@@ -14,6 +14,7 @@ import { StreamProvisioner } from './stream.provisioner';
 @Module({
   providers: [
     ...natsMetricProviders,
+    NatsFailureTracker,
     StreamProvisioner,
     NatsConnectionManager,
     PublishBuffer,
@@ -23,9 +24,4 @@ import { StreamProvisioner } from './stream.provisioner';
   ],
   exports: [NatsConnectionManager, EventPublisher, NonceStore, RateLeaseStore],
 })
-export class NatsModule extends ConfigurableModuleClass {
-  /** Global: the ports are used by guards and services across the application. */
-  static override forRoot(options: NatsModuleOptions): DynamicModule {
-    return { ...super.forRoot(options), global: true };
-  }
-}
+export class NatsModule extends ConfigurableModuleClass {}

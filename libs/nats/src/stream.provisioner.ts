@@ -1,21 +1,23 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { STREAM_SUBJECTS, Subjects } from '@gateway/contracts';
-import { JetStreamManager, KV, NatsConnection, nanos, StorageType } from 'nats';
+import { type JetStreamManager, type KV, type NatsConnection, nanos, type StreamConfig } from 'nats';
+import { JsErrorCode, jsErrorCode } from './nats-error-code';
+import { NatsFailure } from './nats-failure';
 import { NATS_OPTIONS } from './nats.module-definition';
 import type { NatsModuleOptions } from './nats.options';
-
-const STREAM_NOT_FOUND = 10059;
-
-/** A stream that exists but cannot hold our subjects: retrying will not help, an operator must act. */
-export class StreamMisconfiguredError extends Error {}
+import { describeDrifts, newStreamConfig, type SettingDrift, streamDrifts } from './stream-settings';
 
 /**
- * Creates the stream and the nonce bucket when missing and checks them when present. Idempotent:
- * it runs at every (re)connect, because a server that lost its store comes back without them.
+ * Brings the stream and the nonce bucket in line (NATS_PROVISION=true) or only checks them
+ * (false). Idempotent: it runs at every (re)connect, when a write finds the stream gone, and
+ * periodically, because a server that lost its store, or an operator's `nats stream rm`, leaves
+ * the gateway without them. Every change it makes is logged; every finding that keeps the gateway
+ * from being ready is a NatsFailure naming what is missing or different.
  */
 @Injectable()
 export class StreamProvisioner {
-  private readonly logger = new Logger(StreamProvisioner.name);
+  private readonly logger = new Logger('NatsProvisioner');
+  /** Non-essential drifts already reported, so an unchanged finding is not logged at every check. */
+  private readonly reported = new Set<string>();
 
   constructor(@Inject(NATS_OPTIONS) private readonly options: NatsModuleOptions) {}
 
@@ -24,53 +26,128 @@ export class StreamProvisioner {
   }
 
   async provision(nc: NatsConnection): Promise<KV> {
-    const jsm = await nc.jetstreamManager({ timeout: this.options.publishTimeoutMs });
+    // checkAPI false: no `$JS.API.INFO` request, one permission fewer for the gateway's user.
+    const jsm = await nc.jetstreamManager({ timeout: this.options.publishTimeoutMs, checkAPI: false });
     await this.ensureStream(jsm);
-    return nc.jetstream({ timeout: this.options.publishTimeoutMs }).views.kv(this.nonceBucket, {
-      history: 1,
-      ttl: this.options.nonceTtlSec * 1000,
-      replicas: this.options.replicas,
-    });
+    await this.ensureBucket(nc, jsm);
+    // Bound, not created: the bucket was just checked. Without direct gets, reads of a released
+    // nonce go through `$JS.API.STREAM.MSG.GET`, one subject to grant (docs/nats.md).
+    return nc
+      .jetstream({ timeout: this.options.publishTimeoutMs, checkAPI: false })
+      .views.kv(this.nonceBucket, { bindOnly: true, allow_direct: false });
   }
 
   private async ensureStream(jsm: JetStreamManager): Promise<void> {
-    const { stream, replicas, duplicateWindowSec } = this.options;
-    const duplicateWindow = nanos(duplicateWindowSec * 1000);
-    try {
-      const { config } = await jsm.streams.info(stream);
-      const missing = Object.values(Subjects).filter((s) => !config.subjects.some((p) => covers(p, s)));
-      if (missing.length > 0) {
-        throw new StreamMisconfiguredError(
-          `stream ${stream} exists but does not cover ${missing.join(', ')} (its subjects: ${config.subjects.join(', ')})`,
+    const { stream, provision } = this.options;
+    const config = await this.existing(jsm, stream);
+    if (!config) {
+      if (!provision) {
+        throw new NatsFailure(
+          'stream_missing',
+          `stream ${stream} does not exist; NATS_PROVISION=false, so it is not created (docs/nats.md)`,
         );
       }
-      if (config.duplicate_window !== duplicateWindow) {
-        this.logger.warn(
-          `stream ${stream}: duplicate window set to ${duplicateWindowSec}s (IDEMPOTENCY_TTL_SEC)`,
+      await jsm.streams.add(newStreamConfig(stream, this.options)).catch((err: Error) => {
+        // e.g. its subjects overlap another stream's, or the server has no room for max_bytes.
+        throw new NatsFailure(
+          'stream_missing',
+          `stream ${stream} does not exist and cannot be created: ${err.message}`,
         );
-        await jsm.streams.update(stream, { ...config, duplicate_window: duplicateWindow });
-      }
-    } catch (err) {
-      if ((err as { api_error?: { err_code?: number } }).api_error?.err_code !== STREAM_NOT_FOUND) throw err;
-      await jsm.streams.add({
-        name: stream,
-        subjects: STREAM_SUBJECTS,
-        storage: StorageType.File,
-        num_replicas: replicas,
-        duplicate_window: duplicateWindow,
       });
-      this.logger.log(`stream ${stream} created over ${STREAM_SUBJECTS.join(', ')}`);
+      this.logger.log(`stream ${stream} created: ${describeStream(this.options)}`);
+      return;
     }
+    await this.reconcile(jsm, config, streamDrifts(config, this.options), 'stream_mismatch');
+  }
+
+  private async ensureBucket(nc: NatsConnection, jsm: JetStreamManager): Promise<void> {
+    const { provision, replicas, nonceTtlSec } = this.options;
+    const name = `KV_${this.nonceBucket}`;
+    const config = await this.existing(jsm, name);
+    if (!config) {
+      if (!provision) {
+        throw new NatsFailure(
+          'bucket_missing',
+          `nonce bucket ${this.nonceBucket} does not exist; NATS_PROVISION=false, so it is not created (docs/nats.md)`,
+        );
+      }
+      // Created through nats.js, so the bucket is a KV bucket in every detail (subjects, rollups).
+      await nc
+        .jetstream({ timeout: this.options.publishTimeoutMs, checkAPI: false })
+        .views.kv(this.nonceBucket, { history: 1, ttl: nonceTtlSec * 1000, replicas });
+      this.logger.log(
+        `nonce bucket ${this.nonceBucket} created: ttl ${nonceTtlSec}s, ${replicas} replica(s)`,
+      );
+      return;
+    }
+    const ttl = nanos(nonceTtlSec * 1000);
+    const drifts: SettingDrift[] = [];
+    if (config.max_age !== ttl) {
+      drifts.push({
+        field: 'max_age',
+        have: `${Math.round(config.max_age / 1e9)}s`,
+        want: `${nonceTtlSec}s`,
+        // Forgotten too early, a nonce could be replayed inside the replay window.
+        essential: config.max_age > 0 && config.max_age < ttl,
+        fix: (c) => ({ ...c, max_age: ttl }),
+      });
+    }
+    if (config.num_replicas !== replicas) {
+      drifts.push({
+        field: 'num_replicas',
+        have: String(config.num_replicas),
+        want: String(replicas),
+        essential: false,
+        fix: (c) => ({ ...c, num_replicas: replicas }),
+      });
+    }
+    await this.reconcile(jsm, config, drifts, 'bucket_mismatch');
+  }
+
+  /** The stream's config, or undefined when it does not exist. */
+  private async existing(jsm: JetStreamManager, name: string): Promise<StreamConfig | undefined> {
+    try {
+      return (await jsm.streams.info(name)).config;
+    } catch (err) {
+      if (jsErrorCode(err) === JsErrorCode.StreamNotFound) return undefined;
+      throw err;
+    }
+  }
+
+  private async reconcile(
+    jsm: JetStreamManager,
+    config: StreamConfig,
+    drifts: SettingDrift[],
+    cause: 'stream_mismatch' | 'bucket_mismatch',
+  ): Promise<void> {
+    if (drifts.length === 0) return;
+    if (this.options.provision) {
+      const fixed = drifts.reduce((c, d) => d.fix(c), config);
+      try {
+        await jsm.streams.update(config.name, fixed);
+      } catch (err) {
+        throw new NatsFailure(
+          cause,
+          `${config.name}: cannot change ${describeDrifts(drifts)}: ${(err as Error).message}`,
+        );
+      }
+      this.logger.log(`${config.name} changed: ${describeDrifts(drifts)}`);
+      return;
+    }
+    const essential = drifts.filter((d) => d.essential);
+    if (essential.length > 0) {
+      throw new NatsFailure(
+        cause,
+        `${config.name} differs: ${describeDrifts(essential)}; NATS_PROVISION=false, so it is not changed`,
+      );
+    }
+    const finding = `${config.name} differs from the gateway's settings (left as is, NATS_PROVISION=false): ${describeDrifts(drifts)}`;
+    if (!this.reported.has(finding)) this.logger.warn(finding);
+    this.reported.add(finding);
   }
 }
 
-/** Whether a NATS subject pattern (with `*` and `>` wildcards) matches a concrete subject. */
-export function covers(pattern: string, subject: string): boolean {
-  const p = pattern.split('.');
-  const s = subject.split('.');
-  for (let i = 0; i < p.length; i++) {
-    if (p[i] === '>') return s.length > i;
-    if (i >= s.length || (p[i] !== '*' && p[i] !== s[i])) return false;
-  }
-  return p.length === s.length;
+function describeStream(o: NatsModuleOptions): string {
+  const limit = (v: number, unit: string) => (v > 0 ? `${v}${unit}` : 'unlimited');
+  return `subjects signals.>, ${o.replicas} replica(s), duplicate window ${o.duplicateWindowSec}s, max age ${limit(o.maxAgeSec, 's')}, max bytes ${limit(o.maxBytes, '')}, discard new`;
 }

@@ -1,5 +1,6 @@
 import { list, loadEnvironment, NATS_SECRET_VARIABLES, resolveSecretFiles } from '@gateway/config';
 import type { EventSchemaVersion } from '@gateway/contracts';
+import { type NatsAuthOptions, natsAuthOf } from '@gateway/nats';
 import type { LoggingOptions } from '@gateway/observability';
 import { ReplayEnvironment } from './replay-environment';
 
@@ -9,6 +10,7 @@ export interface ReplayConfig {
   servers: string[];
   /** NATS client name. */
   name: string;
+  auth: NatsAuthOptions;
   stream: string;
   durable: string;
   publishTimeoutMs: number;
@@ -26,6 +28,7 @@ export function loadReplayConfig(source: NodeJS.ProcessEnv, dryRunFlag = false):
     logging: { serviceName: env.SERVICE_NAME, env: env.ENV, level: env.LOG_LEVEL },
     servers: list(env.NATS_URL),
     name: env.SERVICE_NAME,
+    auth: natsAuthOf(env),
     stream: env.NATS_STREAM,
     durable: env.NATS_DURABLE,
     publishTimeoutMs: env.NATS_PUBLISH_TIMEOUT_MS,

@@ -1,13 +1,14 @@
-import { NAME, NATS_URLS, NATS_URLS_MESSAGE, RuntimeEnvironment } from '@gateway/config';
+import { NAME, NATS_URLS, NATS_URLS_MESSAGE } from '@gateway/config';
 import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion } from '@gateway/contracts';
+import { NatsClientEnvironment } from '@gateway/nats';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
 
 /**
  * The DLQ replay's environment: the gateway's names for what they share, so the job can run with
- * the gateway's configuration. It needs no signing secret.
+ * the gateway's configuration (NATS identity and TLS included). It needs no signing secret.
  */
-export class ReplayEnvironment extends RuntimeEnvironment {
+export class ReplayEnvironment extends NatsClientEnvironment {
   @IsString() @IsNotEmpty() SERVICE_NAME = 'at-dlq-replay';
 
   @Matches(NATS_URLS, { message: NATS_URLS_MESSAGE }) NATS_URL = 'nats://127.0.0.1:4222';

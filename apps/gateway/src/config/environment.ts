@@ -1,5 +1,6 @@
-import { NAME, NATS_URLS, NATS_URLS_MESSAGE, RuntimeEnvironment } from '@gateway/config';
+import { NAME, NATS_URLS, NATS_URLS_MESSAGE } from '@gateway/config';
 import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion, SOURCE_ID_PATTERN } from '@gateway/contracts';
+import { NatsClientEnvironment } from '@gateway/nats';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -12,6 +13,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
+import { DURATION_MESSAGE, NATS_DURATION, NATS_SIZE, SIZE_MESSAGE } from './nats-limits';
 
 // A comma-separated list of source ids (SOURCE_ID_PATTERN without its anchors).
 const ID = SOURCE_ID_PATTERN.source.slice(1, -1);
@@ -22,9 +24,10 @@ export const TRADINGVIEW_ADDRESSES = '52.89.214.238,34.212.75.30,54.218.53.128,5
 
 /**
  * The environment variables of CONTRACT.md section 5, with their defaults. Validated once at
- * start-up: a bad value stops the process before it listens.
+ * start-up: a bad value stops the process before it listens. NATS identity and TLS
+ * (NATS_USER, NATS_CREDS_FILE, NATS_TLS_*, ...) come from NatsClientEnvironment.
  */
-export class Environment extends RuntimeEnvironment {
+export class Environment extends NatsClientEnvironment {
   @IsString() @IsNotEmpty() SERVICE_NAME = 'at-gateway';
   /** The git revision of the build (an image build argument), shown by gateway_build_info. */
   @Matches(/^[A-Za-z0-9._-]{1,64}$/) GIT_REVISION = 'unknown';
@@ -39,6 +42,11 @@ export class Environment extends RuntimeEnvironment {
   @Matches(NAME) NATS_STREAM = 'trading-events';
   @Matches(NAME) NATS_DURABLE = 'gateway-dlq-replayer';
   @Type(() => Number) @IsInt() @Min(1) @Max(5) NATS_STREAM_REPLICAS = 1;
+  /** true: create the stream and nonce bucket and bring them in line; false: only check them. */
+  @IsIn(['true', 'false']) NATS_PROVISION = 'true';
+  /** Retention of the stream the gateway provisions (docs/operations.md: why these defaults). */
+  @Matches(NATS_DURATION, { message: `NATS_STREAM_MAX_AGE ${DURATION_MESSAGE}` }) NATS_STREAM_MAX_AGE = '7d';
+  @Matches(NATS_SIZE, { message: `NATS_STREAM_MAX_BYTES ${SIZE_MESSAGE}` }) NATS_STREAM_MAX_BYTES = '1GiB';
   /** The event schema version published (docs/events.md); one this build does not know stops the start. */
   @IsIn(EVENT_SCHEMA_VERSIONS) EVENT_SCHEMA_VERSION: EventSchemaVersion = 'v1';
   // Bounded so that every answer still leaves within 2.5 s (TradingView gives up at 3 s).

@@ -9,9 +9,11 @@ import {
   parseSourceKeys,
   resolveSecretFiles,
 } from '@gateway/config';
+import { natsAuthOf } from '@gateway/nats';
 import { version } from '../../../../package.json';
 import { Environment } from './environment';
 import type { GatewayConfig } from './gateway-config';
+import { parseDuration, parseSize } from './nats-limits';
 import { loadSourcePolicy } from './source-policy';
 import { trustProxy } from './trust-proxy';
 
@@ -56,6 +58,11 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
   if (env.MANAGEMENT_PORT === env.PORT) {
     throw new ConfigError('MANAGEMENT_PORT must differ from PORT', 'MANAGEMENT_PORT');
   }
+  const maxAgeSec = parseDuration('NATS_STREAM_MAX_AGE', env.NATS_STREAM_MAX_AGE);
+  // JetStream refuses a duplicate window longer than the stream keeps its messages.
+  if (maxAgeSec > 0 && maxAgeSec < env.IDEMPOTENCY_TTL_SEC) {
+    throw new ConfigError('NATS_STREAM_MAX_AGE must not be shorter than IDEMPOTENCY_TTL_SEC');
+  }
   if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
     throw new ConfigError('HEADERS_TIMEOUT_MS must not be above REQUEST_TIMEOUT_MS');
   }
@@ -82,9 +89,13 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
     nats: {
       servers: list(env.NATS_URL),
       name: env.SERVICE_NAME,
+      auth: natsAuthOf(env),
       stream: env.NATS_STREAM,
+      provision: env.NATS_PROVISION === 'true',
       replicas: env.NATS_STREAM_REPLICAS,
       duplicateWindowSec: env.IDEMPOTENCY_TTL_SEC,
+      maxAgeSec,
+      maxBytes: parseSize('NATS_STREAM_MAX_BYTES', env.NATS_STREAM_MAX_BYTES),
       publishTimeoutMs: env.NATS_PUBLISH_TIMEOUT_MS,
       bufferMaxMessages: env.PUBLISH_BUFFER_MAX,
       bufferMaxAgeMs: env.PUBLISH_BUFFER_MAX_AGE_MS,

@@ -5,13 +5,13 @@ import {
   NATS_URLS,
   NATS_URLS_MESSAGE,
   resolveSecretFiles,
-  RuntimeEnvironment,
 } from '@gateway/config';
 import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion } from '@gateway/contracts';
+import { type NatsAuthOptions, natsAuthOf, NatsClientEnvironment } from '@gateway/nats';
 import type { LoggingOptions } from '@gateway/observability';
 import { IsIn, IsNotEmpty, IsString, Matches } from 'class-validator';
 
-class ConsumerEnvironment extends RuntimeEnvironment {
+class ConsumerEnvironment extends NatsClientEnvironment {
   @IsString() @IsNotEmpty() SERVICE_NAME = 'at-signal-consumer';
   @Matches(NATS_URLS, { message: NATS_URLS_MESSAGE }) NATS_URL = 'nats://127.0.0.1:4222';
   /** Replicas in one queue group share the events: each is handled by one of them. */
@@ -24,6 +24,7 @@ export interface ConsumerConfig {
   logging: LoggingOptions;
   servers: string[];
   name: string;
+  auth: NatsAuthOptions;
   queue: string;
   eventSchemaVersion: EventSchemaVersion;
 }
@@ -36,6 +37,7 @@ export function loadConsumerConfig(source: NodeJS.ProcessEnv): ConsumerConfig {
     logging: { serviceName: env.SERVICE_NAME, env: env.ENV, level: env.LOG_LEVEL },
     servers: list(env.NATS_URL),
     name: env.SERVICE_NAME,
+    auth: natsAuthOf(env),
     queue: env.NATS_QUEUE,
     eventSchemaVersion: env.EVENT_SCHEMA_VERSION,
   };

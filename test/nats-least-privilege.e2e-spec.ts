@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect, DiscardPolicy, type NatsConnection, nanos } from 'nats';
+import { SECRET, TestGateway } from './support/gateway';
+import { TestNatsServer } from './support/nats-server';
+import { post, sendSigned, signed, tradingViewAlert } from './support/signing';
+import { StreamReader } from './support/stream';
+
+// CONTRACT.md 6.1: the gateway works under a NATS user that may do no more than it needs. The
+// users are deploy/nats/gateway-users.conf verbatim (plus an admin for the test's own checks).
+const PASSWORD = 'lp-password-0b1c';
+const ADMIN = { user: 'admin', pass: 'admin-password' };
+const users = readFileSync(join(__dirname, '../deploy/nats/gateway-users.conf'), 'utf8')
+  .replaceAll('$AT_GATEWAY_NATS_PASSWORD', `"${PASSWORD}"`)
+  .replace('users = [', `users = [\n { user: ${ADMIN.user}, password: "${ADMIN.pass}" }`);
+
+type Health = { nats_failing: { cause: string; message: string } | null };
+
+describe('least privilege (deploy/nats/gateway-users.conf)', () => {
+  let nats: TestNatsServer;
+  let admin: NatsConnection;
+  let gateway: TestGateway | undefined;
+
+  const health = async (): Promise<Health> =>
+    (await fetch(`${gateway!.url}/healthz`)).json() as Promise<Health>;
+
+  /** A webhook 202 stored, a replayed nonce 401, a schema failure 422 dead-lettered: every write the gateway makes. */
+  async function ingestsEverything(): Promise<void> {
+    const events = await StreamReader.open(nats.url, 'trading-events', ADMIN);
+    try {
+      const body = tradingViewAlert();
+      const headers = { 'content-type': 'application/json', ...signed(SECRET, body) };
+      const accepted = await post(`${gateway!.url}/webhooks/tradingview`, body, headers);
+      expect(accepted.status).toBe(202);
+      expect(await events.about(accepted.json.event_id)).toHaveLength(2);
+      expect((await post(`${gateway!.url}/webhooks/tradingview`, body, headers)).status).toBe(401);
+      const invalid = await sendSigned(
+        gateway!.url,
+        'tradingview',
+        tradingViewAlert({ ticker: undefined, action: 'hold' }),
+      );
+      expect(invalid.status).toBe(422);
+      expect((await events.about(invalid.json.raw_event_id)).map((m) => m.subject).sort()).toEqual([
+        'signals.dlq',
+        'signals.raw',
+      ]);
+      expect((await health()).nats_failing).toBeNull();
+    } finally {
+      await events.close();
+    }
+  }
+
+  beforeAll(async () => {
+    nats = await new TestNatsServer(users).start();
+    admin = await connect({ servers: nats.url, ...ADMIN });
+  });
+
+  afterEach(async () => {
+    await gateway?.stop();
+    gateway = undefined;
+  });
+
+  afterAll(async () => {
+    await admin?.close();
+    await nats?.dispose();
+  });
+
+  it('NATS_PROVISION=false: not ready while the stream is missing, and says so; ingests once the owners create it', async () => {
+    const env = {
+      NATS_URL: nats.url,
+      NATS_USER: 'at-gateway-checked',
+      NATS_PASSWORD: PASSWORD,
+      NATS_PROVISION: 'false',
+    };
+    await expect(new TestGateway(env).start()).rejects.toThrow(
+      /stream_missing: stream trading-events does not exist/,
+    );
+
+    // The owning team creates them, with settings of its own choosing.
+    const jsm = await admin.jetstreamManager();
+    await jsm.streams.add({
+      name: 'trading-events',
+      subjects: ['signals.>'],
+      duplicate_window: nanos(3600_000),
+      max_age: nanos(86400_000),
+      discard: DiscardPolicy.New,
+    });
+    await admin.jetstream().views.kv('trading-events-nonces', { history: 1, ttl: 600_000 });
+
+    gateway = await new TestGateway(env).start();
+    await ingestsEverything();
+    // Left as the owners made them: nothing changed without the right to.
+    expect((await jsm.streams.info('trading-events')).config.max_age).toBe(nanos(86400_000));
+  });
+
+  it("NATS_PROVISION=true: reconciles the owners' stream, re-creates a deleted one, with its own user", async () => {
+    const jsm = await admin.jetstreamManager();
+    gateway = await new TestGateway({
+      NATS_URL: nats.url,
+      NATS_USER: 'at-gateway',
+      NATS_PASSWORD: PASSWORD,
+    }).start();
+    // The stream of the test above, with the owners' 1-day limit, is brought in line (STREAM.UPDATE).
+    const wanted = { discard: DiscardPolicy.New, max_age: nanos(7 * 86400_000), max_bytes: 2 ** 30 };
+    expect((await jsm.streams.info('trading-events')).config).toMatchObject(wanted);
+    await ingestsEverything();
+
+    // Deleted while running: created again (STREAM.CREATE) and serving within seconds.
+    await jsm.streams.delete('trading-events');
+    const end = Date.now() + 5000;
+    let status = 0;
+    while (status !== 202 && Date.now() < end) {
+      status = (await sendSigned(gateway.url, 'tradingview', tradingViewAlert())).status;
+    }
+    expect(status).toBe(202);
+    expect((await jsm.streams.info('trading-events')).config).toMatchObject(wanted);
+  });
+
+  it('NATS_PROVISION=true: a cluster-wide rate limit creates and leases its bucket with its own user', async () => {
+    gateway = await new TestGateway({
+      NATS_URL: nats.url,
+      NATS_USER: 'at-gateway',
+      NATS_PASSWORD: PASSWORD,
+      SOURCE_POLICY: 'tradingview:scope=cluster,rate=10,burst=2,max_wait_ms=0',
+    }).start();
+    const statuses = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push((await sendSigned(gateway.url, 'tradingview', tradingViewAlert())).status);
+    expect(statuses).toEqual([202, 202, 429]);
+    expect((await health()).nats_failing).toBeNull();
+  });
+
+  it('a permission missing: 503 (never 500), and /healthz names the denied subject', async () => {
+    const server = new TestNatsServer(
+      users.replace('"signals.raw", "signals.normalized", "signals.dlq",', '"signals.raw", "signals.dlq",'),
+    );
+    await server.start();
+    try {
+      gateway = await new TestGateway({
+        NATS_URL: server.url,
+        NATS_USER: 'at-gateway',
+        NATS_PASSWORD: PASSWORD,
+      }).start();
+      const reply = await sendSigned(gateway.url, 'tradingview', tradingViewAlert());
+      expect(reply.status).toBe(503);
+      expect(reply.json.code).toBe('nats_unavailable');
+      expect((await health()).nats_failing).toMatchObject({
+        cause: 'permission',
+        message: expect.stringContaining('not permitted to publish signals.normalized'),
+      });
+    } finally {
+      await gateway?.stop();
+      gateway = undefined;
+      await server.dispose();
+    }
+  });
+});
