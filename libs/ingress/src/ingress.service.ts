@@ -15,6 +15,7 @@ import {
   Subjects,
   type ValidationIssue,
 } from '@gateway/contracts';
+import { SourcePolicies } from '@gateway/security';
 import { publishableBody } from '@gateway/sources-core';
 import { idempotencyKeyOf } from './idempotency-key';
 
@@ -34,6 +35,7 @@ export class IngressService {
   constructor(
     private readonly publisher: EventPublisher,
     private readonly nonces: NonceStore,
+    private readonly policies: SourcePolicies,
   ) {}
 
   /** A valid payload is accepted (raw + normalized); an invalid one is dead-lettered (raw + dlq, then 422). */
@@ -53,15 +55,23 @@ export class IngressService {
 
   /** Stores the raw and the normalized event: 202, or 200 when both were stored before. */
   private async accept(
-    { webhook }: NormalizedWebhook,
+    { webhook, sourceId }: NormalizedWebhook,
     raw: RawEventV1,
     signal: Signal,
   ): Promise<IngestReply> {
     const normalized = normalizedEventOf(raw, signal);
     const { corrId, storeDeadline } = webhook;
+    const lane = this.policies.priorityOf(sourceId);
     const acks = await Promise.all([
-      this.publisher.publish(Subjects.raw, raw.event_id, raw, corrId, storeDeadline),
-      this.publisher.publish(Subjects.normalized, normalized.event_id, normalized, corrId, storeDeadline),
+      this.publisher.publish(Subjects.raw, raw.event_id, raw, corrId, storeDeadline, lane),
+      this.publisher.publish(
+        Subjects.normalized,
+        normalized.event_id,
+        normalized,
+        corrId,
+        storeDeadline,
+        lane,
+      ),
     ]);
     const duplicate = acks.every((ack) => ack.duplicate);
     return { status: duplicate ? 'duplicate' : 'accepted', event_id: raw.event_id, corr_id: corrId };
@@ -69,7 +79,7 @@ export class IngressService {
 
   /** Keeps the raw event and a dead letter naming why, then refuses with 422 (nothing is lost). */
   private async deadLetter(
-    { webhook, adapter }: NormalizedWebhook,
+    { webhook, adapter, sourceId }: NormalizedWebhook,
     raw: RawEventV1,
     errors: ValidationIssue[],
   ): Promise<never> {
@@ -83,9 +93,10 @@ export class IngressService {
     };
     const { corrId, storeDeadline } = webhook;
     const dlqId = derivedEventId(raw.event_id, 'dlq');
+    const lane = this.policies.priorityOf(sourceId);
     await Promise.all([
-      this.publisher.publish(Subjects.raw, raw.event_id, raw, corrId, storeDeadline),
-      this.publisher.publish(Subjects.dlq, dlqId, dlq, corrId, storeDeadline),
+      this.publisher.publish(Subjects.raw, raw.event_id, raw, corrId, storeDeadline, lane),
+      this.publisher.publish(Subjects.dlq, dlqId, dlq, corrId, storeDeadline, lane),
     ]);
     throw problem('schema_validation_failed', `the payload does not match the ${adapter.route} schema`, {
       extensions: { errors, raw_event_id: raw.event_id },

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventPublisher, GatewayEvent, Subject, Subjects } from '@gateway/contracts';
+import { EventPublisher, GatewayEvent, type Priority, Subject, Subjects } from '@gateway/contracts';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 import { eventHeaders } from './event-headers';
@@ -56,6 +56,7 @@ export class JetStreamPublisher extends EventPublisher {
     event: GatewayEvent,
     corrId: string,
     deadline: number,
+    priority: Priority = 'normal',
   ): Promise<{ duplicate: boolean }> {
     const js = this.connection.jetStream();
     const instruments = this.instruments.get(subject)!;
@@ -73,7 +74,7 @@ export class JetStreamPublisher extends EventPublisher {
         } finally {
           instruments.duration.observe((performance.now() - started) / 1000);
         }
-      });
+      }, priority);
       (ack.duplicate ? instruments.duplicate : instruments.ok).inc();
       this.connection.writeSucceeded();
       return { duplicate: ack.duplicate };

@@ -1,10 +1,18 @@
 import { Global, Module } from '@nestjs/common';
-import { EventPublisher, type GatewayEvent, NonceStore, type Subject } from '@gateway/contracts';
+import {
+  EventPublisher,
+  type GatewayEvent,
+  NonceStore,
+  type Priority,
+  type Subject,
+} from '@gateway/contracts';
 
 export interface StoredEvent {
   subject: Subject;
   msgId: string;
   event: GatewayEvent;
+  /** The source's lane in the write buffer it was published in. */
+  priority: Priority;
 }
 
 /**
@@ -16,10 +24,17 @@ export class InMemoryEventPublisher extends EventPublisher {
   readonly stored = new Map<string, StoredEvent>();
   failWith?: Error;
 
-  publish(subject: Subject, msgId: string, event: GatewayEvent): Promise<{ duplicate: boolean }> {
+  publish(
+    subject: Subject,
+    msgId: string,
+    event: GatewayEvent,
+    _corrId: string,
+    _deadline: number,
+    priority: Priority = 'normal',
+  ): Promise<{ duplicate: boolean }> {
     if (this.failWith) return Promise.reject(this.failWith);
     const duplicate = this.stored.has(msgId);
-    if (!duplicate) this.stored.set(msgId, { subject, msgId, event });
+    if (!duplicate) this.stored.set(msgId, { subject, msgId, event, priority });
     return Promise.resolve({ duplicate });
   }
 
