@@ -7,6 +7,7 @@
 //   npm run bench -- --matrix              the payload-size and concurrency tables of docs/performance.md
 //   npm run bench -- --smoke               a few seconds, for CI (fails only if a target serves no 2xx)
 //   npm run bench -- --tls                 both targets reach NATS over TLS (a CA made with openssl)
+//   SOURCE_POLICY='tradingview:scope=cluster' npm run bench   the gateway with a cluster-wide limit
 import { existsSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -46,6 +47,9 @@ const env = {
   LOG_LEVEL: 'info',
   HOST: '127.0.0.1',
   SHUTDOWN_DELAY_MS: '0', // no load balancer to wait for
+  // `SOURCE_POLICY='tradingview:scope=cluster' npm run bench` measures the cluster-wide bucket's
+  // cost (docs/performance.md); the reference keeps its local bucket.
+  ...(process.env.SOURCE_POLICY ? { SOURCE_POLICY: process.env.SOURCE_POLICY } : {}),
 };
 /**
  * Fresh processes for each setting, so one setting's heap (a 512 KiB run grows it) is not

@@ -121,6 +121,20 @@ describe('least privilege (deploy/nats/gateway-users.conf)', () => {
     expect((await jsm.streams.info('trading-events')).config).toMatchObject(wanted);
   });
 
+  it('NATS_PROVISION=true: a cluster-wide rate limit creates and leases its bucket with its own user', async () => {
+    gateway = await new TestGateway({
+      NATS_URL: nats.url,
+      NATS_USER: 'at-gateway',
+      NATS_PASSWORD: PASSWORD,
+      SOURCE_POLICY: 'tradingview:scope=cluster,rate=10,burst=2,max_wait_ms=0',
+    }).start();
+    const statuses = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push((await sendSigned(gateway.url, 'tradingview', tradingViewAlert())).status);
+    expect(statuses).toEqual([202, 202, 429]);
+    expect((await health()).nats_failing).toBeNull();
+  });
+
   it('a permission missing: 503 (never 500), and /healthz names the denied subject', async () => {
     const server = new TestNatsServer(
       users.replace('"signals.raw", "signals.normalized", "signals.dlq",', '"signals.raw", "signals.dlq",'),

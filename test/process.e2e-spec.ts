@@ -40,6 +40,24 @@ describe('the gateway process', () => {
     expect(lines[0]).toContain(name);
   });
 
+  it('reports every mistake of the source policy, one line each, before it listens', async () => {
+    const gateway = new GatewayProcess({
+      ...env(),
+      ALLOWED_SOURCES: 'tradingview,acme-bot',
+      SOURCE_POLICY: 'tradingview:burst=0;acme-bot:priority=urgent;stranger:rate=1',
+    });
+    await gateway.start({ waitForReady: false });
+    const { code } = await gateway.exited;
+    const lines = gateway.output.join('').trim().split('\n');
+
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      'at-gateway: invalid configuration: SOURCE_POLICY tradingview: burst must be between 1 and 1000000 (got 0)',
+      'at-gateway: invalid configuration: SOURCE_POLICY acme-bot: priority must be one of critical, normal',
+      'at-gateway: invalid configuration: SOURCE_POLICY names stranger, which is not in ALLOWED_SOURCES',
+    ]);
+  });
+
   it('writes one JSON line per webhook with the operator fields, and no secret or signature', async () => {
     const gateway = await new GatewayProcess(env()).start();
     try {

@@ -3,7 +3,9 @@ import { SECRET, TestGateway } from './support/gateway';
 import { TestNatsServer } from './support/nats-server';
 import { post, signed } from './support/signing';
 
-// Per-source token buckets (CONTRACT.md 1.5): RATE_LIMIT_BURST at once, then RATE_LIMIT_RPS.
+// Per-source token buckets (CONTRACT.md 1.5): RATE_LIMIT_BURST at once, then RATE_LIMIT_RPS. With
+// RATE_LIMIT_MAX_WAIT_MS=0 nothing is shaped: over the rate is a 429 at once (test/source-isolation
+// covers the waits).
 describe('per-source rate limit', () => {
   let nats: TestNatsServer;
   let gateway: TestGateway;
@@ -23,6 +25,7 @@ describe('per-source rate limit', () => {
       NATS_STREAM: 'e2e-rate',
       RATE_LIMIT_RPS: '2',
       RATE_LIMIT_BURST: '3',
+      RATE_LIMIT_MAX_WAIT_MS: '0',
       ALLOWED_SOURCES: 'acme-bot,busy-bot,spent-bot',
     }).start();
   });

@@ -1,6 +1,6 @@
 import { ConfigError } from './config-error';
 
-/** A configuration the app can run with, or the one line it prints before exiting 1. */
+/** A configuration the app can run with, or what it prints before exiting 1 (a line per mistake). */
 export type StartupConfig<T> = { ok: true; config: T } | { ok: false; line: string };
 
 /**
@@ -13,6 +13,8 @@ export function loadAtStartup<T>(app: string, load: () => T): StartupConfig<T> {
     return { ok: true, config: load() };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    return { ok: false, line: `${app}: invalid configuration: ${err.message}` };
+    // A ConfigError may name several mistakes (the source policy reports all of its own), one a line.
+    const lines = err.message.split('\n').map((what) => `${app}: invalid configuration: ${what}`);
+    return { ok: false, line: lines.join('\n') };
   }
 }

@@ -9,6 +9,7 @@ export * from './source-id';
 export * from './plain-object';
 export * from './source-adapter';
 export * from './ports';
+export * from './token-bucket';
 export * from './store-errors';
 export * from './json-limits';
 export * from './json-schema';

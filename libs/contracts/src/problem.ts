@@ -29,6 +29,7 @@ export const PROBLEMS = {
   not_found: { status: 404, title: 'Not Found' },
   method_not_allowed: { status: 405, title: 'Method Not Allowed' },
   nats_unavailable: { status: 503, title: 'Service Unavailable' },
+  source_busy: { status: 503, title: 'Service Unavailable' },
   not_ready: { status: 503, title: 'Service Unavailable' },
   overloaded: { status: 503, title: 'Service Unavailable' },
   internal_error: { status: 500, title: 'Internal Server Error' },

@@ -7,7 +7,7 @@ import type { WebhookContext } from './webhook-context';
  * (`WebhookContext.establish`), so a later stage never has to assert that an earlier one ran:
  *
  *   SourceRouteGuard → Routed → WebhookAuthGuard → Authenticated → (ReplayGuard)
- *   → SourceAllowlistGuard → Allowed → (SourceRateLimitGuard) → NormalizationPipe → NormalizedWebhook
+ *   → SourceAllowlistGuard → Allowed → (SourcePolicyGuard) → NormalizationPipe → NormalizedWebhook
  */
 
 /** The route guard: a source is served at this route, in the request's media type. */

@@ -4,7 +4,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { EventPublisher, type NormalizationResult, type SourceAdapter, Subjects } from '@gateway/contracts';
 import { BODY_BYTES_RESERVED, WebhookTelemetryMiddleware } from '@gateway/observability';
-import { SecurityModule } from '@gateway/security';
+import { SecurityModule, uniformPolicy } from '@gateway/security';
 import { WebhookSource } from '@gateway/sources-core';
 import { FakePortsModule, gatewaySigned, type InMemoryEventPublisher, specSignal } from '@gateway/testing';
 import type { Server } from 'node:http';
@@ -67,8 +67,16 @@ describe('IngressModule', () => {
             secrets: [{ id: 'k1', secret: SECRET }],
             replayWindowSec: 300,
             allowedSources: ['bot'],
-            rateLimitRps: 1,
-            rateLimitBurst: 2,
+            // 1/s after a burst of 2, no waiting: the third request is a 429 at once.
+            policy: uniformPolicy(['bot'], {
+              rate: 1,
+              burst: 2,
+              maxWaitMs: 0,
+              inFlight: 10,
+              priority: 'normal',
+              scope: 'replica',
+            }),
+            publishReserveMs: 1500,
           }),
         }),
         IngressModule.forRootAsync({

@@ -14,6 +14,7 @@ import {
   specSource,
   webhookRequest,
 } from '@gateway/testing';
+import { SourcePolicies, type SourcePolicy, uniformPolicy } from '@gateway/security';
 import { IngressService } from './ingress.service';
 
 const SIGNAL = specSignal({ price: 64123.5, quantity: 0.5 });
@@ -29,7 +30,19 @@ describe('IngressService', () => {
   beforeEach(() => {
     publisher = new InMemoryEventPublisher();
     nonces = new InMemoryNonceStore();
-    service = new IngressService(publisher, nonces);
+    const policy: SourcePolicy = {
+      rate: 50,
+      burst: 500,
+      maxWaitMs: 700,
+      inFlight: 1000,
+      priority: 'critical',
+      scope: 'replica',
+    };
+    service = new IngressService(
+      publisher,
+      nonces,
+      new SourcePolicies({ policy: uniformPolicy(['acme-bot'], policy) }),
+    );
   });
 
   /** A webhook past every gate, as the normalization pipe hands it over, its nonce claimed. */
@@ -58,6 +71,19 @@ describe('IngressService', () => {
       expect.objectContaining({ instrument: 'BTCUSDT', source: 'acme-bot', raw_event_id: eventId }),
     ]);
     expect(publisher.on(Subjects.dlq)).toEqual([]);
+  });
+
+  it("publishes in its source's lane of the write buffer (acme-bot is critical here)", async () => {
+    await service.ingest(normalized(VALID));
+    await expect(service.ingest(normalized(INVALID, '{"id":"alert-2"}'))).rejects.toBeInstanceOf(
+      ProblemException,
+    );
+    expect([...publisher.stored.values()].map((e) => e.priority)).toEqual([
+      'critical',
+      'critical',
+      'critical',
+      'critical',
+    ]);
   });
 
   it('answers duplicate (200) with the original id when both events were stored before', async () => {

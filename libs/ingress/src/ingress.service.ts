@@ -18,6 +18,7 @@ import {
   Subjects,
   type ValidationIssue,
 } from '@gateway/contracts';
+import { SourcePolicies } from '@gateway/security';
 import { publishableBody } from '@gateway/sources-core';
 import { createHash } from 'node:crypto';
 import { idempotencyKeyOf } from './idempotency-key';
@@ -38,6 +39,7 @@ export class IngressService {
   constructor(
     private readonly publisher: EventPublisher,
     private readonly nonces: NonceStore,
+    private readonly policies: SourcePolicies,
   ) {}
 
   /** A valid payload is accepted (raw + normalized); an invalid one is dead-lettered (raw + dlq, then 422). */
@@ -68,7 +70,7 @@ export class IngressService {
    * another body under a reused key (422, and no partner is sent: finding 6).
    */
   private async store(
-    { webhook }: NormalizedWebhook,
+    { webhook, sourceId }: NormalizedWebhook,
     raw: RawEventV1,
     fingerprint: string,
     [subject, msgId, event]: Partner,
@@ -76,7 +78,8 @@ export class IngressService {
     const { corrId, storeDeadline } = webhook;
     const rawOut = this.publisher.prepare(Subjects.raw, raw.event_id, raw, corrId, fingerprint);
     const partnerOut = this.publisher.prepare(subject, msgId, event, corrId);
-    const rawAck = await this.publisher.send(rawOut, storeDeadline);
+    const lane = this.policies.priorityOf(sourceId);
+    const rawAck = await this.publisher.send(rawOut, storeDeadline, lane);
     // Events stored before fingerprints existed carry none: taken as the same body, as before.
     if (
       rawAck.duplicate &&
@@ -88,7 +91,7 @@ export class IngressService {
         'this idempotency key was first used with a different body; a new signal needs a new key',
       );
     }
-    const partnerAck = await this.publisher.send(partnerOut, storeDeadline);
+    const partnerAck = await this.publisher.send(partnerOut, storeDeadline, lane);
     return rawAck.duplicate && partnerAck.duplicate;
   }
 

@@ -1,5 +1,4 @@
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import { EventTooLargeError, problem, StoreUnavailableError } from '@gateway/contracts';
 import { webhookRequest } from '@gateway/testing';
 import { ProblemFilter } from './problem.filter';
@@ -56,8 +55,12 @@ describe('ProblemFilter', () => {
     });
   });
 
-  it('maps the rate limit to 429 rate_limited (Retry-After was set by the guard)', () => {
-    expect(answerTo(new ThrottlerException())).toMatchObject({ status: 429, body: { code: 'rate_limited' } });
+  it('answers the rate limit 429 rate_limited with the Retry-After the guard computed', () => {
+    expect(answerTo(problem('rate_limited', 'exhausted', { retryAfter: 3 }))).toMatchObject({
+      status: 429,
+      retryAfter: '3',
+      body: { code: 'rate_limited' },
+    });
   });
 
   it('maps a body read error of raw-body by its type', () => {

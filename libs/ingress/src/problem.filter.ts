@@ -10,7 +10,6 @@ import {
   type WebhookContext,
 } from '@gateway/contracts';
 import { correlationIdOf } from '@gateway/observability';
-import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 
 // Seconds a client should wait after a 503: a NATS reconnect usually takes well under that.
@@ -62,10 +61,6 @@ export class ProblemFilter implements ExceptionFilter {
     // Permanent for this body: a retry would be refused the same way, so never a 503.
     if (exception instanceof EventTooLargeError)
       return problemDetails('payload_too_large', exception.message);
-    // The guard has already set Retry-After from the source's bucket.
-    if (exception instanceof ThrottlerException) {
-      return problemDetails('rate_limited', 'the source rate limit is exhausted');
-    }
     const parserCode = BODY_PARSER_PROBLEMS[(exception as { type?: string })?.type ?? ''];
     if (parserCode) return problemDetails(parserCode, (exception as Error).message);
     if (exception instanceof HttpException) {

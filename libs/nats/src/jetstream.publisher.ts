@@ -4,6 +4,7 @@ import {
   EventTooLargeError,
   GatewayEvent,
   type PreparedEvent,
+  type Priority,
   type StoreAck,
   Subject,
   Subjects,
@@ -90,7 +91,7 @@ export class JetStreamPublisher extends EventPublisher {
     return prepared;
   }
 
-  async send(prepared: PreparedEvent, deadline: number): Promise<StoreAck> {
+  async send(prepared: PreparedEvent, deadline: number, priority: Priority = 'normal'): Promise<StoreAck> {
     const { subject, data, headers, fingerprint } = prepared as NatsEvent;
     const js = this.connection.jetStream();
     const instruments = this.instruments.get(subject)!;
@@ -103,7 +104,7 @@ export class JetStreamPublisher extends EventPublisher {
         } finally {
           instruments.duration.observe((performance.now() - started) / 1000);
         }
-      });
+      }, priority);
       (ack.duplicate ? instruments.duplicate : instruments.ok).inc();
       this.connection.writeSucceeded();
       if (!ack.duplicate || fingerprint === undefined) return { duplicate: ack.duplicate };

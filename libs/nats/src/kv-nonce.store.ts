@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NonceStore, StoreUnavailableError } from '@gateway/contracts';
+import { NonceStore, type Priority, StoreUnavailableError } from '@gateway/contracts';
 import { createHash } from 'node:crypto';
 import { Empty, headers } from 'nats';
 import { NatsConnectionManager } from './nats-connection.manager';
@@ -30,12 +30,13 @@ export class KvNonceStore extends NonceStore {
     this.onlyIfNew.set('Nats-Expected-Last-Subject-Sequence', '0');
   }
 
-  async claim(nonce: string, deadline: number): Promise<boolean> {
+  async claim(nonce: string, deadline: number, priority: Priority = 'normal'): Promise<boolean> {
     const acks = this.connection.jetStream();
     const key = keyOf(nonce);
     try {
-      await this.buffer.hold(() =>
-        acks.publish(this.keyPrefix + key, '', this.onlyIfNew, timeLeft(deadline)),
+      await this.buffer.hold(
+        () => acks.publish(this.keyPrefix + key, '', this.onlyIfNew, timeLeft(deadline)),
+        priority,
       );
       return true;
     } catch (err) {
@@ -45,7 +46,7 @@ export class KvNonceStore extends NonceStore {
     // nats.js's `create` tells them apart and re-claims a released one; this path is rare.
     const kv = this.connection.nonceBucket();
     try {
-      await this.buffer.hold(() => withinDeadline(kv.create(key, Empty), deadline));
+      await this.buffer.hold(() => withinDeadline(kv.create(key, Empty), deadline), priority);
       return true;
     } catch (err) {
       if (!keyExists(err)) throw this.storeFailure(err);
@@ -70,7 +71,7 @@ export class KvNonceStore extends NonceStore {
 }
 
 /** nats.js's KV calls take no per-call timeout: bound this one by the request's deadline. */
-function withinDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
+export function withinDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expiry = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -81,7 +82,7 @@ function withinDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
   return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
 }
 
-const keyExists = (err: unknown): boolean => jsErrorCode(err) === JsErrorCode.WrongLastSequence;
+export const keyExists = (err: unknown): boolean => jsErrorCode(err) === JsErrorCode.WrongLastSequence;
 
 // Nonces are any printable ASCII; KV keys are not. A hash is a safe, fixed-length key.
 const keyOf = (nonce: string): string => createHash('sha256').update(nonce).digest('base64url');

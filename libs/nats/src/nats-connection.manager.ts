@@ -1,7 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { StoreUnavailableError } from '@gateway/contracts';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { connect, type ConnectionOptions, DebugEvents, Events, type KV, type NatsConnection } from 'nats';
+import {
+  connect,
+  type ConnectionOptions,
+  DebugEvents,
+  Events,
+  type KV,
+  type KvOptions,
+  type NatsConnection,
+} from 'nats';
 import type { Gauge } from 'prom-client';
 import { JetStreamAcks } from './jetstream-acks';
 import { natsConnectionOptions } from './nats-auth';
@@ -126,6 +134,19 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
   nonceBucket(): KV {
     if (!this.ready || !this.kv) throw this.unavailable();
     return this.kv;
+  }
+
+  /**
+   * A KV bucket of the current connection (the cluster-wide rate bucket): created when missing if
+   * NATS_PROVISION allows, else only bound. As for the nonce bucket, no `$JS.API.INFO` check and no
+   * direct gets, so the gateway's user needs no more subjects than docs/nats.md lists.
+   */
+  async openBucket(name: string, options: Partial<KvOptions>): Promise<KV> {
+    if (!this.ready || !this.nc) throw this.unavailable();
+    const settings = this.options.provision ? options : { bindOnly: true };
+    return this.nc
+      .jetstream({ timeout: this.options.publishTimeoutMs, checkAPI: false })
+      .views.kv(name, { ...settings, allow_direct: false });
   }
 
   /**

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
-import { EventPublisher, NonceStore } from '@gateway/contracts';
+import { EventPublisher, NonceStore, RateLeaseStore } from '@gateway/contracts';
 import { JetStreamPublisher } from './jetstream.publisher';
 import { KvNonceStore } from './kv-nonce.store';
+import { KvRateLeaseStore } from './kv-rate-lease.store';
 import { NatsConnectionManager } from './nats-connection.manager';
 import { NatsFailureTracker } from './nats-failure.tracker';
 import { ConfigurableModuleClass } from './nats.module-definition';
@@ -9,7 +10,7 @@ import { natsMetricProviders } from './nats.metrics';
 import { PublishBuffer } from './publish-buffer';
 import { StreamProvisioner } from './stream.provisioner';
 
-/** The NATS connection, the stream, and the two ports built on them: EventPublisher and NonceStore. */
+/** The NATS connection, the stream, and the ports built on them: EventPublisher, NonceStore and RateLeaseStore. */
 @Module({
   providers: [
     ...natsMetricProviders,
@@ -19,7 +20,8 @@ import { StreamProvisioner } from './stream.provisioner';
     PublishBuffer,
     { provide: EventPublisher, useClass: JetStreamPublisher },
     { provide: NonceStore, useClass: KvNonceStore },
+    { provide: RateLeaseStore, useClass: KvRateLeaseStore },
   ],
-  exports: [NatsConnectionManager, EventPublisher, NonceStore],
+  exports: [NatsConnectionManager, EventPublisher, NonceStore, RateLeaseStore],
 })
 export class NatsModule extends ConfigurableModuleClass {}

@@ -23,6 +23,8 @@ export interface NatsModuleOptions {
   publishTimeoutMs: number;
   /** Most messages handed to the client and not yet acknowledged; more are refused at once. */
   bufferMaxMessages: number;
+  /** Of `bufferMaxMessages`, the places only critical sources' writes may take (0: none kept). */
+  bufferCriticalReserve?: number;
   /** Longest a disconnected client may hold unsent messages; then they are dropped, never flushed late. */
   bufferMaxAgeMs: number;
   /** How long a nonce is remembered. */

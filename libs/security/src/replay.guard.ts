@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { NonceStore, problem, webhookOf } from '@gateway/contracts';
+import { SourcePolicies } from './policy/source-policies';
 import { assertFresh } from './replay-window';
 import { SECURITY_OPTIONS } from './security.module-definition';
 import type { SecurityModuleOptions } from './security.options';
@@ -15,13 +16,17 @@ export class ReplayGuard implements CanActivate {
   constructor(
     @Inject(SECURITY_OPTIONS) private readonly options: SecurityModuleOptions,
     private readonly nonces: NonceStore,
+    private readonly policies: SourcePolicies,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const webhook = webhookOf(context.switchToHttp().getRequest());
     const { auth } = webhook.reached('authenticated');
     assertFresh(auth.timestamp, this.options.replayWindowSec);
-    if (auth.nonce !== undefined && !(await this.nonces.claim(auth.nonce, webhook.storeDeadline))) {
+    if (
+      auth.nonce !== undefined &&
+      !(await this.nonces.claim(auth.nonce, webhook.storeDeadline, this.policies.claimedPriority(webhook)))
+    ) {
       throw problem('replayed_nonce', 'this nonce was already used');
     }
     return true;

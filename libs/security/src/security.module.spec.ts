@@ -8,9 +8,9 @@ import {
   specSource,
   webhookRequest,
 } from '@gateway/testing';
-import { ThrottlerException } from '@nestjs/throttler';
 import type { ExecutionContext } from '@nestjs/common';
-import { SourceRateLimitGuard } from './rate-limit/source-rate-limit.guard';
+import { uniformPolicy } from './policy/source-policy';
+import { SourcePolicyGuard } from './policy/source-policy.guard';
 import { ReplayGuard } from './replay.guard';
 import { SecurityModule } from './security.module';
 import type { SecurityModuleOptions } from './security.options';
@@ -24,8 +24,16 @@ const OPTIONS: SecurityModuleOptions = {
   sourceSecrets: { 'acme-bot': [{ id: 'acme', secret: OWN }] },
   replayWindowSec: 300,
   allowedSources: ['bot', 'acme-bot', 'other-bot'],
-  rateLimitRps: 1,
-  rateLimitBurst: 2,
+  // 1/s after a burst of 2, and no waiting: the third request of a source is a 429 at once.
+  policy: uniformPolicy(['bot', 'acme-bot', 'other-bot'], {
+    rate: 1,
+    burst: 2,
+    maxWaitMs: 0,
+    inFlight: 10,
+    priority: 'normal',
+    scope: 'replica',
+  }),
+  publishReserveMs: 1500,
 };
 
 /** The module as an app builds it asynchronously: the options come from a factory. */
@@ -33,12 +41,12 @@ async function securityModule() {
   const moduleRef = await Test.createTestingModule({
     imports: [FakePortsModule, SecurityModule.forRootAsync({ useFactory: () => Promise.resolve(OPTIONS) })],
   }).compile();
-  await moduleRef.init(); // the throttler guard reads its options on init
+  await moduleRef.init();
   return {
     auth: moduleRef.get(WebhookAuthGuard),
     replay: moduleRef.get(ReplayGuard),
     allowlist: moduleRef.get(SourceAllowlistGuard),
-    rate: moduleRef.get(SourceRateLimitGuard),
+    rate: moduleRef.get(SourcePolicyGuard),
     nonces: moduleRef.get<NonceStore, InMemoryNonceStore>(NonceStore),
   };
 }
@@ -60,11 +68,10 @@ function signedRequest(
   return request;
 }
 
-async function codeOf(run: () => unknown): Promise<ProblemCode | 'throttled'> {
+async function codeOf(run: () => unknown): Promise<ProblemCode> {
   try {
     await run();
   } catch (err) {
-    if (err instanceof ThrottlerException) return 'throttled';
     expect(err).toBeInstanceOf(ProblemException);
     return (err as ProblemException).problem.code;
   }
@@ -81,12 +88,11 @@ async function passAll(guards: Guards, context: ExecutionContext): Promise<void>
 describe('SecurityModule.forRootAsync', () => {
   it('configures every guard from the factory, the rate limit included', async () => {
     const guards = await securityModule();
-    for (let i = 0; i < OPTIONS.rateLimitBurst; i++) {
+    for (let i = 0; i < OPTIONS.policy.defaults.burst; i++) {
       await passAll(guards, signedRequest(SHARED, { nonce: `burst-${i}` }).context);
     }
-    const { context, res } = signedRequest(SHARED, { nonce: 'over' });
-    await expect(passAll(guards, context)).rejects.toBeInstanceOf(ThrottlerException);
-    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    const { context } = signedRequest(SHARED, { nonce: 'over' });
+    expect(await codeOf(() => passAll(guards, context))).toBe('rate_limited');
   });
 
   it('is global by default, and not when asked', () => {
@@ -187,7 +193,7 @@ describe('SourceAllowlistGuard', () => {
   });
 });
 
-describe('SourceRateLimitGuard', () => {
+describe('SourcePolicyGuard', () => {
   let guards: Guards;
   beforeEach(async () => (guards = await securityModule()));
 
@@ -198,9 +204,9 @@ describe('SourceRateLimitGuard', () => {
     };
     await run('bot', 'a');
     await run('bot', 'b');
-    const { context, res } = signedRequest(SHARED, { source: 'bot', nonce: 'c' });
-    expect(await codeOf(() => passAll(guards, context))).toBe('throttled');
-    expect(res.headers['retry-after']).toBe('1');
+    const { context } = signedRequest(SHARED, { source: 'bot', nonce: 'c' });
+    const refused = await passAll(guards, context).catch((err: ProblemException) => err.problem);
+    expect(refused).toMatchObject({ code: 'rate_limited', status: 429, retryAfter: 1 });
     await run('other-bot', 'd'); // another source's budget is untouched
   });
 
@@ -208,7 +214,7 @@ describe('SourceRateLimitGuard', () => {
     await passAll(guards, signedRequest(SHARED, { nonce: 'a' }).context);
     await passAll(guards, signedRequest(SHARED, { nonce: 'b' }).context);
     const limited = signedRequest(SHARED, { nonce: 'limited' });
-    expect(await codeOf(() => passAll(guards, limited.context))).toBe('throttled');
+    expect(await codeOf(() => passAll(guards, limited.context))).toBe('rate_limited');
     // Whenever the bucket has refilled, the very same request is a replay.
     const replayed = signedRequest(SHARED, { nonce: 'limited' });
     guards.auth.canActivate(replayed.context);

@@ -1,3 +1,5 @@
+import type { SourcePolicyOptions } from './policy/source-policy';
+
 /** An HMAC secret and the id its metric label uses instead of it. */
 export interface SigningSecret {
   readonly id: string;
@@ -28,10 +30,13 @@ export interface SecurityModuleOptions extends Credentials {
   replayWindowSec: number;
   /** Source ids allowed in, matched exactly and case-sensitively. */
   allowedSources: string[];
-  /** Sustained requests per second per source. */
-  rateLimitRps: number;
-  /** Requests a source may send at once before the sustained rate applies. */
-  rateLimitBurst: number;
+  /** Each allowed source's rate, burst, wait, in-flight cap and lane. */
+  policy: SourcePolicyOptions;
+  /**
+   * Of a webhook's store budget, what its publishes keep (NATS_PUBLISH_TIMEOUT_MS): a request
+   * waits for a rate token only as long as the rest allows.
+   */
+  publishReserveMs: number;
 }
 
 /**

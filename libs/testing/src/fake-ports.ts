@@ -6,6 +6,7 @@ import {
   NonceStore,
   type PreparedEvent,
   type StoreAck,
+  type Priority,
   type Subject,
 } from '@gateway/contracts';
 
@@ -14,9 +15,11 @@ export interface StoredEvent {
   msgId: string;
   event: GatewayEvent;
   fingerprint?: string;
+  /** The source's lane in the write buffer it was published in. */
+  priority: Priority;
 }
 
-type FakePrepared = PreparedEvent & StoredEvent;
+type FakePrepared = PreparedEvent & Omit<StoredEvent, 'priority'>;
 
 /**
  * The event store in memory, keyed by message id like JetStream's duplicate window: a second
@@ -42,12 +45,12 @@ export class InMemoryEventPublisher extends EventPublisher {
     return prepared;
   }
 
-  send(prepared: PreparedEvent): Promise<StoreAck> {
+  send(prepared: PreparedEvent, _deadline = 0, priority: Priority = 'normal'): Promise<StoreAck> {
     if (this.failWith) return Promise.reject(this.failWith);
     const { subject, msgId, event, fingerprint } = prepared as FakePrepared;
     const original = this.stored.get(msgId);
     if (original) return Promise.resolve({ duplicate: true, storedFingerprint: original.fingerprint });
-    this.stored.set(msgId, { subject, msgId, event, fingerprint });
+    this.stored.set(msgId, { subject, msgId, event, fingerprint, priority });
     return Promise.resolve({ duplicate: false });
   }
 

@@ -1,9 +1,13 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { type Signal, type SourceAdapter, WebhookContext } from '@gateway/contracts';
+import { EventEmitter } from 'node:events';
 
-/** Enough of an Express response for guards and the problem filter, recording what they set. */
-export class FakeResponse {
+/**
+ * Enough of an Express response for guards and the problem filter, recording what they set; an
+ * emitter, so a spec can `emit('close')` as the answer leaves.
+ */
+export class FakeResponse extends EventEmitter {
   readonly headers: Record<string, string> = {};
   statusCode = 200;
   headersSent = false;
@@ -53,9 +57,11 @@ export interface WebhookRequestOptions {
   ip?: string;
   /** Past the route guard: `servedBy` established as the request's `Routed` stage. */
   routed?: boolean;
+  /** When the request arrived (its store deadline follows from it); now by default. */
+  receivedAt?: Date;
 }
 
-/** A class and handler for the execution context: the throttler reads their (absent) metadata. */
+/** A class and handler for the execution context, as Nest gives every guard. */
 class SpecController {
   receive(): void {}
 }
@@ -75,7 +81,7 @@ export function webhookRequest(options: WebhookRequestOptions = {}): {
     options.route ?? options.servedBy?.route ?? 'test',
     'corr-spec',
     headers,
-    new Date(),
+    options.receivedAt ?? new Date(),
     options.servedBy,
   );
   webhook.body = Buffer.from(options.body ?? '{}');

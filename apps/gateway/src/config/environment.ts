@@ -64,8 +64,19 @@ export class Environment extends NatsClientEnvironment {
   @Type(() => Number) @IsInt() @Min(1) @Max(604800) IDEMPOTENCY_TTL_SEC = 3600;
   @Matches(SOURCE_LIST, { message: 'ALLOWED_SOURCES must be a comma-separated list of source ids' })
   ALLOWED_SOURCES = 'tradingview';
+  /** The defaults of every source's policy (docs/operations.md); SOURCE_POLICY(_FILE) sets them per source. */
   @Type(() => Number) @Min(0.01) @Max(100000) RATE_LIMIT_RPS = 50;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000) RATE_LIMIT_BURST?: number;
+  /** Default: ten seconds of RATE_LIMIT_RPS (500 at 50/s: a candle close of 500 alerts passes). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000000) RATE_LIMIT_BURST?: number;
+  /** Default: the store budget less NATS_PUBLISH_TIMEOUT_MS (700 ms at 1500); never more. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(2200) RATE_LIMIT_MAX_WAIT_MS?: number;
+  @Type(() => Number) @IsInt() @Min(1) @Max(1000000) SOURCE_IN_FLIGHT_MAX = 1000;
+  /** Per-source policy, `<source>:<key>=<value>[,...]` entries separated by `;` (`*`: every source). */
+  @IsOptional() @IsString() SOURCE_POLICY?: string;
+  /** Per-source policy as a JSON file (the alternative to SOURCE_POLICY, with `verification`). */
+  @IsOptional() @IsString() SOURCE_POLICY_FILE?: string;
+  /** Percent of PUBLISH_BUFFER_MAX kept for critical sources (only when a source is critical). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(90) PUBLISH_BUFFER_CRITICAL_SHARE = 20;
   @Type(() => Number) @IsInt() @Min(1024) @Max(16 * 1024 * 1024) MAX_BODY_BYTES = 1024 * 1024;
   /** Body bytes held at once across all requests in flight; beyond it 503 at once (memory-budget.ts). */
   @Type(() => Number)

@@ -38,8 +38,8 @@ describe('loadConfig', () => {
       expect(config.nats.bufferMaxAgeMs).toBe(30_000);
     });
 
-    it('sets the burst to the sustained rate', () => {
-      expect(config.security.rateLimitBurst).toBe(config.security.rateLimitRps);
+    it('lets a candle close of 500 alerts from one source through: 50/s, a burst of 500, 700 ms of wait', () => {
+      expect(config.security.policy.defaults).toMatchObject({ rate: 50, burst: 500, maxWaitMs: 700 });
     });
 
     it('falls back to the development secret outside production, and says so', () => {
@@ -60,7 +60,7 @@ describe('loadConfig', () => {
     expect(config.port).toBe(9000);
     expect(config.security.replayWindowSec).toBe(60);
     expect(config.nats.duplicateWindowSec).toBe(120);
-    expect(config.security.rateLimitRps).toBe(2.5);
+    expect(config.security.policy.defaults.rate).toBe(2.5);
     expect(config.ingress.maxBodyBytes).toBe(2048);
     expect(config.nats.publishTimeoutMs).toBe(800);
   });
@@ -85,9 +85,11 @@ describe('loadConfig', () => {
     expect(config.nats.servers).toEqual(['nats://a:4222', 'nats://b:4222']);
   });
 
-  it('defaults RATE_LIMIT_BURST to RATE_LIMIT_RPS and honours an explicit burst', () => {
-    expect(loadConfig({ RATE_LIMIT_RPS: '20' }).security.rateLimitBurst).toBe(20);
-    expect(loadConfig({ RATE_LIMIT_RPS: '20', RATE_LIMIT_BURST: '100' }).security.rateLimitBurst).toBe(100);
+  it('defaults RATE_LIMIT_BURST to ten seconds of RATE_LIMIT_RPS and honours an explicit burst', () => {
+    expect(loadConfig({ RATE_LIMIT_RPS: '20' }).security.policy.defaults.burst).toBe(200);
+    expect(loadConfig({ RATE_LIMIT_RPS: '20', RATE_LIMIT_BURST: '100' }).security.policy.defaults.burst).toBe(
+      100,
+    );
   });
 
   describe('production secret', () => {

@@ -15,6 +15,7 @@ import { version } from '../../../../package.json';
 import { Environment } from './environment';
 import type { GatewayConfig } from './gateway-config';
 import { parseDuration, parseSize } from './nats-limits';
+import { loadSourcePolicy } from './source-policy';
 import { trustProxy } from './trust-proxy';
 
 export { ConfigError };
@@ -42,8 +43,18 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
     );
   }
   const usesDevelopmentSecret = secrets.length === 0;
-  const burst = env.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(env.RATE_LIMIT_RPS));
   const allowedSources = list(env.ALLOWED_SOURCES);
+  const policy = loadSourcePolicy({
+    rate: env.RATE_LIMIT_RPS,
+    burst: env.RATE_LIMIT_BURST,
+    maxWaitMs: env.RATE_LIMIT_MAX_WAIT_MS,
+    inFlight: env.SOURCE_IN_FLIGHT_MAX,
+    allowedSources,
+    publishTimeoutMs: env.NATS_PUBLISH_TIMEOUT_MS,
+    compact: env.SOURCE_POLICY,
+    file: env.SOURCE_POLICY_FILE,
+  });
+  const anyCritical = Object.values(policy.sources).some((p) => p.priority === 'critical');
   const proxies = trustProxy(env.TRUST_PROXY);
   if (env.MANAGEMENT_PORT === env.PORT) {
     throw new ConfigError('MANAGEMENT_PORT must differ from PORT', 'MANAGEMENT_PORT');
@@ -89,6 +100,9 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
       publishTimeoutMs: env.NATS_PUBLISH_TIMEOUT_MS,
       bufferMaxMessages: env.PUBLISH_BUFFER_MAX,
       bufferMaxAgeMs: env.PUBLISH_BUFFER_MAX_AGE_MS,
+      bufferCriticalReserve: anyCritical
+        ? Math.ceil((env.PUBLISH_BUFFER_MAX * env.PUBLISH_BUFFER_CRITICAL_SHARE) / 100)
+        : 0,
       // A nonce signed at now+window stays acceptable until now+2*window.
       nonceTtlSec: env.REPLAY_WINDOW_SEC * 2,
     },
@@ -99,8 +113,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
       tokenProfiles: tokenProfiles(env, proxies, allowedSources),
       replayWindowSec: env.REPLAY_WINDOW_SEC,
       allowedSources,
-      rateLimitRps: env.RATE_LIMIT_RPS,
-      rateLimitBurst: burst,
+      policy,
+      publishReserveMs: env.NATS_PUBLISH_TIMEOUT_MS,
     },
     ingress: { maxBodyBytes: env.MAX_BODY_BYTES, bodyMemoryBudgetBytes: bodyMemoryBudget(env) },
   };

@@ -1,3 +1,4 @@
+import { uniformPolicy } from '../policy/source-policy';
 import 'reflect-metadata';
 import { Injectable, Module, Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
@@ -69,8 +70,15 @@ const OPTIONS: SecurityModuleOptions = {
   sourceSecrets: { own: [{ id: 'own-1', secret: 'own-secret' }] },
   replayWindowSec: 300,
   allowedSources: [],
-  rateLimitRps: 1,
-  rateLimitBurst: 1,
+  policy: uniformPolicy([], {
+    rate: 1,
+    burst: 1,
+    maxWaitMs: 0,
+    inFlight: 10,
+    priority: 'normal',
+    scope: 'replica',
+  }),
+  publishReserveMs: 1500,
 };
 const TOKEN = { scheme: 'token', field: 'passphrase', addresses: ['192.0.2.7'] } as const;
 

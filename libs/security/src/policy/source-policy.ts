@@ -1,0 +1,38 @@
+import type { BucketLimits, Priority } from '@gateway/contracts';
+
+/** `replica`: each replica has its own bucket; `cluster`: one bucket for all, shared through NATS. */
+export const RATE_SCOPES = ['replica', 'cluster'] as const;
+export type RateScope = (typeof RATE_SCOPES)[number];
+
+/**
+ * One source's policy under pressure (CONTRACT.md 6.4, docs/operations.md): its token bucket
+ * (`rate`/s sustained, `burst` at once), how long a request over the rate may wait for a token
+ * before its 429, how many of its webhooks one replica works on at once, and its lane.
+ */
+export interface SourcePolicy extends BucketLimits {
+  /** Longest wait for a token; the request's own budget may cut it shorter (SourcePolicyGuard). */
+  readonly maxWaitMs: number;
+  /** Webhooks of this source in progress at once on one replica; beyond it 503 `source_busy`. */
+  readonly inFlight: number;
+  readonly priority: Priority;
+  readonly scope: RateScope;
+  /**
+   * How the source's senders prove who they are: owned by source verification (issue 14,
+   * "Pluggable verification"), which defines and checks its shape; the policy only carries it
+   * from the policy file's `verification` member.
+   */
+  readonly verification?: Readonly<Record<string, unknown>>;
+}
+
+/** Every allowed source's policy, and the defaults they were built from. */
+export interface SourcePolicyOptions {
+  /** From RATE_LIMIT_RPS, RATE_LIMIT_BURST, RATE_LIMIT_MAX_WAIT_MS and SOURCE_IN_FLIGHT_MAX. */
+  readonly defaults: SourcePolicy;
+  /** One entry per allowed source: the defaults with what SOURCE_POLICY(_FILE) sets for it. */
+  readonly sources: Readonly<Record<string, SourcePolicy>>;
+}
+
+/** Every source with the same policy: a deployment without per-source settings (and specs). */
+export function uniformPolicy(sources: readonly string[], policy: SourcePolicy): SourcePolicyOptions {
+  return { defaults: policy, sources: Object.fromEntries(sources.map((source) => [source, policy])) };
+}
