@@ -3,7 +3,10 @@ import type { ExecutionContext } from '@nestjs/common';
 import type { ThrottlerModuleOptions } from '@nestjs/throttler';
 import type { SourceLanes } from './source-lanes';
 
-/** The name of the one throttler; a `@SkipThrottle({ source: true })` would name it. */
+/**
+ * The name of the one throttler. `@SkipThrottle()` on a webhook route would skip the whole
+ * policy (in-flight cap included), so no webhook route may carry it.
+ */
 export const SOURCE_THROTTLER = 'source';
 
 /**
