@@ -1,11 +1,13 @@
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
 import { EventTooLargeError, problem, StoreUnavailableError } from '@gateway/contracts';
 import { webhookRequest } from '@gateway/testing';
+import { ThrottlerException } from '@nestjs/throttler';
 import { ProblemFilter } from './problem.filter';
 
 /** What a client receives for `exception`: status, Retry-After and the parsed problem+json body. */
-function answerTo(exception: unknown) {
+function answerTo(exception: unknown, headersSetBefore: Record<string, string> = {}) {
   const { req, res, context, webhook } = webhookRequest();
+  for (const [name, value] of Object.entries(headersSetBefore)) res.setHeader(name, value);
   new ProblemFilter().catch(exception, context);
   expect(res.contentType).toBe('application/problem+json');
   const body = JSON.parse(res.body ?? 'null') as Record<string, unknown>;
@@ -55,11 +57,12 @@ describe('ProblemFilter', () => {
     });
   });
 
-  it('answers the rate limit 429 rate_limited with the Retry-After the guard computed', () => {
-    expect(answerTo(problem('rate_limited', 'exhausted', { retryAfter: 3 }))).toMatchObject({
+  it('answers the rate limit (ThrottlerException) 429 rate_limited, keeping the guard’s Retry-After', () => {
+    const refused = new ThrottlerException('the source rate limit is exhausted');
+    expect(answerTo(refused, { 'Retry-After': '3' })).toMatchObject({
       status: 429,
       retryAfter: '3',
-      body: { code: 'rate_limited' },
+      body: { code: 'rate_limited', detail: 'the source rate limit is exhausted' },
     });
   });
 

@@ -25,6 +25,8 @@ const CODE_BY_STATUS: Record<number, ProblemCode> = {
   404: 'not_found',
   405: 'method_not_allowed',
   413: 'payload_too_large',
+  // ThrottlerException (SourcePolicyGuard), whose Retry-After the guard has already set.
+  429: 'rate_limited',
 };
 
 /**

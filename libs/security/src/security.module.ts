@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { getOptionsToken, getStorageToken, ThrottlerStorageService } from '@nestjs/throttler';
 import { SourceLanes } from './policy/source-lanes';
 import { SourcePolicies } from './policy/source-policies';
 import { SourcePolicyGuard } from './policy/source-policy.guard';
 import { sourcePolicyMetricProviders } from './policy/source-policy.metrics';
+import { sourceThrottlerOptions } from './policy/source-throttler.options';
 import { KeyRing } from './key-ring';
 import { ReplayGuard } from './replay.guard';
 import { securityMetricProviders } from './security.metrics';
@@ -13,6 +15,17 @@ import { ConfigurableModuleClass, SECURITY_OPTIONS } from './security.module-def
 import { VerifierRegistry } from './verification/verifier-registry';
 
 const guards = [WebhookAuthGuard, ReplayGuard, SourceAllowlistGuard, SourcePolicyGuard];
+
+/**
+ * What ThrottlerGuard (SourcePolicyGuard's base) is built with, as ThrottlerModule.forRoot would
+ * provide it but from the sources' lanes. The storage is throttler's own in-memory one: the
+ * policy guard reserves through its lanes instead, so it holds nothing unless a route adds a
+ * throttler of its own.
+ */
+const throttlerProviders = [
+  { provide: getOptionsToken(), useFactory: sourceThrottlerOptions, inject: [SourceLanes] },
+  { provide: getStorageToken(), useClass: ThrottlerStorageService },
+];
 
 /**
  * The guards a webhook passes before its payload is looked at: authentication (by the
@@ -28,9 +41,19 @@ const guards = [WebhookAuthGuard, ReplayGuard, SourceAllowlistGuard, SourcePolic
     ...sourcePolicyMetricProviders,
     SourcePolicies,
     SourceLanes,
+    ...throttlerProviders,
     KeyRing,
     ...securityMetricProviders,
   ],
-  exports: [VerifierRegistry, ...guards, KeyRing, SECURITY_OPTIONS, SourcePolicies, SourceLanes],
+  exports: [
+    VerifierRegistry,
+    ...guards,
+    KeyRing,
+    SECURITY_OPTIONS,
+    SourcePolicies,
+    SourceLanes,
+    getOptionsToken(),
+    getStorageToken(),
+  ],
 })
 export class SecurityModule extends ConfigurableModuleClass {}

@@ -1,5 +1,14 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { NonceStore, problem, StoreUnavailableError, webhookOf } from '@gateway/contracts';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  type ThrottlerModuleOptions,
+  type ThrottlerRequest,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SECURITY_OPTIONS } from '../security.module-definition';
@@ -10,27 +19,38 @@ import { SourceLanes } from './source-lanes';
 const RETRY_AFTER_BUSY = 1;
 
 /**
- * The source's policy, after the allowlist (so only authenticated, allowed traffic spends a
- * source's capacity, and after the nonce claim, so a 429 uses the nonce up): an in-flight slot
- * of its own (503 `source_busy` beyond the cap, for this source only), then a token of its
- * bucket. A request over the rate waits for its token on a timer, as long as the policy allows
+ * The source's policy as @nestjs/throttler's guard, after the allowlist (so only authenticated,
+ * allowed traffic spends a source's capacity, and after the nonce claim, so a 429 uses the nonce
+ * up). ThrottlerGuard resolves the one `source` throttler (sourceThrottlerOptions: the source's
+ * bucket as limit/ttl) and hands the request to `handleRequest`, which takes an in-flight slot of
+ * the source's own (503 `source_busy` beyond the cap, for this source only), then a token of its
+ * bucket: a request over the rate waits for its token on a timer, as long as the policy allows
  * and its store deadline still leaves the publishes their whole timeout; only a request that
- * would wait longer gets 429, with the seconds after which a retry would get in.
+ * would wait longer gets ThrottlerException (429), with the seconds after which a retry gets in.
  */
 @Injectable()
-export class SourcePolicyGuard implements CanActivate {
+export class SourcePolicyGuard extends ThrottlerGuard {
   private readonly publishReserveMs: number;
 
   constructor(
+    @InjectThrottlerOptions() throttlerOptions: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
     private readonly lanes: SourceLanes,
     private readonly nonces: NonceStore,
     @Inject(SECURITY_OPTIONS) options: SecurityModuleOptions,
   ) {
+    super(throttlerOptions, storage, reflector);
     this.publishReserveMs = options.publishReserveMs;
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * Replaces the storage's fixed-window count: the lane reserves a token that may be ready later,
+   * within the request's deadline, which `ThrottlerStorage.increment` has no way to express.
+   */
+  protected override async handleRequest({ context, limit, ttl }: ThrottlerRequest): Promise<boolean> {
     const http = context.switchToHttp();
+    const res = http.getResponse<ServerResponse>();
     const webhook = webhookOf(http.getRequest());
     const { sourceId, auth } = webhook.reached('allowed');
     const lane = this.lanes.of(sourceId);
@@ -41,7 +61,7 @@ export class SourcePolicyGuard implements CanActivate {
       });
     }
     // 'close' follows every answer, and a connection the client dropped.
-    http.getResponse<ServerResponse>().once('close', () => lane.leave());
+    res.once('close', () => lane.leave());
     const deadline = webhook.storeDeadline;
     const budget = Math.min(lane.policy.maxWaitMs, deadline - Date.now() - this.publishReserveMs);
     let reservation;
@@ -53,11 +73,21 @@ export class SourcePolicyGuard implements CanActivate {
       throw err;
     }
     if ('retryAfterMs' in reservation) {
-      throw problem('rate_limited', 'the source rate limit is exhausted', {
-        retryAfter: Math.max(1, Math.ceil(reservation.retryAfterMs / 1000)),
+      const retryAfter = Math.max(1, Math.ceil(reservation.retryAfterMs / 1000));
+      // The plain header (throttler's own would be `Retry-After-source`); ProblemFilter keeps it.
+      res.setHeader('Retry-After', String(retryAfter));
+      await this.throwThrottlingException(context, {
+        limit,
+        ttl,
+        key: sourceId,
+        tracker: sourceId,
+        totalHits: limit + 1,
+        timeToExpire: retryAfter,
+        isBlocked: true,
+        timeToBlockExpire: retryAfter,
       });
     }
-    if (reservation.readyInMs > 0) await sleep(reservation.readyInMs);
+    if ('readyInMs' in reservation && reservation.readyInMs > 0) await sleep(reservation.readyInMs);
     return true;
   }
 
