@@ -11,4 +11,7 @@ module.exports = {
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   testEnvironment: 'node',
   testTimeout: 30000,
+  // A spec that fails half-way may leave a child's pipes open; never let that hang CI (support/reap.ts
+  // kills the children on the way out).
+  forceExit: true,
 };

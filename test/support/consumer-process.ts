@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonLines } from './json-lines';
+import { reapOnExit } from './reap';
 
 const MAIN = join(__dirname, '../../dist/apps/signal-consumer/main.js');
 
@@ -16,10 +17,12 @@ export class ConsumerProcess {
   /** Spawns it; resolves once it subscribed (its "consuming" line), or once it exits. */
   async start(): Promise<this> {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
-    this.proc = spawn(process.execPath, [MAIN], {
-      env: { PATH: process.env.PATH, ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.proc = reapOnExit(
+      spawn(process.execPath, [MAIN], {
+        env: { PATH: process.env.PATH, ...this.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     this.proc.stdout!.on('data', (d: Buffer) => this.output.push(d.toString()));
     this.proc.stderr!.on('data', (d: Buffer) => this.output.push(d.toString()));
     this.exited = new Promise((resolve) => this.proc!.once('exit', (code) => resolve(code)));

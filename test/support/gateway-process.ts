@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonLines } from './json-lines';
 import { freePort } from './nats-server';
+import { reapOnExit } from './reap';
 
 const MAIN = join(__dirname, '../../dist/apps/gateway/main.js');
 
@@ -35,10 +36,12 @@ export class GatewayProcess {
       management.MANAGEMENT_PORT = String(await freePort());
       this.managementUrl = `http://127.0.0.1:${management.MANAGEMENT_PORT}`;
     }
-    this.proc = spawn(process.execPath, [MAIN], {
-      env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', ...management, ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.proc = reapOnExit(
+      spawn(process.execPath, [MAIN], {
+        env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', ...management, ...this.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     this.proc.stdout!.on('data', (d: Buffer) => this.output.push(d.toString()));
     this.proc.stderr!.on('data', (d: Buffer) => this.output.push(d.toString()));
     this.exited = new Promise((resolve) =>

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './nats-server';
 import { haproxyBin } from './tools';
+import { reapOnExit } from './reap';
 
 export interface BalancerOptions {
   /** The replicas' ports on 127.0.0.1, named s0, s1, ... */
@@ -37,7 +38,7 @@ export class Balancer {
     this.dir = mkdtempSync(join(tmpdir(), 'at-gateway-haproxy-'));
     const config = join(this.dir, 'haproxy.cfg');
     writeFileSync(config, this.config(port));
-    this.proc = spawn(haproxyBin(), ['-db', '-f', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = reapOnExit(spawn(haproxyBin(), ['-db', '-f', config], { stdio: ['ignore', 'pipe', 'pipe'] }));
     this.proc.stdout!.on('data', (d: Buffer) => this.output.push(d.toString()));
     this.proc.stderr!.on('data', (d: Buffer) => this.output.push(d.toString()));
     await this.until(async () => (await this.serverStates()).size > 0, 'haproxy listening');

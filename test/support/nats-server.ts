@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { reapOnExit } from './reap';
 
 export function natsServerBin(): string {
   const found = [
@@ -65,7 +66,7 @@ export class TestNatsServer {
       );
       args = ['-c', file];
     }
-    this.proc = spawn(natsServerBin(), args, { stdio: 'ignore' });
+    this.proc = reapOnExit(spawn(natsServerBin(), args, { stdio: 'ignore' }));
     for (let i = 0; i < 100 && !(await accepts(this.port)); i++) await new Promise((r) => setTimeout(r, 50));
     return this;
   }
