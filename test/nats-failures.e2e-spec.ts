@@ -142,11 +142,11 @@ describe('NATS refusing the gateway', () => {
     expect(lines[0]).toMatch(/^NATS auth_expired: .*AUTHENTICATION_EXPIRED/);
     process.stdout.write(`JWT expiry, NATS log lines: ${JSON.stringify(lines)}\n`);
     // Then the server refuses the expired JWT at each reconnect. A reconnect within the second the
-    // JWT expires may still be let in once (the server checks whole seconds), so the causes may
-    // flap once; but each line is a change of cause, never one line per retry.
+    // JWT expires may still be let in (the server checks whole seconds), so the causes may flap a
+    // few times in that second; but each line is a change of cause, never one line per retry.
     const causes = lines.map((line) => /^NATS (\S+)/.exec(line)?.[1]);
     causes.slice(1).forEach((cause, i) => expect(cause).not.toBe(causes[i]));
-    expect(lines.length).toBeLessThanOrEqual(6);
+    expect(lines.length).toBeLessThanOrEqual(10);
     expect(causes.at(-1)).toMatch(/^auth_(refused|expired)/);
     expect(gateway.output.join('')).not.toMatch(/exiting|"level":"fatal"/);
   }, 60_000);
