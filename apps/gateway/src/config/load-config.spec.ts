@@ -85,8 +85,15 @@ describe('loadConfig', () => {
     expect(config.nats.servers).toEqual(['nats://a:4222', 'nats://b:4222']);
   });
 
-  it('defaults RATE_LIMIT_BURST to ten seconds of RATE_LIMIT_RPS and honours an explicit burst', () => {
-    expect(loadConfig({ RATE_LIMIT_RPS: '20' }).security.policy.defaults.burst).toBe(200);
+  it('defaults the burst to ten seconds of the rate, v1 (RATE_LIMIT_RPS alone) to one second and no wait', () => {
+    expect(loadConfig({}).security.policy.defaults.burst).toBe(500);
+    expect(loadConfig({ RATE_LIMIT_RPS: '20' }).security.policy.defaults).toMatchObject({
+      burst: 20,
+      maxWaitMs: 0,
+    });
+    expect(
+      loadConfig({ RATE_LIMIT_RPS: '20', RATE_LIMIT_MAX_WAIT_MS: '300' }).security.policy.defaults.burst,
+    ).toBe(200);
     expect(loadConfig({ RATE_LIMIT_RPS: '20', RATE_LIMIT_BURST: '100' }).security.policy.defaults.burst).toBe(
       100,
     );
