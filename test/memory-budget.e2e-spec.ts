@@ -176,17 +176,22 @@ describe('the body memory budget under floods of large uploads', () => {
     await budgetFree();
     const before = status('VmRSS');
     resetPeak();
-    const { peak, statuses } = await uploads(
+    const { peak, answers } = await uploads(
       200,
       () => headFor({ 'idempotency-key': randomUUID(), ...signed(SECRET, body.toString()) }),
       body,
       { finish: true },
     );
 
-    // Admitted: stored (202), or over the store's message size once serialised (413).
-    const admitted = statuses.filter((s) => s === 202 || s === 413).length;
-    expect(admitted).toBeGreaterThan(0);
-    expect(admitted).toBeLessThanOrEqual(admittable);
+    // Admitted: read and handed on, then stored (202), over the store's message size once
+    // serialised (413), or, when sending the 200 uploads took the client longer than the 2.5 s
+    // answer budget (a slow machine), out of time for the store (503 nats_unavailable).
+    const admitted = answers.filter((a) => statusOf(a) !== 0 && !a.includes('"code":"overloaded"'));
+    expect(admitted.length).toBeGreaterThan(0);
+    expect(admitted.length).toBeLessThanOrEqual(admittable);
+    expect(
+      admitted.filter((a) => ![202, 413].includes(statusOf(a)) && !a.includes('"code":"nats_unavailable"')),
+    ).toEqual([]);
     expect((await refusedWith('overloaded')) - refusedBefore).toBeGreaterThanOrEqual(200 - admittable);
     expect(peak - before).toBeLessThan(GROWTH_BOUND);
   });

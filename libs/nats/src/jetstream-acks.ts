@@ -19,6 +19,14 @@ export class JetStreamApiError extends Error {
   }
 }
 
+/** A write waiting for this turn's `sendOutbox`. */
+interface Outgoing {
+  subject: string;
+  data: string | Uint8Array;
+  headers: MsgHdrs;
+  token: string;
+}
+
 interface Waiting {
   resolve: (ack: PubAck) => void;
   reject: (err: Error) => void;
@@ -36,6 +44,7 @@ interface Waiting {
 export class JetStreamAcks {
   private readonly prefix = `${createInbox()}.`;
   private readonly waiting = new Map<string, Waiting>();
+  private outbox: Outgoing[] = [];
   private next = 0;
 
   constructor(
@@ -45,12 +54,12 @@ export class JetStreamAcks {
     nc.subscribe(`${this.prefix}*`, { callback: (_err, msg) => this.settle(msg) });
   }
 
-  /** Resolves with the ack; rejects after `timeoutMs` (at most the configured publish timeout). */
   /** The largest message (payload and headers) the connected server takes (its max_payload). */
   get maxPayload(): number {
     return this.nc.info?.max_payload ?? Number.POSITIVE_INFINITY;
   }
 
+  /** Resolves with the ack; rejects after `timeoutMs` (at most the configured publish timeout). */
   publish(
     subject: string,
     data: string | Uint8Array,
@@ -65,15 +74,38 @@ export class JetStreamAcks {
         reject(new Error(`no acknowledgement within ${wait} ms`));
       }, wait);
       this.waiting.set(token, { resolve, reject, timer });
+      if (this.outbox.push({ subject, data, headers, token }) === 1) setImmediate(this.sendOutbox);
+    });
+  }
+
+  /**
+   * Hands this turn's writes to nats.js together. nats.js writes to its socket at the end of
+   * every callback that published, so each webhook's writes would be one socket write of their
+   * own, and on a loopback socket the write is the costliest step of a publish (the kernel
+   * delivers it to nats-server inside the call). Gathered until the event loop's check phase,
+   * every webhook served in one turn shares one write; the wait is that turn.
+   */
+  private readonly sendOutbox = (): void => {
+    const batch = this.outbox;
+    this.outbox = [];
+    for (const { subject, data, headers, token } of batch) {
+      // Already answered (the connection was lost this turn): never sent after its webhook's 503.
+      if (!this.waiting.has(token)) continue;
       try {
         this.nc.publish(subject, data, { reply: this.prefix + token, headers });
       } catch (err) {
         // Refused before it left (over the server's max_payload, connection closed).
-        clearTimeout(timer);
-        this.waiting.delete(token);
-        reject(err instanceof Error ? err : new Error(String(err)));
+        this.fail(token, err instanceof Error ? err : new Error(String(err)));
       }
-    });
+    }
+  };
+
+  private fail(token: string, err: Error): void {
+    const w = this.waiting.get(token);
+    if (!w) return; // already failed (failAll) or timed out
+    clearTimeout(w.timer);
+    this.waiting.delete(token);
+    w.reject(err);
   }
 
   /** The connection is gone: nothing in flight can be confirmed any more, so say so now. */
