@@ -87,4 +87,21 @@ describe('JetStreamAcks', () => {
       nats.resume();
     }
   });
+
+  it('sends the writes of one turn together, stored in the order they were handed over', async () => {
+    const acked = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => acks.publish('acks.turn', `{"i":${i}}`, msgId(`turn-${i}`))),
+    );
+    const seqs = acked.map((ack) => ack.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(20);
+  });
+
+  it('never sends a write whose caller was already answered before it left (no late store after a 503)', async () => {
+    const cut = acks.publish('acks.a', '{}', msgId('answered-first'));
+    acks.failAll('NATS disconnected'); // in the same turn: the write is still waiting to leave
+    await expect(cut).rejects.toThrow('NATS disconnected');
+    // Sent now, the same id is new to the stream: the first attempt never reached it.
+    expect(await acks.publish('acks.a', '{}', msgId('answered-first'))).toMatchObject({ duplicate: false });
+  });
 });
