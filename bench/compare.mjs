@@ -7,11 +7,10 @@
 //   git worktree add /tmp/base <ref> && (cd /tmp/base && npm ci && npm run build)
 //   npm run build && npm run bench:compare -- /tmp/base
 //   npm run bench:compare -- /tmp/base . --rounds 40 --seconds 2
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { signedLoad } from './load.mjs';
-import { startNats, startTarget, workDir } from './processes.mjs';
+import { gatewayArgs, startNats, startTarget, workDir } from './processes.mjs';
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
@@ -28,20 +27,11 @@ const [baseline, candidate] = [positionals[0], positionals[1] ?? '.'].map((p) =>
 const SECRET = 'bench-secret-0123456789';
 process.setMaxListeners(20); // each work directory removes itself on exit
 
-/** node's arguments for a checkout's gateway as its own `npm run start:prod` gives them. */
-function gatewayArgsOf(root) {
-  const command = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts['start:prod'];
-  return command
-    .split(/\s+/)
-    .slice(1)
-    .map((a) => (a.endsWith('.js') ? join(root, a) : a));
-}
-
 async function start(root) {
   const dir = workDir();
   const gateway = await startTarget(
     'gateway',
-    gatewayArgsOf(root),
+    gatewayArgs(root),
     {
       NATS_URL: (await startNats(dir)).url,
       NATS_STREAM: 'bench',

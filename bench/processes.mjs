@@ -121,11 +121,14 @@ export function workDir() {
 
 export const gatewayMain = join(root, 'dist/apps/gateway/main.js');
 
-/** node's arguments for the gateway as production starts it: `npm run start:prod`, as the image's CMD. */
-export function gatewayArgs() {
-  const command = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts['start:prod'];
+/**
+ * node's arguments for the gateway as production starts it: `npm run start:prod`, as the image's
+ * CMD; of this checkout, or of another one (`npm run bench:compare`).
+ */
+export function gatewayArgs(checkout = root) {
+  const command = JSON.parse(readFileSync(join(checkout, 'package.json'), 'utf8')).scripts['start:prod'];
   const [node, ...args] = command.split(/\s+/);
   if (node !== 'node') throw new Error(`start:prod must start with node: ${command}`);
-  return args.map((a) => (a.endsWith('.js') ? join(root, a) : a));
+  return args.map((a) => (a.endsWith('.js') ? join(checkout, a) : a));
 }
 export const referenceMain = join(root, 'bench/reference.mjs');
