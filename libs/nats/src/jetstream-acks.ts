@@ -95,34 +95,28 @@ export class JetStreamAcks {
         this.nc.publish(subject, data, { reply: this.prefix + token, headers });
       } catch (err) {
         // Refused before it left (over the server's max_payload, connection closed).
-        this.fail(token, err instanceof Error ? err : new Error(String(err)));
+        this.take(token)?.reject(err instanceof Error ? err : new Error(String(err)));
       }
     }
   };
 
-  private fail(token: string, err: Error): void {
-    const w = this.waiting.get(token);
-    if (!w) return; // already failed (failAll) or timed out
-    clearTimeout(w.timer);
-    this.waiting.delete(token);
-    w.reject(err);
-  }
-
   /** The connection is gone: nothing in flight can be confirmed any more, so say so now. */
   failAll(reason: string): void {
-    for (const [token, w] of this.waiting) {
-      clearTimeout(w.timer);
-      this.waiting.delete(token);
-      w.reject(new Error(reason));
-    }
+    for (const token of [...this.waiting.keys()]) this.take(token)?.reject(new Error(reason));
+  }
+
+  /** Stops waiting for `token`: its entry, timer cleared; undefined when already answered. */
+  private take(token: string): Waiting | undefined {
+    const w = this.waiting.get(token);
+    if (!w) return undefined;
+    clearTimeout(w.timer);
+    this.waiting.delete(token);
+    return w;
   }
 
   private settle(msg: Msg): void {
-    const token = msg.subject.slice(this.prefix.length);
-    const w = this.waiting.get(token);
+    const w = this.take(msg.subject.slice(this.prefix.length));
     if (!w) return; // answered after its timeout: the webhook already got its 503
-    this.waiting.delete(token);
-    clearTimeout(w.timer);
     // A status reply (503: no stream listens on the subject) instead of an ack.
     if (msg.headers?.hasError)
       return w.reject(
