@@ -85,18 +85,24 @@ describe('loadConfig', () => {
     expect(config.nats.servers).toEqual(['nats://a:4222', 'nats://b:4222']);
   });
 
-  it('defaults the burst to ten seconds of the rate, v1 (RATE_LIMIT_RPS alone) to one second and no wait', () => {
-    expect(loadConfig({}).security.policy.defaults.burst).toBe(500);
+  it('gives each rate-limit variable one meaning: RATE_LIMIT_RPS alone changes the rate, the rest keep their defaults', () => {
+    // Documented defaults: a burst of ten seconds of the rate, a wait of the store budget less the publish timeout.
+    expect(loadConfig({}).security.policy.defaults).toMatchObject({ rate: 50, burst: 500, maxWaitMs: 700 });
     expect(loadConfig({ RATE_LIMIT_RPS: '20' }).security.policy.defaults).toMatchObject({
-      burst: 20,
-      maxWaitMs: 0,
+      rate: 20,
+      burst: 200,
+      maxWaitMs: 700,
     });
-    expect(
-      loadConfig({ RATE_LIMIT_RPS: '20', RATE_LIMIT_MAX_WAIT_MS: '300' }).security.policy.defaults.burst,
-    ).toBe(200);
-    expect(loadConfig({ RATE_LIMIT_RPS: '20', RATE_LIMIT_BURST: '100' }).security.policy.defaults.burst).toBe(
-      100,
-    );
+    expect(loadConfig({ RATE_LIMIT_BURST: '100' }).security.policy.defaults).toMatchObject({
+      rate: 50,
+      burst: 100,
+      maxWaitMs: 700,
+    });
+    expect(loadConfig({ RATE_LIMIT_MAX_WAIT_MS: '300' }).security.policy.defaults).toMatchObject({
+      rate: 50,
+      burst: 500,
+      maxWaitMs: 300,
+    });
   });
 
   describe('production secret', () => {

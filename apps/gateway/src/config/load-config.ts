@@ -44,17 +44,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
   }
   const usesDevelopmentSecret = secrets.length === 0;
   const allowedSources = list(env.ALLOWED_SOURCES);
-  // A deployment that sets only RATE_LIMIT_RPS (contract v1) keeps v1's bucket: a burst of one
-  // second of that rate and no waiting. The v2 defaults (ten seconds of burst, shaping waits)
-  // apply when the rate is left at its default, or the burst or the wait is set too.
-  const v1Bucket =
-    source.RATE_LIMIT_RPS !== undefined &&
-    source.RATE_LIMIT_BURST === undefined &&
-    source.RATE_LIMIT_MAX_WAIT_MS === undefined;
   const policy = loadSourcePolicy({
     rate: env.RATE_LIMIT_RPS,
-    burst: env.RATE_LIMIT_BURST ?? (v1Bucket ? Math.max(1, Math.ceil(env.RATE_LIMIT_RPS)) : undefined),
-    maxWaitMs: env.RATE_LIMIT_MAX_WAIT_MS ?? (v1Bucket ? 0 : undefined),
+    burst: env.RATE_LIMIT_BURST,
+    maxWaitMs: env.RATE_LIMIT_MAX_WAIT_MS,
     inFlight: env.SOURCE_IN_FLIGHT_MAX,
     allowedSources,
     publishTimeoutMs: env.NATS_PUBLISH_TIMEOUT_MS,
