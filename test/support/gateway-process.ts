@@ -25,15 +25,20 @@ export class GatewayProcess {
   /**
    * Spawns it; resolves once /readyz answers 200 (NATS and stream ready), or once it exits (see
    * `exited`). `port`: listen there (a restart behind a load balancer keeps its address).
-   * `managementPort`: with a MANAGEMENT_PORT of its own (then probed there).
+   * `managementPort`: with a MANAGEMENT_PORT of its own (then probed there): `true` for a free
+   * one, or the port (a restart keeps its balancer's health checks).
    */
-  async start({ waitForReady = true, port = 0, managementPort = false } = {}): Promise<this> {
+  async start({
+    waitForReady = true,
+    port = 0,
+    managementPort = false as boolean | number,
+  } = {}): Promise<this> {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
     port ||= await freePort();
     this.url = `http://127.0.0.1:${port}`;
     const management: Record<string, string> = {};
     if (managementPort) {
-      management.MANAGEMENT_PORT = String(await freePort());
+      management.MANAGEMENT_PORT = String(managementPort === true ? await freePort() : managementPort);
       this.managementUrl = `http://127.0.0.1:${management.MANAGEMENT_PORT}`;
     }
     this.proc = reapOnExit(
