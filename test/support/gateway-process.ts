@@ -31,8 +31,8 @@ export class GatewayProcess {
   async start({
     waitForReady = true,
     port = 0,
-    managementPort = false as boolean | number,
-  } = {}): Promise<this> {
+    managementPort = false,
+  }: { waitForReady?: boolean; port?: number; managementPort?: boolean | number } = {}): Promise<this> {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
     port ||= await freePort();
     this.url = `http://127.0.0.1:${port}`;
