@@ -5,10 +5,12 @@ import {
   list,
   loadEnvironment,
   MIN_KEY_BYTES,
+  NATS_SECRET_VARIABLES,
   parseKeyList,
   parseSourceKeys,
   parseSourcePassphrases,
   resolveSecretFiles,
+  type SecretVariable,
 } from '@gateway/config';
 import { natsAuthOf } from '@gateway/nats';
 import { version } from '../../../../package.json';
@@ -73,7 +75,9 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
   return {
     port: env.PORT,
     managementPort: env.MANAGEMENT_PORT,
-    secretFiles: files,
+    // The NATS password and token files are read by the NATS client at each (re)connect
+    // (natsAuthOf), not by the secret reload, which puts webhook keys in force.
+    secretFiles: withoutNatsSecrets(files),
     secretPollIntervalMs: env.SECRET_POLL_INTERVAL_MS,
     reloadCredentials: () => loadConfig(source).security,
     host: env.HOST,
@@ -90,7 +94,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
     nats: {
       servers: list(env.NATS_URL),
       name: env.SERVICE_NAME,
-      auth: natsAuthOf(env),
+      auth: natsAuthOf(env, files),
       stream: env.NATS_STREAM,
       provision: env.NATS_PROVISION === 'true',
       replicas: env.NATS_STREAM_REPLICAS,
@@ -118,6 +122,12 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
     },
     ingress: { maxBodyBytes: env.MAX_BODY_BYTES, bodyMemoryBudgetBytes: bodyMemoryBudget(env) },
   };
+}
+
+function withoutNatsSecrets(files: GatewayConfig['secretFiles']): GatewayConfig['secretFiles'] {
+  return Object.fromEntries(
+    Object.entries(files).filter(([variable]) => !NATS_SECRET_VARIABLES.includes(variable as SecretVariable)),
+  );
 }
 
 /** The body memory budget: it must admit at least one body of the largest size accepted. */
