@@ -1,13 +1,13 @@
 import { ExampleSourceModule } from '@gateway/sources-example';
 import { SOURCE_MODULES } from '@gateway/sources-catalog';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadReplayConfig } from '../apps/dlq-replay/src/config/replay-config';
 import { replayDeadLetters } from '../apps/dlq-replay/src/replay';
 import { TestCa } from './support/certs';
 import { exampleAlert } from './support/example-alert';
 import { FixedExampleSourceModule } from './support/fixed-example-source';
 import { SECRET, TestGateway } from './support/gateway';
+import { ADMIN, gatewayUsers } from './support/gateway-users';
 import { MountedSecret } from './support/mounted-secret';
 import { TestNatsServer } from './support/nats-server';
 import { containerEnv, containerOf, gatewaySecret, type Manifest, one, render } from './support/rendered';
@@ -19,7 +19,6 @@ import { StreamReader } from './support/stream';
 // deploy/nats/gateway-users.conf, run against a secured (TLS + users) nats-server.
 const GATEWAY_PASSWORD = 'gw-password-5e1d';
 const REPLAY_PASSWORD = 'replay-password-77a2';
-const ADMIN = { user: 'admin', pass: 'admin-password' };
 
 describe('DLQ replay Job (deploy/k8s/overlays/production-dlq-replay)', () => {
   const manifests = render('deploy/k8s/overlays/production-dlq-replay');
@@ -42,10 +41,7 @@ describe('DLQ replay Job (deploy/k8s/overlays/production-dlq-replay)', () => {
 
   beforeAll(async () => {
     const cert = ca.server();
-    const users = readFileSync(join(__dirname, '../deploy/nats/gateway-users.conf'), 'utf8')
-      .replaceAll('$AT_GATEWAY_NATS_PASSWORD', `"${GATEWAY_PASSWORD}"`)
-      .replaceAll('$AT_GATEWAY_DLQ_REPLAY_NATS_PASSWORD', `"${REPLAY_PASSWORD}"`)
-      .replace('users = [', `users = [\n { user: ${ADMIN.user}, password: "${ADMIN.pass}" }`);
+    const users = gatewayUsers({ gateway: GATEWAY_PASSWORD, replay: REPLAY_PASSWORD });
     nats = await new TestNatsServer(
       `tls { cert_file: "${cert.cert}", key_file: "${cert.key}" }\n${users}`,
     ).start();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestCa } from './support/certs';
 import { SECRET } from './support/gateway';
+import { ADMIN, gatewayUsers } from './support/gateway-users';
 import { GatewayProcess } from './support/gateway-process';
 import { Balancer } from './support/haproxy';
 import { acceptedButNotStoredOnce, type Outcome, signedLoad, statusCounts } from './support/load';
@@ -20,7 +21,6 @@ import { countByStatus, sendSpread, slowest, tradingViewRequest } from './suppor
 // address), at the base's minimum replicas, through a candle close and a rolling restart behind
 // HAProxy; the production overlay over TLS as its NATS user of deploy/nats/gateway-users.conf.
 const NATS_PASSWORD = 'shipped-nats-password-41c9';
-const ADMIN = { user: 'admin', pass: 'admin-password' };
 const ca = new TestCa('shipped-ca');
 const minReplicas = one(render('deploy/k8s/base'), 'HorizontalPodAutoscaler').spec.minReplicas as number;
 
@@ -46,10 +46,7 @@ describe.each([
   beforeAll(async () => {
     if (secured) {
       const cert = ca.server();
-      const users = readFileSync(join(__dirname, '../deploy/nats/gateway-users.conf'), 'utf8')
-        .replaceAll('$AT_GATEWAY_NATS_PASSWORD', `"${NATS_PASSWORD}"`)
-        .replaceAll('$AT_GATEWAY_DLQ_REPLAY_NATS_PASSWORD', '"unused-here"')
-        .replace('users = [', `users = [\n { user: ${ADMIN.user}, password: "${ADMIN.pass}" }`);
+      const users = gatewayUsers({ gateway: NATS_PASSWORD });
       nats = await new TestNatsServer(
         `tls { cert_file: "${cert.cert}", key_file: "${cert.key}" }\n${users}`,
       ).start();
