@@ -95,7 +95,8 @@ const seen = new Map();
 let failed = false;
 for (const [name, service] of Object.entries(services)) {
   for (const port of (service.ports ?? []).map(String)) {
-    const [host, published] = port.split(":");
+    const parts = port.split(":");
+    const [host, published] = parts.length === 3 ? parts : ["", parts.length === 2 ? parts[0] : undefined];
     if (host !== "127.0.0.1" || published === undefined) { console.error(`FAIL: ${name} publishes ${port} beyond loopback`); failed = true; }
     if (seen.has(published)) { console.error(`FAIL: ${name} and ${seen.get(published)} both publish host port ${published}`); failed = true; }
     seen.set(published, name);

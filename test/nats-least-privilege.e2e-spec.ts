@@ -12,6 +12,7 @@ const PASSWORD = 'lp-password-0b1c';
 const ADMIN = { user: 'admin', pass: 'admin-password' };
 const users = readFileSync(join(__dirname, '../deploy/nats/gateway-users.conf'), 'utf8')
   .replaceAll('$AT_GATEWAY_NATS_PASSWORD', `"${PASSWORD}"`)
+  .replaceAll('$AT_GATEWAY_DLQ_REPLAY_NATS_PASSWORD', '"replay-password-unused"')
   .replace('users = [', `users = [\n { user: ${ADMIN.user}, password: "${ADMIN.pass}" }`);
 
 type Health = { nats_failing: { cause: string; message: string } | null };
