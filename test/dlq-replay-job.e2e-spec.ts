@@ -86,7 +86,11 @@ describe('DLQ replay Job (deploy/k8s/overlays/production-dlq-replay)', () => {
         (v) => v.secret?.secretName,
       );
     expect(secretsOf(job)).toEqual(['at-gateway-secrets', 'at-gateway-nats']);
-    expect(job.metadata.labels).toMatchObject({ 'app.kubernetes.io/component': 'dlq-replay' });
+    // `kubectl create -l app.kubernetes.io/component=dlq-replay` (docs/deployment.md) creates the Job alone.
+    const selected = manifests.filter(
+      (m) => m.metadata.labels?.['app.kubernetes.io/component'] === 'dlq-replay',
+    );
+    expect(selected.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['Job/at-gateway-dlq-replay']);
   });
 
   it('replays a dead letter under its own NATS user over TLS: a dry run first, then once, never twice', async () => {
