@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { SECRET } from './support/gateway';
 import { GatewayProcess } from './support/gateway-process';
 import { TestNatsServer } from './support/nats-server';
+import { wireRequest } from './support/raw-http';
 import { post, sendSigned, signed, tradingViewAlert } from './support/signing';
 import { StreamReader } from './support/stream';
 
@@ -149,11 +150,8 @@ describe('hostile payloads', () => {
 
   it('a body trickled in over 2.6 s is not blamed on NATS: the store deadline starts with the last byte', async () => {
     const body = JSON.stringify({ ticker: 'BTCUSDT', action: 'buy', id: randomUUID() }).padEnd(60, ' ');
-    const head =
-      `POST /webhooks/tradingview HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${body.length}\r\nConnection: close\r\n${Object.entries(signed(SECRET, body))
-        .map(([k, v]) => `${k}: ${v}\r\n`)
-        .join('')}\r\n`;
+    // The headers alone (no body yet), declaring the body's length.
+    const head = wireRequest({ ...signed(SECRET, body), 'Content-Length': body.length, Connection: 'close' });
     const answer = await new Promise<string>((resolve) => {
       const { port } = new URL(gateway.url);
       let text = '';

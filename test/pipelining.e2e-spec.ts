@@ -1,10 +1,11 @@
 import { rawEventId } from '@gateway/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
-import { samplesOf } from './support/exposition';
 import { SECRET } from './support/gateway';
 import { GatewayProcess } from './support/gateway-process';
+import { metricValue } from './support/keyed-sender';
 import { TestNatsServer } from './support/nats-server';
+import { wireRequest } from './support/raw-http';
 import { sendSigned, signed, tradingViewAlert } from './support/signing';
 import { StreamReader } from './support/stream';
 
@@ -19,13 +20,8 @@ describe('pipelined requests on a connection that dies', () => {
   let gateway: GatewayProcess;
   let stream: StreamReader;
 
-  const metric = async (name: string, labels: Record<string, string> = {}) => {
-    const text = await (await fetch(`${gateway.url}/metrics`)).text();
-    const sample = samplesOf(text).find(
-      (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
-    );
-    return sample?.value ?? NaN;
-  };
+  const metric = (name: string, labels: Record<string, string> = {}) =>
+    metricValue(gateway.url, name, labels);
   /** Waits until `read` gives `value` (or gives up after 5 s and returns what it last read). */
   const settlesAt = async (read: () => Promise<number>, value: number) => {
     let last = await read();
@@ -49,12 +45,6 @@ describe('pipelined requests on a connection that dies', () => {
       socket.pause();
       socket.on('error', () => undefined);
     });
-  const post = (body: string, headers: Record<string, string>) =>
-    `POST /webhooks/tradingview HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n` +
-    `Content-Length: ${Buffer.byteLength(body)}\r\n${Object.entries(headers)
-      .map(([k, v]) => `${k}: ${v}\r\n`)
-      .join('')}\r\n${body}`;
-
   beforeAll(async () => {
     nats = await new TestNatsServer().start();
     gateway = await new GatewayProcess({
@@ -79,9 +69,12 @@ describe('pipelined requests on a connection that dies', () => {
     // the answer of a forged 1 MiB upload behind them; the client resets after 0.5 s.
     const forged = () =>
       'GET /metrics HTTP/1.1\r\nHost: gw\r\n\r\n'.repeat(300) +
-      `POST /webhooks/tradingview HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n` +
-      `Content-Length: 1048576\r\nX-Timestamp: ${Math.floor(Date.now() / 1000)}\r\n` +
-      `X-Nonce: ${randomUUID()}\r\nX-Signature: sha256=${randomBytes(32).toString('hex')}\r\n\r\n`;
+      wireRequest({
+        'Content-Length': 1048576,
+        'X-Timestamp': Math.floor(Date.now() / 1000),
+        'X-Nonce': randomUUID(),
+        'X-Signature': `sha256=${randomBytes(32).toString('hex')}`,
+      });
     for (let i = 0; i < 6; i++) await writeThenReset(forged(), 500);
 
     expect(await settlesAt(() => metric('gateway_body_bytes_reserved'), 0)).toBe(0);
@@ -92,7 +85,7 @@ describe('pipelined requests on a connection that dies', () => {
   const signedAlert = (corrId: string) => {
     const id = randomUUID();
     const body = tradingViewAlert({ id });
-    return { id, corrId, wire: post(body, { ...signed(SECRET, body), 'X-Correlation-Id': corrId }) };
+    return { id, corrId, wire: wireRequest({ ...signed(SECRET, body), 'X-Correlation-Id': corrId }, body) };
   };
   /** The log lines of these correlation ids, once each has its line (or what there is after 5 s). */
   const linesOf = async (corrIds: string[]) => {

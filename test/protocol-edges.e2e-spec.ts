@@ -4,7 +4,7 @@ import { SECRET } from './support/gateway';
 import { GatewayProcess } from './support/gateway-process';
 import { samplesOf } from './support/exposition';
 import { TestNatsServer } from './support/nats-server';
-import { rawHttp } from './support/raw-http';
+import { rawHttp, wireRequest } from './support/raw-http';
 import { signed } from './support/signing';
 import { StreamReader } from './support/stream';
 
@@ -151,11 +151,7 @@ describe('protocol edges', () => {
     ])('%s: the stored signal is answered 202 first, then the refusal', async (_, bad, status) => {
       const id = randomUUID();
       const body = JSON.stringify({ ticker: 'BTCUSDT', action: 'buy', id });
-      const good =
-        `POST /webhooks/tradingview HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n` +
-        `Content-Length: ${body.length}\r\n${Object.entries(signed(SECRET, body))
-          .map(([k, v]) => `${k}: ${v}\r\n`)
-          .join('')}\r\n${body}`;
+      const good = wireRequest(signed(SECRET, body), body);
       const reply = await rawHttp(gateway.url, [good + bad]);
 
       expect(statuses(reply.text)).toEqual([202, status]);

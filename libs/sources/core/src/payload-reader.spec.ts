@@ -86,7 +86,7 @@ describe('PayloadReader', () => {
       expect(read.errors.map((e) => e.field)).toEqual(['strategy']);
     });
 
-    it.each([12345678901234567890123, 1.5, 2 ** 53])(
+    it.each([Number('12345678901234567890123'), 1.5, 2 ** 53])(
       'refuses the number %p: its text would not be what was sent',
       (ticker) => {
         const read = new PayloadReader({ ticker });
