@@ -357,22 +357,31 @@ describe('loadConfig', () => {
       return path;
     };
 
-    it('reads API_KEY_HMAC_SECRET_FILE, lists it for the reload, and reads it again on reload', () => {
+    it('reads API_KEY_HMAC_SECRET_FILE, lists it for the reload, and reloads from the text it was given', () => {
       const path = file('[a]first-key-0123456789\n');
       const config = loadConfig({ ENV: 'production', API_KEY_HMAC_SECRET_FILE: path });
       expect(config.security.secrets).toEqual([{ id: 'a', secret: 'first-key-0123456789' }]);
       expect(config.secretFiles).toEqual({ API_KEY_HMAC_SECRET: path });
-      writeFileSync(path, '[b]second-key-0123456789');
-      expect(config.reloadCredentials().secrets).toEqual([{ id: 'b', secret: 'second-key-0123456789' }]);
+      // The reload checked this text; the file is not read a second time (it may be mid-rewrite).
+      writeFileSync(path, '');
+      expect(config.reloadCredentials({ API_KEY_HMAC_SECRET: '[b]second-key-0123456789\n' }).secrets).toEqual(
+        [{ id: 'b', secret: 'second-key-0123456789' }],
+      );
     });
 
-    it('reads SOURCE_PASSPHRASES_FILE, lists it for the reload, and reads it again on reload', () => {
+    it('refuses a key file written one key per line (keys are separated by commas)', () => {
+      const path = file('[a]first-key-0123456789\r\n[b]second-key-0123456789\r\n');
+      expect(configErrorOf({ ENV: 'production', API_KEY_HMAC_SECRET_FILE: path }).message).toBe(
+        'API_KEY_HMAC_SECRET key a holds a control character (a line break?): separate keys with commas',
+      );
+    });
+
+    it('reads SOURCE_PASSPHRASES_FILE, lists it for the reload, and reloads from the text it was given', () => {
       const path = file('desk:pp-1\n');
       const config = loadConfig({ ALLOWED_SOURCES: 'desk', SOURCE_PASSPHRASES_FILE: path });
       expect(config.security.tokenProfiles).toEqual([{ route: 'desk', passphrases: ['pp-1'] }]);
       expect(config.secretFiles).toEqual({ SOURCE_PASSPHRASES: path });
-      writeFileSync(path, 'desk:pp-1,pp-2');
-      expect(config.reloadCredentials().tokenProfiles).toEqual([
+      expect(config.reloadCredentials({ SOURCE_PASSPHRASES: 'desk:pp-1,pp-2' }).tokenProfiles).toEqual([
         { route: 'desk', passphrases: ['pp-1', 'pp-2'] },
       ]);
     });

@@ -1,5 +1,6 @@
 import { AddressAllowlist, type TokenProfileOptions } from '@gateway/security';
 import {
+  assertNoControlCharacters,
   ConfigError,
   isDevelopment,
   list,
@@ -11,6 +12,8 @@ import {
   parseSourcePassphrases,
   resolveSecretFiles,
   type SecretVariable,
+  SECRET_VARIABLES,
+  type SecretFileTexts,
 } from '@gateway/config';
 import { natsAuthOf } from '@gateway/nats';
 import { version } from '../../../../package.json';
@@ -28,10 +31,11 @@ export const DEVELOPMENT_SECRET = 'dev-secret-change-me';
 /**
  * Validates the environment, with `<SECRET>_FILE` files read in, into a GatewayConfig; throws a
  * ConfigError naming the variable. Run again on a secret reload, so the keys a reload installs
- * pass exactly the checks of the start.
+ * pass exactly the checks of the start, on `fileTexts`: the files' text the reload checked (never
+ * read a second time, or a file rewritten in between would be read half written).
  */
-export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
-  const { env: resolved, files } = resolveSecretFiles(source);
+export function loadConfig(source: NodeJS.ProcessEnv, fileTexts?: SecretFileTexts): GatewayConfig {
+  const { env: resolved, files } = resolveSecretFiles(source, SECRET_VARIABLES, fileTexts);
   const env = loadEnvironment(Environment, resolved);
   const development = isDevelopment(env.ENV);
   const minKeyBytes = development ? 1 : MIN_KEY_BYTES;
@@ -79,7 +83,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
     // (natsAuthOf), not by the secret reload, which puts webhook keys in force.
     secretFiles: withoutNatsSecrets(files),
     secretPollIntervalMs: env.SECRET_POLL_INTERVAL_MS,
-    reloadCredentials: () => loadConfig(source).security,
+    reloadCredentials: (texts) => loadConfig(source, texts).security,
     host: env.HOST,
     trustProxy: proxies,
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
@@ -162,7 +166,9 @@ function tokenProfiles(
 }
 
 function tradingViewProfile(env: Environment): TokenProfileOptions {
+  const variable = 'TRADINGVIEW_PASSPHRASE';
   const passphrases = list(env.TRADINGVIEW_PASSPHRASE ?? '');
+  passphrases.forEach((p, i) => assertNoControlCharacters(variable, `${variable} passphrase ${i + 1}`, p));
   if (passphrases.length === 0)
     throw new ConfigError('TRADINGVIEW_PASSPHRASE names no passphrase', 'TRADINGVIEW_PASSPHRASE');
   if (env.TRADINGVIEW_IPS === undefined) return { route: 'tradingview', passphrases };
