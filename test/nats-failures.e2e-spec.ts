@@ -141,13 +141,15 @@ describe('NATS refusing the gateway', () => {
       .filter((m) => m.startsWith('NATS '));
     expect(lines[0]).toMatch(/^NATS auth_expired: .*AUTHENTICATION_EXPIRED/);
     process.stdout.write(`JWT expiry, NATS log lines: ${JSON.stringify(lines)}\n`);
-    // Then the server refuses the expired JWT at each reconnect. A reconnect within the second the
-    // JWT expires may still be let in (the server checks whole seconds), so the causes may flap a
-    // few times in that second; but each line is a change of cause, never one line per retry.
-    const causes = lines.map((line) => /^NATS (\S+)/.exec(line)?.[1]);
-    causes.slice(1).forEach((cause, i) => expect(cause).not.toBe(causes[i]));
-    expect(lines.length).toBeLessThanOrEqual(10);
-    expect(causes.at(-1)).toMatch(/^auth_(refused|expired)/);
+    // The server compares whole seconds: a reconnect within the second the JWT expires is still
+    // let in (the gateway may see its stream and log a recovery) and cut off again at once, seen
+    // as a disconnect, the expiry, or both. Attempts are at least 200 ms apart (nats.js waits
+    // reconnectTimeWait, 250 ms; a fresh connection waits the gateway's backoff, 250 ms +/- 20%),
+    // so at most 5 such flaps fit in that second. From the next second on every attempt is
+    // refused: one line, and nothing after it, however many retries follow.
+    const causes = lines.map((line) => /^NATS (\w+)/.exec(line)?.[1]).join(' ');
+    const flap = 'recovered( unreachable| auth_expired| unreachable auth_expired)';
+    expect(causes).toMatch(new RegExp(`^auth_expired( ${flap}){0,5}( auth_refused)?$`));
     expect(gateway.output.join('')).not.toMatch(/exiting|"level":"fatal"/);
   }, 60_000);
 });

@@ -5,9 +5,9 @@ import { TestNatsServer } from './support/nats-server';
 
 const SHUTDOWN_DELAY_MS = 200;
 const SHUTDOWN_GRACE_MS = 3000;
-// Kubernetes kills the pod terminationGracePeriodSeconds (30 s) after SIGTERM, 5 s past the
-// default SHUTDOWN_GRACE_MS (25 s): the exit must come within that margin of the grace, or the
-// kubelet's SIGKILL is what ends the process.
+// The Kubernetes base leaves 5 s between the end of SHUTDOWN_GRACE_MS and the kubelet's SIGKILL
+// (terminationGracePeriodSeconds 35 s = preStop 5 s + SHUTDOWN_GRACE_MS 25 s + 5 s, see
+// docs/operations.md): the exit must come within that margin of the grace, or SIGKILL ends it.
 const KUBELET_MARGIN_MS = 5000;
 
 interface Exit {
