@@ -290,6 +290,7 @@ describe('the HTTP surface under random input (properties)', () => {
     expect(rss).toBeGreaterThan(0);
     expect(rss).toBeLessThan(MEMORY_BOUND_BYTES);
 
+    await gateway.logSettled();
     const output = gateway.output.join('');
     const lines = gateway.logLines();
     expect(lines.filter((l) => l.level === 'error' || l.level === 'fatal')).toEqual([]);

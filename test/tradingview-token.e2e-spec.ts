@@ -180,7 +180,8 @@ describe('TRADINGVIEW_AUTH=token', () => {
       expect(current.status).toBe(202);
     });
 
-    it('logs the refusals at info, with no passphrase, guess or error line', () => {
+    it('logs the refusals at info, with no passphrase, guess or error line', async () => {
+      await gateway.logSettled();
       const lines = gateway.logLines();
       const refused = lines.filter((l) => l.msg === 'webhook refused');
 

@@ -91,6 +91,16 @@ export class GatewayProcess {
     return this.logLine((line) => line.corr_id === corrId);
   }
 
+  /**
+   * Waits until everything logged so far is written. pino writes asynchronously but in order: once
+   * the line of a request sent now is out (a 404 on a route no source serves), every earlier one is.
+   */
+  async logSettled(): Promise<void> {
+    const reply = await fetch(`${this.url}/webhooks/log-settled`, { method: 'POST' });
+    await reply.arrayBuffer();
+    await this.webhookLine(reply);
+  }
+
   /** Log lines parsed as JSON (non-JSON lines are skipped). */
   logLines(): Record<string, unknown>[] {
     return jsonLines(this.output.join(''));
