@@ -87,6 +87,7 @@ describe('secret rotation without a restart', () => {
       );
     }
     // Each step logged once, with the ids now in force.
+    await gateway.logSettled();
     const reloads = gateway
       .logLines()
       .filter((l) => String(l.msg).startsWith('secrets reloaded'))
@@ -135,6 +136,7 @@ describe('secret rotation without a restart', () => {
       expect(await errors()).toBe(i + 1);
       expect(await sender.send(good)).toBe(202);
     }
+    await gateway.logSettled();
     const refusals = gateway.logLines().filter((l) => String(l.msg).startsWith('secret reload refused'));
     expect(refusals.map((l) => l.reason)).toEqual([
       'API_KEY_HMAC_SECRET_FILE names a file that became empty',
