@@ -7,6 +7,7 @@ import {
   NonceStore,
   type NormalizedWebhook,
   normalizedEventOf,
+  NotStoredError,
   problem,
   RawEventV1,
   rawBodyFields,
@@ -76,10 +77,18 @@ export class IngressService {
     [subject, msgId, event]: Partner,
   ): Promise<boolean> {
     const { corrId, storeDeadline } = webhook;
-    const rawOut = this.publisher.prepare(Subjects.raw, raw.event_id, raw, corrId, fingerprint);
+    // A redelivery may only find its first delivery's raw event: it never stores one of its own.
+    const rawOut = this.publisher.prepare(
+      Subjects.raw,
+      raw.event_id,
+      raw,
+      corrId,
+      fingerprint,
+      webhook.redelivery,
+    );
     const partnerOut = this.publisher.prepare(subject, msgId, event, corrId);
     const lane = this.policies.priorityOf(sourceId);
-    const rawAck = await this.publisher.send(rawOut, storeDeadline, lane);
+    const rawAck = await this.publisher.send(rawOut, storeDeadline, lane).catch(replayIfNotStored);
     // Events stored before fingerprints existed carry none: taken as the same body, as before.
     if (
       rawAck.duplicate &&
@@ -112,6 +121,17 @@ export class IngressService {
     };
     return [Subjects.dlq, derivedEventId(raw.event_id, 'dlq'), dlq];
   }
+}
+
+/**
+ * A redelivery whose first delivery stored nothing (refused, or answered 503 with its nonce kept)
+ * is what it was before redeliveries were recognised: a replayed nonce.
+ */
+function replayIfNotStored(err: unknown): never {
+  if (err instanceof NotStoredError) {
+    throw problem('replayed_nonce', 'this nonce was already used, by a request that stored nothing');
+  }
+  throw err;
 }
 
 /** The event published beside the raw event, with its subject and message id. */

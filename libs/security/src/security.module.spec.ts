@@ -58,12 +58,17 @@ const BODY = '{"signal":"buy"}';
 /** A request that passed the route guard, signed with `secret` for `source`. */
 function signedRequest(
   secret: string,
-  { nonce = 'n-1', ts = undefined as number | undefined, source = 'bot' } = {},
+  {
+    nonce = 'n-1',
+    ts = undefined as number | undefined,
+    source = 'bot',
+    headers = {} as Record<string, string>,
+  } = {},
 ) {
   const request = webhookRequest({
     servedBy: specSource({ route: 'bot', sourceId: () => source }),
     body: BODY,
-    headers: gatewaySigned(secret, BODY, nonce, ts),
+    headers: { ...gatewaySigned(secret, BODY, nonce, ts), ...headers },
     routed: true,
   });
   return request;
@@ -143,14 +148,24 @@ describe('ReplayGuard', () => {
     return request;
   };
 
-  it('claims the signed request once: the same again is 401 replayed_nonce', async () => {
+  // The claim is the MAC of the signed bytes; what else decides the event (here the unsigned
+  // Idempotency-Key header) must match too, or the request is a replay.
+  it('claims the signed request once: the same with another Idempotency-Key is 401 replayed_nonce', async () => {
     const ts = Math.floor(Date.now() / 1000);
     const first = authenticated({ nonce: 'once', ts });
     expect(await guards.replay.canActivate(first.context)).toBe(true);
+    expect(first.webhook.redelivery).toBe(false);
     expect(guards.nonces.claimed.has(first.webhook.reached('authenticated').auth.nonce!)).toBe(true);
-    expect(await codeOf(() => guards.replay.canActivate(authenticated({ nonce: 'once', ts }).context))).toBe(
-      'replayed_nonce',
-    );
+    const other = authenticated({ nonce: 'once', ts, headers: { 'idempotency-key': 'another-event' } });
+    expect(await codeOf(() => guards.replay.canActivate(other.context))).toBe('replayed_nonce');
+  });
+
+  it('lets the very same request through again as a redelivery, for the ingress to answer', async () => {
+    const ts = Math.floor(Date.now() / 1000);
+    await guards.replay.canActivate(authenticated({ nonce: 'twice', ts }).context);
+    const again = authenticated({ nonce: 'twice', ts });
+    expect(await guards.replay.canActivate(again.context)).toBe(true);
+    expect(again.webhook.redelivery).toBe(true);
   });
 
   // Two seconds past the 300 s window: a timestamp in whole seconds taken a moment before the
@@ -221,8 +236,14 @@ describe('SourcePolicyGuard', () => {
     await passAll(guards, signedRequest(SHARED, { nonce: 'b' }).context);
     const limited = signedRequest(SHARED, { nonce: 'limited' });
     expect(await codeOf(() => passAll(guards, limited.context))).toBe('rate_limited');
-    // Whenever the bucket has refilled, the very same request is a replay.
-    const replayed = signedRequest(SHARED, { nonce: 'limited' });
+    // Whenever the bucket has refilled, the very same request is a redelivery, which the ingress
+    // answers only with what the first one stored (nothing here: a replayed nonce)...
+    const again = signedRequest(SHARED, { nonce: 'limited' });
+    guards.auth.canActivate(again.context);
+    await guards.replay.canActivate(again.context);
+    expect(again.webhook.redelivery).toBe(true);
+    // ...and any other request under its nonce is a replay.
+    const replayed = signedRequest(SHARED, { nonce: 'limited', headers: { 'idempotency-key': 'k' } });
     guards.auth.canActivate(replayed.context);
     expect(await codeOf(() => guards.replay.canActivate(replayed.context))).toBe('replayed_nonce');
   });

@@ -17,6 +17,14 @@ export interface SourcePolicy extends BucketLimits {
   readonly priority: Priority;
   readonly scope: RateScope;
   /**
+   * Top-level payload fields whose values, together, are the idempotency key when the sender
+   * names none (no `Idempotency-Key`, scheme id or payload id): one bar's repeated TradingView
+   * alert is then one event. Absent: off (the body's hash).
+   */
+  readonly dedupe?: readonly string[];
+  /** Seconds: a signal whose `signal_time` is older at receipt is refused, 422 `signal_stale`. Absent: off. */
+  readonly maxAgeSec?: number;
+  /**
    * How the source's senders prove who they are: owned by source verification (issue 14,
    * "Pluggable verification"), which defines and checks its shape; the policy only carries it
    * from the policy file's `verification` member.
