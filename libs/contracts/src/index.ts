@@ -20,3 +20,4 @@ export * from './schema-compatibility';
 export * from './raw-body';
 export * from './verification';
 export * from './json-bytes';
+export * from './signal-freshness';

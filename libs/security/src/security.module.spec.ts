@@ -62,7 +62,7 @@ function signedRequest(
     nonce = 'n-1',
     ts = undefined as number | undefined,
     source = 'bot',
-    headers = {} as Record<string, string>,
+    headers = {},
   } = {},
 ) {
   const request = webhookRequest({
