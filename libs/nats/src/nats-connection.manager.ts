@@ -19,6 +19,7 @@ import { NATS_OPTIONS } from './nats.module-definition';
 import { NATS_CONNECTED } from './nats.metrics';
 import type { NatsModuleOptions } from './nats.options';
 import { writeFailureKind } from './store-error';
+import { SilentServerProbe } from './silent-server.probe';
 import { StreamProvisioner } from './stream.provisioner';
 
 export type NatsState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -81,7 +82,8 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       timeout: CONNECT_TIMEOUT_MS,
-      // A peer that vanishes without closing the socket is noticed within ~10 s, not 4 minutes.
+      // A peer that vanishes without closing the socket is noticed within ~10 s, not 4 minutes;
+      // sooner when a write goes unacknowledged meanwhile (SilentServerProbe).
       pingInterval: 5000,
       maxPingOut: 2,
       // nats.js builds an Error per request just to keep a stack trace for a timeout; at three
@@ -208,7 +210,8 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
 
   private attach(nc: NatsConnection): void {
     this.nc = nc;
-    this.acks = new JetStreamAcks(nc, this.options.publishTimeoutMs);
+    const probe = new SilentServerProbe(nc, this.failures, () => this.replace(nc));
+    this.acks = new JetStreamAcks(nc, this.options.publishTimeoutMs, probe.ackTimedOut);
     this.setState('connected');
     this.failures.connected();
     this.logger.log(`connected to ${nc.info?.server_name ?? ''} at ${nc.getServer()}`);
@@ -254,6 +257,12 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
     this.logger.warn(
       `NATS away for ${this.options.bufferMaxAgeMs} ms: dropping unsent messages and connecting afresh`,
     );
+    await this.replace(nc);
+  }
+
+  /** Closes `nc` on purpose: run() connects afresh at once, without counting it a failure. */
+  private async replace(nc: NatsConnection): Promise<void> {
+    if (nc !== this.nc || this.shuttingDown) return;
     this.replacing = true;
     await nc.close().catch(() => undefined);
   }
