@@ -1,35 +1,34 @@
 import { Logger } from '@nestjs/common';
-import { Events, type NatsConnection } from 'nats';
+import type { ConnectionOptions, NatsConnection } from 'nats';
 import { NatsFailure } from './nats-failure';
 import type { NatsFailureTracker } from './nats-failure.tracker';
 
 /** How long a PING may go unanswered before the server is taken for gone. */
 export const PROBE_MS = 1000;
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
-
 /**
  * A server that stops answering without closing the connection (a partition, a black-holed
  * node, a dead NAT entry) shows first as writes whose acknowledgement never comes; the client's
  * own ping (5 s, two missed) would notice only after about ten seconds, all of them 503s. So an
  * acknowledgement timeout is taken as a hint: one PING goes out, and when its PONG does not come
- * within PROBE_MS the client is made to reconnect, which moves it to the next server of NATS_URL.
- * A server that answers the PING is alive (JetStream is slow, a stream leader is being elected):
- * it is left alone, since another server would serve that stream no sooner.
+ * within PROBE_MS the connection is replaced by one to another server of NATS_URL (`replace`,
+ * with the silent server's address). A server that answers the PING is alive (JetStream is slow,
+ * a stream leader is being elected): it is left alone, since another server would serve that
+ * stream no sooner.
+ *
+ * Why not nats.js's `reconnect()`: its server pool tries the current server first after the
+ * first connection (a silent one costs the whole connect timeout), and it flushes the old socket
+ * before letting go of it, which never ends when the peer reads nothing.
  */
 export class SilentServerProbe {
   private readonly logger = new Logger('Nats');
   private probing = false;
-  private disconnects = 0;
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly failures: NatsFailureTracker,
-    /** Closes the connection outright, for the manager to open a new one. */
-    private readonly replace: () => Promise<void>,
-  ) {
-    void this.countDisconnects();
-  }
+    private readonly replace: (silentServer: string) => Promise<void>,
+  ) {}
 
   /** A write on this connection went unacknowledged: is the server still there? One probe at a time. */
   readonly ackTimedOut = (): void => {
@@ -39,18 +38,13 @@ export class SilentServerProbe {
   };
 
   private async probe(): Promise<void> {
-    if (await this.answers()) return;
+    if ((await this.answers()) || this.nc.isClosed()) return;
     const server = this.nc.getServer();
     this.failures.fail(
       new NatsFailure('unreachable', `${server} stopped answering (no PONG within ${PROBE_MS} ms)`),
     );
-    this.logger.warn(`${server} stopped answering: moving to another server`);
-    const before = this.disconnects;
-    await this.nc.reconnect().catch(() => undefined);
-    // nats.js flushes its socket before letting go of it, and against a peer that reads nothing
-    // that flush never ends: then the connection is closed outright and replaced.
-    await sleep(PROBE_MS);
-    if (this.disconnects === before && !this.nc.isClosed()) await this.replace();
+    this.logger.warn(`${server} stopped answering: connecting to another server`);
+    await this.replace(server);
   }
 
   /** One PING: true when its PONG comes within PROBE_MS (or the connection dropped meanwhile). */
@@ -64,10 +58,23 @@ export class SilentServerProbe {
     );
     return Promise.race([pong, silence]).finally(() => clearTimeout(timer));
   }
+}
 
-  private async countDisconnects(): Promise<void> {
-    for await (const status of this.nc.status()) {
-      if (status.type === Events.Disconnect) this.disconnects++;
-    }
-  }
+/**
+ * The connection options for the next connection after `silentServer` (`host:port`, as nats.js
+ * names the server it is on) stopped answering: every other server first, in random order, that
+ * one last. Unchanged without a silent server, or with a single server.
+ */
+export function avoiding(options: ConnectionOptions, silentServer: string | undefined): ConnectionOptions {
+  const servers = [options.servers ?? []].flat();
+  if (silentServer === undefined || servers.length < 2) return options;
+  const silent = servers.filter((s) => hostPort(s) === silentServer);
+  const others = servers.filter((s) => hostPort(s) !== silentServer).sort(() => Math.random() - 0.5);
+  return { ...options, servers: [...others, ...silent], noRandomize: true };
+}
+
+/** `nats://host:port` (or `host`, `tls://host`) as `host:port`, the default port 4222. */
+function hostPort(server: string): string {
+  const address = server.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');
+  return /:\d+$/.test(address) ? address : `${address}:4222`;
 }
