@@ -58,12 +58,7 @@ const BODY = '{"signal":"buy"}';
 /** A request that passed the route guard, signed with `secret` for `source`. */
 function signedRequest(
   secret: string,
-  {
-    nonce = 'n-1',
-    ts = undefined as number | undefined,
-    source = 'bot',
-    headers = {},
-  } = {},
+  { nonce = 'n-1', ts = undefined as number | undefined, source = 'bot', headers = {} } = {},
 ) {
   const request = webhookRequest({
     servedBy: specSource({ route: 'bot', sourceId: () => source }),
