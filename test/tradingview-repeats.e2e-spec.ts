@@ -1,5 +1,8 @@
+import { SOURCE_MODULES } from '@gateway/sources-catalog';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadReplayConfig } from '../apps/dlq-replay/src/config/replay-config';
+import { replayDeadLetters } from '../apps/dlq-replay/src/replay';
 import { TestGateway } from './support/gateway';
 import { metricValue } from './support/keyed-sender';
 import { TestNatsServer } from './support/nats-server';
@@ -122,6 +125,17 @@ describe('TradingView repeats and stale alerts (SOURCE_POLICY dedupe and max_age
     expect(stored.find((m) => m.subject === 'signals.dlq')?.data).toMatchObject({
       errors: [{ field: 'signal_time', message: expect.stringMatching(/^signal_stale: /) }],
     });
+
+    // Its payload is fine, its moment has passed: the DLQ replay keeps it dead.
+    const config = loadReplayConfig({ NATS_URL: nats.url, NATS_STREAM: STREAM, LOG_LEVEL: 'silent' }, false);
+    expect(await replayDeadLetters(config, SOURCE_MODULES)).toMatchObject({
+      recovered: 0,
+      by_reason: { signal_stale: 1 },
+    });
+    expect((await stream.about(reply.json.raw_event_id)).map((m) => m.subject).sort()).toEqual([
+      'signals.dlq',
+      'signals.raw',
+    ]);
   });
 
   it('measures every signal age at receipt: gateway_signal_age_seconds{source="tradingview"}', async () => {
