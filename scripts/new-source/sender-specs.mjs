@@ -1,6 +1,7 @@
 /**
  * The end-to-end cases of a generated source that send as its senders really do, with their own
- * libraries where they publish one: a redelivery (the very request again) is the original event,
+ * libraries where they publish one: a redelivery (the very request again) is the original event
+ * (the gateway scheme's single-use X-Nonce excepted: there it is a replay),
  * a retry signed anew is a duplicate of it, and another body under a used delivery id is refused.
  */
 
@@ -15,6 +16,21 @@ const redelivery = (how, headers) => `
       expect(first.status).toBe(202);
       expect(again.status).toBe(200);
       expect(again.json).toMatchObject({ status: 'duplicate', event_id: first.json.event_id });
+      expect(await stream.about(first.json.event_id)).toHaveLength(2);
+    });
+`;
+
+/** The gateway scheme's X-Nonce is a promise of one use: the very request again is a replay. */
+const singleUse = (how, headers) => `
+  describe(\`as its sender really sends (${how})\`, () => {
+    it('the very request again is 401 replayed_nonce (its X-Nonce is single use) and stores nothing new', async () => {
+      const body = alert();
+      const headers = ${headers};
+      const first = await send(body, headers);
+      const again = await send(body, headers);
+
+      expect(first.status).toBe(202);
+      expect([again.status, again.json.code]).toEqual([401, 'replayed_nonce']);
       expect(await stream.about(first.json.event_id)).toHaveLength(2);
     });
 `;
@@ -37,7 +53,7 @@ export const SENDER_SPECS = {
   hmac: {
     SENDER_IMPORT: '',
     SENDER_TESTS:
-      redelivery('the X-Signature scheme', 'signed(SOURCE_SECRET, body)') +
+      singleUse('the X-Signature scheme', 'signed(SOURCE_SECRET, body)') +
       retry(() => 'signed(SOURCE_SECRET, body)') +
       end,
   },

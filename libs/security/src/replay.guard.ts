@@ -33,7 +33,9 @@ export class ReplayGuard implements CanActivate {
       webhook.storeDeadline,
       this.policies.claimedPriority(webhook),
     );
-    if (claim === 'replayed') throw problem('replayed_nonce', 'this nonce was already used');
+    if (claim === 'replayed' || (claim === 'redelivery' && !this.policies.answersRedelivery(webhook))) {
+      throw problem('replayed_nonce', 'this nonce was already used');
+    }
     webhook.redelivery = claim === 'redelivery';
     return true;
   }

@@ -10,7 +10,7 @@ import {
 } from '@gateway/testing';
 import type { ExecutionContext } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { uniformPolicy } from './policy/source-policy';
+import { type SourcePolicy, type SourcePolicyOptions, uniformPolicy } from './policy/source-policy';
 import { SourcePolicyGuard } from './policy/source-policy.guard';
 import { ReplayGuard } from './replay.guard';
 import { SecurityModule } from './security.module';
@@ -20,20 +20,26 @@ import { WebhookAuthGuard } from './webhook-auth.guard';
 
 const SHARED = 'shared-secret';
 const OWN = 'acme-own-secret';
+const POLICY: SourcePolicy = {
+  rate: 1,
+  burst: 2,
+  maxWaitMs: 0,
+  inFlight: 10,
+  priority: 'normal',
+  scope: 'replica',
+};
+/** `source` answers the very same gateway-scheme request again with its original event. */
+const redeliveredFor = (source: string, policy: SourcePolicyOptions): SourcePolicyOptions => ({
+  ...policy,
+  sources: { ...policy.sources, [source]: { ...POLICY, redelivery: 'original' } },
+});
 const OPTIONS: SecurityModuleOptions = {
   secrets: [{ id: 'shared', secret: SHARED }],
   sourceSecrets: { 'acme-bot': [{ id: 'acme', secret: OWN }] },
   replayWindowSec: 300,
   allowedSources: ['bot', 'acme-bot', 'other-bot'],
   // 1/s after a burst of 2, and no waiting: the third request of a source is a 429 at once.
-  policy: uniformPolicy(['bot', 'acme-bot', 'other-bot'], {
-    rate: 1,
-    burst: 2,
-    maxWaitMs: 0,
-    inFlight: 10,
-    priority: 'normal',
-    scope: 'replica',
-  }),
+  policy: redeliveredFor('other-bot', uniformPolicy(['bot', 'acme-bot', 'other-bot'], POLICY)),
   publishReserveMs: 1500,
 };
 
@@ -115,6 +121,7 @@ describe('WebhookAuthGuard', () => {
     expect(webhook.reached('authenticated').auth).toEqual({
       timestamp: 1795780800,
       nonce: `mac:${mac}`,
+      singleUseNonce: true,
       signedBy: expect.anything(),
     });
   });
@@ -155,10 +162,19 @@ describe('ReplayGuard', () => {
     expect(await codeOf(() => guards.replay.canActivate(other.context))).toBe('replayed_nonce');
   });
 
-  it('lets the very same request through again as a redelivery, for the ingress to answer', async () => {
+  // The gateway scheme's X-Nonce is a promise of one use: the very request again is a replay...
+  it('401 replayed_nonce for the very same gateway-scheme request again', async () => {
     const ts = Math.floor(Date.now() / 1000);
     await guards.replay.canActivate(authenticated({ nonce: 'twice', ts }).context);
     const again = authenticated({ nonce: 'twice', ts });
+    expect(await codeOf(() => guards.replay.canActivate(again.context))).toBe('replayed_nonce');
+  });
+
+  // ...unless the source's policy answers it as a redelivery, with what the first one stored.
+  it('lets the very same request through as a redelivery where the policy says redelivery=original', async () => {
+    const ts = Math.floor(Date.now() / 1000);
+    await guards.replay.canActivate(authenticated({ nonce: 'twice', ts, source: 'other-bot' }).context);
+    const again = authenticated({ nonce: 'twice', ts, source: 'other-bot' });
     expect(await guards.replay.canActivate(again.context)).toBe(true);
     expect(again.webhook.redelivery).toBe(true);
   });
@@ -231,14 +247,8 @@ describe('SourcePolicyGuard', () => {
     await passAll(guards, signedRequest(SHARED, { nonce: 'b' }).context);
     const limited = signedRequest(SHARED, { nonce: 'limited' });
     expect(await codeOf(() => passAll(guards, limited.context))).toBe('rate_limited');
-    // Whenever the bucket has refilled, the very same request is a redelivery, which the ingress
-    // answers only with what the first one stored (nothing here: a replayed nonce)...
-    const again = signedRequest(SHARED, { nonce: 'limited' });
-    guards.auth.canActivate(again.context);
-    await guards.replay.canActivate(again.context);
-    expect(again.webhook.redelivery).toBe(true);
-    // ...and any other request under its nonce is a replay.
-    const replayed = signedRequest(SHARED, { nonce: 'limited', headers: { 'idempotency-key': 'k' } });
+    // Whenever the bucket has refilled, the very same request is a replay.
+    const replayed = signedRequest(SHARED, { nonce: 'limited' });
     guards.auth.canActivate(replayed.context);
     expect(await codeOf(() => guards.replay.canActivate(replayed.context))).toBe('replayed_nonce');
   });

@@ -104,7 +104,7 @@ describe('loadSourcePolicy', () => {
       'SOURCE_POLICY names stranger, which is not in ALLOWED_SOURCES',
       'SOURCE_POLICY acme-bot: rate must be a number (got "fast")',
       'SOURCE_POLICY acme-bot: priority must be one of critical, normal',
-      'SOURCE_POLICY acme-bot: unknown setting "speed" (known: rate, burst, max_wait_ms, in_flight, priority, scope, dedupe, max_age, verification)',
+      'SOURCE_POLICY acme-bot: unknown setting "speed" (known: rate, burst, max_wait_ms, in_flight, priority, scope, dedupe, max_age, redelivery, verification)',
       'SOURCE_POLICY names acme-bot twice',
     ]);
   });

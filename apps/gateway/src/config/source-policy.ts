@@ -1,5 +1,10 @@
 import { PRIORITIES, STORE_BUDGET_MS } from '@gateway/contracts';
-import { RATE_SCOPES, type SourcePolicy, type SourcePolicyOptions } from '@gateway/security';
+import {
+  RATE_SCOPES,
+  REDELIVERY_ANSWERS,
+  type SourcePolicy,
+  type SourcePolicyOptions,
+} from '@gateway/security';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './config-error';
 
@@ -40,6 +45,8 @@ const FIELDS: Record<string, (value: unknown, maxWaitLimit: number) => [keyof Se
     return names ? ['dedupe', names] : DEDUPE_SHAPE;
   },
   max_age: (v) => number(v, 1, MAX_AGE_LIMIT_SEC, true) ?? ['maxAgeSec', Number(v)],
+  redelivery: (v) =>
+    oneOf(v, REDELIVERY_ANSWERS) ? ['redelivery', v] : `must be one of ${REDELIVERY_ANSWERS.join(', ')}`,
 };
 
 /** A week: older signals are not "late", they are history. */
