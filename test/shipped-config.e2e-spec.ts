@@ -87,7 +87,17 @@ describe.each([
       expect(lines.map((l) => [l.source, l.policy])).toEqual([
         [
           'tradingview',
-          { rate: 50, burst: 500, max_wait_ms: 700, in_flight: 1000, priority: 'normal', scope: 'replica' },
+          {
+            ...{
+              rate: 50,
+              burst: 500,
+              max_wait_ms: 700,
+              in_flight: 1000,
+              priority: 'normal',
+              scope: 'replica',
+            },
+            ...{ dedupe: 'off', max_age: 'off', redelivery: 'by-scheme' },
+          },
         ],
       ]);
     }

@@ -21,3 +21,4 @@ export * from './raw-body';
 export * from './verification';
 export * from './json-bytes';
 export * from './exchange-end';
+export * from './signal-freshness';

@@ -28,6 +28,11 @@ export class WebhookContext {
   instrument?: string;
   /** Set by the problem filter. */
   problemCode?: string;
+  /**
+   * Set by the replay guard: the nonce was claimed before by this very request (a sender's
+   * redelivery), so it may only be answered as a duplicate of what that request stored.
+   */
+  redelivery = false;
 
   /** When the body's last byte arrived (ms since the epoch); set by `received`. */
   private bodyReceivedAt?: number;

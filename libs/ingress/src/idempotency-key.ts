@@ -5,20 +5,22 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 /**
  * CONTRACT.md 1.3: the `Idempotency-Key` header, else the scheme's message id (Standard
  * Webhooks, a GitHub-style delivery id), else the payload's id field (the source's
- * `idempotencyField`: `id` unless it says otherwise, none when it says `null`), else the SHA-256
- * of the body as published (`bodySha256`, hex). Scoped by source through the event id derived from it.
+ * `idempotencyField`: `id` unless it says otherwise, none when it says `null`), else the key its
+ * source policy's dedupe fields make (`fieldsKey`, dedupe-key.ts), else the SHA-256 of the body as
+ * published (`bodySha256`, hex). Scoped by source through the event id derived from it.
  */
 export function idempotencyKeyOf(
   webhook: WebhookContext,
   auth: AuthResult,
   bodySha256: string,
   field: string | null = 'id',
+  fieldsKey?: string,
 ): string {
   const header = idempotencyKeyHeader(webhook);
   if (header !== undefined) return header;
   if (auth.idempotencyKey) return auth.idempotencyKey;
   const id = field === null ? undefined : payloadId(webhook, field);
-  return id ?? `sha256:${bodySha256}`;
+  return id ?? fieldsKey ?? `sha256:${bodySha256}`;
 }
 
 /**

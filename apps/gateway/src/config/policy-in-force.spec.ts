@@ -6,7 +6,8 @@ describe('policiesInForce', () => {
     const { policy } = loadConfig({
       ALLOWED_SOURCES: 'tradingview,acme-bot',
       RATE_LIMIT_RPS: '20',
-      SOURCE_POLICY: 'tradingview:priority=critical;acme-bot:burst=5,scope=cluster,in_flight=7',
+      SOURCE_POLICY:
+        'tradingview:priority=critical,dedupe=strategy|ticker|time,max_age=60;acme-bot:burst=5,scope=cluster,in_flight=7,redelivery=original',
     }).security;
     const shown = policiesInForce(policy);
     expect(shown).toEqual({
@@ -17,6 +18,9 @@ describe('policiesInForce', () => {
         in_flight: 1000,
         priority: 'critical',
         scope: 'replica',
+        dedupe: 'strategy|ticker|time',
+        max_age: 60,
+        redelivery: 'by-scheme',
       },
       'acme-bot': {
         rate: 20,
@@ -25,10 +29,13 @@ describe('policiesInForce', () => {
         in_flight: 7,
         priority: 'normal',
         scope: 'cluster',
+        dedupe: 'off',
+        max_age: 'off',
+        redelivery: 'original',
       },
     });
     expect(describePolicy(shown['acme-bot'])).toBe(
-      'rate=20 burst=5 max_wait_ms=700 in_flight=7 priority=normal scope=cluster',
+      'rate=20 burst=5 max_wait_ms=700 in_flight=7 priority=normal scope=cluster dedupe=off max_age=off redelivery=original',
     );
   });
 });

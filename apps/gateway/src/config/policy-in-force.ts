@@ -20,6 +20,11 @@ function inForce(p: SourcePolicy): PolicyInForce {
     in_flight: p.inFlight,
     priority: p.priority,
     scope: p.scope,
+    dedupe: p.dedupe?.join('|') ?? 'off',
+    max_age: p.maxAgeSec ?? 'off',
+    // Unset, the source's scheme decides: a redelivery is answered with its original event,
+    // except under the gateway scheme's single-use X-Nonce.
+    redelivery: p.redelivery ?? 'by-scheme',
   };
 }
 
