@@ -28,6 +28,12 @@ export class WebhookContext {
   instrument?: string;
   /** Set by the problem filter. */
   problemCode?: string;
+  /** Set by the problem filter: the answer's `detail`, which never holds a secret. */
+  problemDetail?: string;
+  /** Set by the allowlist guard: the source a payload named that is not allowed (a valid source id). */
+  refusedSource?: string;
+  /** Set by the ingress service: the raw event's id (the `event_id` answered, or the 422's `raw_event_id`). */
+  eventId?: string;
 
   private stage?: Stages[StageName];
   private stageRank = 0;

@@ -46,6 +46,7 @@ export class IngressService {
   async ingest(signal: NormalizedWebhook): Promise<IngestReply> {
     const { raw, fingerprint } = rawEventOf(signal);
     const { result } = signal;
+    signal.webhook.eventId = raw.event_id;
     try {
       const partner = result.ok
         ? this.normalizedOf(raw, result.signal)

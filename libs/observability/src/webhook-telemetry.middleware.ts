@@ -6,7 +6,9 @@ import { correlationIdOf } from './correlation-id';
 import { ROOT_LOGGER } from './logger-options';
 import { WebhookInstruments } from './webhook.instruments';
 
-type WebhookRequest = IncomingMessage & { webhook?: WebhookContext };
+type WebhookRequest = IncomingMessage & { webhook?: WebhookContext; originalUrl?: string };
+
+const MAX_PATH = 200;
 
 /**
  * Records every webhook answer once, whatever stage produced it (a guard's 401 never reaches an
@@ -27,11 +29,25 @@ export class WebhookTelemetryMiddleware implements NestMiddleware {
     const started = performance.now();
     // Decided now, so even a request refused while its body is read carries one.
     const corrId = correlationIdOf(req, res);
-    res.once('finish', () => this.record(corrId, req.webhook, res.statusCode, performance.now() - started));
+    res.once('finish', () =>
+      this.record(
+        corrId,
+        req.webhook,
+        res.statusCode,
+        performance.now() - started,
+        req.originalUrl ?? req.url,
+      ),
+    );
     next();
   }
 
-  private record(corrId: string, webhook: WebhookContext | undefined, status: number, ms: number): void {
+  private record(
+    corrId: string,
+    webhook: WebhookContext | undefined,
+    status: number,
+    ms: number,
+    url = '',
+  ): void {
     const source = webhook?.sourceLabel ?? 'unknown';
     const code = webhook?.problemCode;
     this.instruments.record(source, status, code, ms / 1000);
@@ -40,6 +56,12 @@ export class WebhookTelemetryMiddleware implements NestMiddleware {
       source,
       status,
       code,
+      // Why, in the answer's own words (a wrong key and a stale timestamp differ here, not in `code`).
+      detail: webhook?.problemDetail,
+      refused_source: webhook?.refusedSource,
+      // Only for a 404, where the path is the news; without the query, bounded.
+      path: status === 404 ? url.split('?', 1)[0].slice(0, MAX_PATH) : undefined,
+      event_id: webhook?.eventId,
       instrument: webhook?.instrument,
       validation_status: webhook?.validation ?? 'not_validated',
       latency_ms: Math.round(ms * 100) / 100,

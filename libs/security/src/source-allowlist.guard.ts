@@ -22,7 +22,12 @@ export class SourceAllowlistGuard implements CanActivate {
     const { adapter, auth } = webhook.reached('authenticated');
     const sourceId = adapter.sourceId(webhook);
     if (!this.allowed.has(sourceId)) {
-      throw problem('source_not_allowed', 'this source is not allowed');
+      // The id is well-formed by now (the route's, or checked by the source that read it).
+      webhook.refusedSource = sourceId;
+      throw problem(
+        'source_not_allowed',
+        `source "${sourceId}" is not allowed: the gateway's ALLOWED_SOURCES must name it`,
+      );
     }
     // Judged by the key set that verified it, even if a rotation swapped the keys since.
     const { signedBy } = auth;

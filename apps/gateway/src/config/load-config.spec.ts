@@ -391,13 +391,22 @@ describe('loadConfig', () => {
 
   describe('shutdown behind a load balancer', () => {
     it('keeps answering 8 s after SIGTERM by default, within the 25 s grace', () => {
-      const config = loadConfig({});
+      const config = loadConfig({ ENV: 'production', API_KEY_HMAC_SECRET: 'a-production-secret-0123' });
       expect([config.shutdownDelayMs, config.shutdownGraceMs]).toEqual([8000, 25000]);
+      expect(loadConfig({ ENV: 'test' }).shutdownDelayMs).toBe(8000);
+    });
+
+    it('stops at once in development (no load balancer waits there), unless the delay is set', () => {
+      expect(loadConfig({}).shutdownDelayMs).toBe(0);
+      expect(loadConfig({ ENV: 'Development' }).shutdownDelayMs).toBe(0);
+      expect(loadConfig({ SHUTDOWN_DELAY_MS: '3000' }).shutdownDelayMs).toBe(3000);
     });
 
     it('refuses a delay that leaves no time to drain within the grace', () => {
       expect(configErrorOf({ SHUTDOWN_DELAY_MS: '25000' }).message).toContain('SHUTDOWN_DELAY_MS');
-      expect(configErrorOf({ SHUTDOWN_GRACE_MS: '5000' }).message).toContain('SHUTDOWN_GRACE_MS');
+      expect(configErrorOf({ ENV: 'test', SHUTDOWN_GRACE_MS: '5000' }).message).toContain(
+        'SHUTDOWN_GRACE_MS',
+      );
       expect(loadConfig({ SHUTDOWN_DELAY_MS: '0', SHUTDOWN_GRACE_MS: '0' }).shutdownDelayMs).toBe(0);
     });
   });
