@@ -85,6 +85,14 @@ describe('loadConfig', () => {
     expect(config.nats.servers).toEqual(['nats://a:4222', 'nats://b:4222']);
   });
 
+  it.each(['http://127.0.0.1:4222', 'nats://a:4222,https://b:8222'])(
+    'refuses a NATS_URL of another scheme (%s), saying which schemes NATS takes',
+    (url) => {
+      expect(configErrorOf({ NATS_URL: url }).message).toMatch(/^NATS_URL .*nats:\/\/host:4222/);
+      expect(loadConfig({ NATS_URL: 'tls://a:4222,b:4222,ws://c' }).nats.servers).toHaveLength(3);
+    },
+  );
+
   it('defaults the burst to ten seconds of the rate, v1 (RATE_LIMIT_RPS alone) to one second and no wait', () => {
     expect(loadConfig({}).security.policy.defaults.burst).toBe(500);
     expect(loadConfig({ RATE_LIMIT_RPS: '20' }).security.policy.defaults).toMatchObject({
