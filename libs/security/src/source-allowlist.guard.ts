@@ -3,6 +3,13 @@ import { problem, webhookOf } from '@gateway/contracts';
 import { SECURITY_OPTIONS } from './security.module-definition';
 import type { SecurityModuleOptions } from './security.options';
 
+/** The 403 of a source outside ALLOWED_SOURCES: which source, and where it would be allowed. */
+export const sourceNotAllowed = (sourceId: string) =>
+  problem(
+    'source_not_allowed',
+    `source "${sourceId}" is not allowed: the gateway's ALLOWED_SOURCES must name it`,
+  );
+
 /**
  * Lets in only the sources named in ALLOWED_SOURCES, matched exactly (case-sensitive), and only
  * with a secret of theirs: a source with its own secrets must be signed with one of them, any
@@ -24,10 +31,7 @@ export class SourceAllowlistGuard implements CanActivate {
     if (!this.allowed.has(sourceId)) {
       // The id is well-formed by now (the route's, or checked by the source that read it).
       webhook.refusedSource = sourceId;
-      throw problem(
-        'source_not_allowed',
-        `source "${sourceId}" is not allowed: the gateway's ALLOWED_SOURCES must name it`,
-      );
+      throw sourceNotAllowed(sourceId);
     }
     // Judged by the key set that verified it, even if a rotation swapped the keys since.
     const { signedBy } = auth;

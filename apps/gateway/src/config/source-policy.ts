@@ -107,6 +107,13 @@ function rawEntries(inputs: PolicyInputs, errors: string[]): RawEntry[] {
 
 /** `tradingview:rate=50,burst=500,priority=critical;acme-bot:rate=5` */
 function compactEntries(value: string, errors: string[]): RawEntry[] {
+  // JSON written into the variable would otherwise be cut at every ';' and ':' into nonsense.
+  if (/^\s*[{[]/.test(value)) {
+    errors.push(
+      `SOURCE_POLICY takes <source>:<key>=<value>,...;... (e.g. tradingview:rate=50,burst=500), not JSON: JSON goes in a file named by SOURCE_POLICY_FILE`,
+    );
+    return [];
+  }
   const entries: RawEntry[] = [];
   for (const entry of value.split(';')) {
     if (!entry.trim()) continue;
@@ -134,7 +141,10 @@ function fileEntries(path: string, errors: string[]): RawEntry[] {
   try {
     document = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    errors.push(`SOURCE_POLICY_FILE ${path}: ${(err as Error).message.split('\n')[0]}`);
+    const why = (err as Error).message.split('\n')[0];
+    const hint =
+      err instanceof SyntaxError ? ` (expected { "sources": { "<source>": { "rate": 50 } } })` : '';
+    errors.push(`SOURCE_POLICY_FILE ${path}: ${why}${hint}`);
     return [];
   }
   const where = `SOURCE_POLICY_FILE ${path}`;
