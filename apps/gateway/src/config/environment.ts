@@ -21,7 +21,7 @@ const ID = SOURCE_ID_PATTERN.source.slice(1, -1);
 const SOURCE_LIST = new RegExp(`^\\s*${ID}(\\s*,\\s*${ID})*\\s*$`);
 
 /**
- * The environment variables of CONTRACT.md section 5, with their defaults. Validated once at
+ * The environment variables of docs/contract.md section 5, with their defaults. Validated once at
  * start-up: a bad value stops the process before it listens. NATS identity and TLS
  * (NATS_USER, NATS_CREDS_FILE, NATS_TLS_*, ...) come from NatsClientEnvironment.
  */

@@ -140,7 +140,7 @@ function bodyMemoryBudget(env: Environment): number {
 }
 
 /**
- * The secrets of token verifications: TradingView's under `TRADINGVIEW_AUTH=token` (CONTRACT.md
+ * The secrets of token verifications: TradingView's under `TRADINGVIEW_AUTH=token` (docs/contract.md
  * 1.1b), and those of any source whose own declaration is a token profile (`SOURCE_PASSPHRASES`).
  * The body field, time fields and default addresses are each source's, declared in its code.
  */

@@ -38,7 +38,7 @@ const FIELDS: Record<string, (value: unknown, maxWaitLimit: number) => [keyof Se
 };
 
 /**
- * Every allowed source's policy (CONTRACT.md 6.4): the defaults from RATE_LIMIT_RPS,
+ * Every allowed source's policy (docs/contract.md 6.4): the defaults from RATE_LIMIT_RPS,
  * RATE_LIMIT_BURST, RATE_LIMIT_MAX_WAIT_MS and SOURCE_IN_FLIGHT_MAX, overridden per source by
  * SOURCE_POLICY (`<source>:<key>=<value>,...;...`) or the JSON file SOURCE_POLICY_FILE. Every
  * mistake is reported, one line each, in one ConfigError.
