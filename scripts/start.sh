@@ -52,7 +52,9 @@ else
   dev_port=${DEV_NATS_PORT:-4223}
   mkdir -p .dev/nats
   say "no NATS at $NATS_URL: starting a development nats-server on 127.0.0.1:$dev_port (store in .dev/nats; \`npm run events\` reads it)"
-  "$bin" -a 127.0.0.1 -p "$dev_port" -js -sd .dev/nats >.dev/nats-server.log 2>&1 &
+  # In a session of its own, so a terminal's Ctrl-C reaches the gateway but not its NATS: the
+  # gateway drains first, then the trap below stops the server.
+  setsid "$bin" -a 127.0.0.1 -p "$dev_port" -js -sd .dev/nats >.dev/nats-server.log 2>&1 &
   nats_pid=$!
   export NATS_URL="nats://127.0.0.1:$dev_port"
   echo "$NATS_URL" >.dev/nats-url
