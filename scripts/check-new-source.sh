@@ -71,7 +71,7 @@ expect_refusal 'no field that looks like the instrument' gen-other --sample "$SC
 expect_refusal 'no such file' gen-other --sample "$SAMPLE.missing"
 [ ! -e libs/sources/gen-other ] || fail 'a refused run wrote libs/sources/gen-other'
 
-# The whole tree, with all five sources in the catalog: lint-clean and type-checked.
+# The whole tree, with all six generated sources in the catalog: lint-clean and type-checked.
 step 3 acme-bot hmac || fail 'the tree is not lint-clean or does not type-check'
 
 for kind in "${KINDS[@]}"; do
