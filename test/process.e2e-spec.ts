@@ -33,6 +33,7 @@ describe('the gateway process', () => {
     [{ RATE_LIMIT_RPS: '-1' }, 'RATE_LIMIT_RPS'],
     [{ NATS_PUBLISH_TIMEOUT_MS: '5000' }, 'NATS_PUBLISH_TIMEOUT_MS'],
     [{ EVENT_SCHEMA_VERSION: 'v2' }, 'EVENT_SCHEMA_VERSION'],
+    [{ NATS_URL: 'http://127.0.0.1:4222' }, 'NATS_URL'],
   ])('a bad %o stops it before it listens, with one line naming %s', async (bad, name) => {
     const gateway = new GatewayProcess({ ...env(), ...bad });
     await gateway.start({ waitForReady: false });
