@@ -54,6 +54,9 @@ function parseArgs(argv) {
       if (!CANONICAL.includes(field) || !path)
         refuse(`--field takes <canonical>=<path>, canonical one of ${CANONICAL.join(', ')}`);
       args.fields[field] = path;
+    } else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(`${USAGE}\n  (docs/adding-a-source.md)\n`);
+      process.exit(0);
     } else if (arg.startsWith('-')) refuse(`unknown option ${arg}; ${USAGE}`);
     else if (args.id === undefined) args.id = arg;
     else refuse(`one source id at a time (got "${args.id}" and "${arg}")`);
