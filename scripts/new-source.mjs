@@ -1,16 +1,21 @@
 #!/usr/bin/env node
 // npm run new-source -- <id> [--auth hmac|standard-webhooks|token|github|stripe]
+//                          [--sample <payload.json>] [--field <canonical>=<path> ...]
 //
 // Creates libs/sources/<id> (adapter, payload schema, normalizer, module, unit spec) and
-// test/<id>-source.e2e-spec.ts from the templates in scripts/new-source/templates (the example
-// source's shape), registers the module in the catalog of sources with one import and one list
-// entry, and formats what it wrote with Prettier, so the tree stays lint-clean.
+// test/<id>-source.e2e-spec.ts from the templates in scripts/new-source/templates, shaped after
+// the sender's sample payload (else the example source's nested one): its schema, the field
+// mapping guessed by name (each guess marked `TODO(new-source)`), and specs that hold the
+// normalizer to the sample. Registers the module in the catalog of sources with one import and one
+// list entry, and formats what it wrote with Prettier, so the tree stays lint-clean.
 // See docs/adding-a-source.md.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AUTH_KINDS } from './new-source/auth-kinds.mjs';
+import { CANONICAL, DEFAULT_SAMPLE, mappingOf } from './new-source/payload-shape.mjs';
+import { shapeValues } from './new-source/shape-values.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TEMPLATES = join(ROOT, 'scripts/new-source/templates');
@@ -30,18 +35,33 @@ function refuse(message) {
   process.exit(1);
 }
 
+const USAGE =
+  'usage: npm run new-source -- <id> [--auth <kind>] [--sample <payload.json>] [--field <canonical>=<path>]';
+
 function parseArgs(argv) {
-  const args = { id: undefined, auth: 'hmac' };
+  const args = { id: undefined, auth: 'hmac', sample: undefined, fields: {} };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--auth') args.auth = argv[++i];
-    else if (arg.startsWith('--auth=')) args.auth = arg.slice('--auth='.length);
-    else if (arg.startsWith('-'))
-      refuse(`unknown option ${arg}; usage: npm run new-source -- <id> [--auth <kind>]`);
+    const [name, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
+    const value = () => inline ?? argv[++i];
+    if (name === '--auth') args.auth = value();
+    else if (name === '--sample') args.sample = value();
+    else if (name === '--field') {
+      const [field, path] = (value() ?? '').split('=');
+      if (!CANONICAL.includes(field) || !path)
+        refuse(`--field takes <canonical>=<path>, canonical one of ${CANONICAL.join(', ')}`);
+      args.fields[field] = path;
+    } else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(`${USAGE}\n  (docs/adding-a-source.md)\n`);
+      process.exit(0);
+    } else if (arg.startsWith('-')) refuse(`unknown option ${arg}; ${USAGE}`);
     else if (args.id === undefined) args.id = arg;
     else refuse(`one source id at a time (got "${args.id}" and "${arg}")`);
   }
-  if (args.id === undefined) refuse('usage: npm run new-source -- <id> [--auth <kind>]');
+  if (args.id === undefined) refuse(USAGE);
   if (!Object.hasOwn(AUTH_KINDS, args.auth ?? '')) {
     refuse(`--auth must be one of ${Object.keys(AUTH_KINDS).join(', ')} (got "${args.auth}")`);
   }
@@ -76,6 +96,22 @@ function checkId(id) {
     refuse(`test/${id}-source.e2e-spec.ts already exists`);
 }
 
+/** The sender's sample payload: a JSON object in a file. */
+function sampleOf(file) {
+  if (file === undefined) return DEFAULT_SAMPLE;
+  let sample;
+  try {
+    sample = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const why = err instanceof SyntaxError ? 'not valid JSON' : err.message;
+    refuse(`--sample ${file}: ${why} (it must hold one JSON object, as the sender posts it)`);
+  }
+  if (typeof sample !== 'object' || sample === null || Array.isArray(sample)) {
+    refuse(`--sample ${file}: must be a JSON object, as the sender posts it`);
+  }
+  return sample;
+}
+
 function fill(template, values) {
   let text = readFileSync(join(TEMPLATES, template), 'utf8');
   // The kind's snippets first: they hold the names below.
@@ -105,8 +141,15 @@ function register(catalog, className, id) {
 }
 
 function main() {
-  const { id, auth } = parseArgs(process.argv.slice(2));
+  const { id, auth, sample: sampleFile, fields } = parseArgs(process.argv.slice(2));
   checkId(id);
+  const sample = sampleOf(sampleFile);
+  let shape;
+  try {
+    shape = mappingOf(sample, fields);
+  } catch (err) {
+    refuse(`--sample ${sampleFile ?? '(the default)'}: ${err.message}`);
+  }
   const catalog = CATALOGS.find((c) => existsSync(join(ROOT, c.file)));
   if (!catalog) refuse(`no catalog of sources found (${CATALOGS.map((c) => c.file).join(' or ')})`);
   const className = id.replace(/(^|-)([a-z0-9])/g, (_, __, c) => c.toUpperCase());
@@ -117,6 +160,7 @@ function main() {
     CONST: id.toUpperCase().replaceAll('-', '_'),
     ID: id,
   };
+  Object.assign(names, shapeValues(sample, shape, { id, token: auth === 'token' }));
   const values = { kind: AUTH_KINDS[auth](), names };
   const dir = join(ROOT, 'libs/sources', id, 'src');
   const files = {
@@ -145,16 +189,24 @@ function main() {
   const rel = (p) => relative(ROOT, p);
   process.stdout.write(
     [
-      `new-source: /webhooks/${id} (verification: ${auth})`,
+      `new-source: /webhooks/${id} (verification: ${auth}; payload: ${sampleFile ?? 'the example shape'})`,
+      ...mappedLines(shape),
       ...written.map((p) => `  ${rel(p)}`),
       '',
       'Next:',
       `  npx jest libs/sources/${id}                                          # its unit spec`,
       `  npx jest --config test/jest-e2e.config.js --runInBand ${rel(e2e)}   # its end-to-end spec`,
-      `  then: ALLOWED_SOURCES, its secrets, and the path to production in docs/adding-a-source.md`,
+      `  then: the TODO(new-source) comments (the mapping's judgement calls), ALLOWED_SOURCES, its secrets,`,
+      `  and the path to production in docs/adding-a-source.md`,
       '',
     ].join('\n'),
   );
+}
+
+/** What was mapped from where, for the terminal. */
+function mappedLines({ mapping, id }) {
+  const mapped = CANONICAL.map((f) => `${f} <- ${mapping[f]?.path ?? '(none: null, TODO)'}`);
+  return [`  mapping: ${mapped.join(', ')}; idempotency key <- ${id ?? '(none: the body hash, TODO)'}`];
 }
 
 main();

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Signs a payload the way a sender must (CONTRACT.md 1.1) and posts it; prints the answer.
+// Signs a payload the way a sender must (docs/contract.md 1.1) and posts it; prints the answer.
 //   npm run signal -- --source tradingview --file alert.json
 //   npm run signal -- --source custom --body '{"source":"acme-bot","instrument":"ETHUSDT","action":"buy"}'
 // Exit code: 0 for a 2xx, 1 for any other answer, 2 when no answer came (or bad arguments).
@@ -13,7 +13,8 @@ const USAGE = `usage: npm run signal -- [--source <id>] [--file <path> | --body 
   --file, --body  the payload (default: a sample TradingView alert)
   --content-type  default application/json
   --url           default $GATEWAY_URL, else http://127.0.0.1:$PORT (8001)
-  --secret        default the first of $API_KEY_HMAC_SECRET, else the development secret`;
+  --secret        default the first of $API_KEY_HMAC_SECRET, else the development secret
+                  (a key written [id]secret, as the variable lists it, signs with the secret)`;
 
 let args;
 try {
@@ -43,10 +44,12 @@ if (args.help) {
   process.exit(0);
 }
 
+// A key written the way API_KEY_HMAC_SECRET lists it, `[id]secret`: the id names it, only the secret signs.
+const secret = args.secret.replace(/^\[[^\]]*\]/, '');
 const body = args.file ? readFileSync(args.file) : Buffer.from(args.body ?? sampleAlert());
 const ts = String(Math.floor(Date.now() / 1000));
 const nonce = randomUUID();
-const mac = createHmac('sha256', args.secret).update(`${ts}.${nonce}.`).update(body).digest('hex');
+const mac = createHmac('sha256', secret).update(`${ts}.${nonce}.`).update(body).digest('hex');
 const url = `${args.url}/webhooks/${args.source}`;
 
 let res;

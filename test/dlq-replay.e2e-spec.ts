@@ -212,7 +212,7 @@ describe('DLQ replay', () => {
             raw_event_id: textId,
             source: 'tradingview',
             reason: 'still_invalid',
-            errors: [{ field: 'body', message: 'is not valid JSON' }],
+            errors: [{ field: 'body', message: 'is plain text, not JSON: a signal is a JSON object' }],
           }),
           // The built job runs the gateway's own list of sources, which does not name the example.
           expect.objectContaining({ raw_event_id: deadId, source: 'example', reason: 'unknown_source' }),

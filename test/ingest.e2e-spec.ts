@@ -132,13 +132,20 @@ describe('POST /webhooks/<source>', () => {
     expect(stored.find((m) => m.subject === 'signals.dlq')?.data.errors).toEqual(reply.json.errors);
   });
 
-  it('422: a TradingView alert sent as plain text is kept raw', async () => {
+  it('422: a TradingView alert sent as plain text is kept raw, dead-lettered as plain text', async () => {
     const body = 'BTCUSDT crossed 64000';
     const reply = await send('tradingview', body, { 'content-type': 'text/plain; charset=utf-8' });
 
     expect(reply.status).toBe(422);
-    const raw = (await stream.about(reply.json.raw_event_id)).find((m) => m.subject === 'signals.raw');
-    expect(raw?.data.body).toBe(body);
+    const plainText = [{ field: 'body', message: 'is plain text, not JSON: a signal is a JSON object' }];
+    expect(reply.json.errors).toEqual(plainText);
+    const stored = await stream.about(reply.json.raw_event_id);
+    expect(stored.find((m) => m.subject === 'signals.raw')?.data).toMatchObject({
+      body,
+      content_type: 'text/plain; charset=utf-8',
+    });
+    expect(stored.find((m) => m.subject === 'signals.dlq')?.data.errors).toEqual(plainText);
+    expect(stored.some((m) => m.subject === 'signals.normalized')).toBe(false);
   });
 
   it.each([

@@ -29,6 +29,7 @@ describe('the gateway process', () => {
     [{ RATE_LIMIT_RPS: '-1' }, 'RATE_LIMIT_RPS'],
     [{ NATS_PUBLISH_TIMEOUT_MS: '5000' }, 'NATS_PUBLISH_TIMEOUT_MS'],
     [{ EVENT_SCHEMA_VERSION: 'v2' }, 'EVENT_SCHEMA_VERSION'],
+    [{ NATS_URL: 'http://127.0.0.1:4222' }, 'NATS_URL'],
   ])('a bad %o stops it before it listens, with one line naming %s', async (bad, name) => {
     const gateway = new GatewayProcess({ ...env(), ...bad });
     await gateway.start({ waitForReady: false });
@@ -93,7 +94,13 @@ describe('the gateway process', () => {
         status: 202,
         latency_ms: expect.any(Number),
       });
-      expect(requests[1]).toMatchObject({ status: 401, code: 'invalid_signature', level: 'info' });
+      expect(requests[0].event_id).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
+      expect(requests[1]).toMatchObject({
+        status: 401,
+        code: 'invalid_signature',
+        detail: 'the signature does not match the request',
+        level: 'info',
+      });
       expect(requests[2]).toMatchObject({ status: 401, code: 'missing_signature', level: 'info' });
       const logs = gateway.output.join('');
       expect(logs).not.toContain(SECRET);
@@ -124,6 +131,85 @@ describe('the gateway process', () => {
       ]);
     } finally {
       await gateway.stop();
+    }
+  });
+
+  it('says why in each refusal line: the source refused on /webhooks/custom, the path of a 404', async () => {
+    const gateway = await new GatewayProcess(env()).start();
+    try {
+      const custom = JSON.stringify({ source: 'acme-bot', instrument: 'ETHUSDT', action: 'buy' });
+      const refused = await post(`${gateway.url}/webhooks/custom`, custom, {
+        'content-type': 'application/json',
+        ...signed(SECRET, custom),
+      });
+      const body = tradingViewAlert();
+      await post(`${gateway.url}/webhooks/nope?token=kept-out`, body, {
+        'content-type': 'application/json',
+        ...signed(SECRET, body),
+      });
+      await waitFor(() => gateway.logLines().filter((l) => l.msg === 'webhook refused').length === 2);
+
+      expect(refused.json).toMatchObject({
+        code: 'source_not_allowed',
+        detail: expect.stringMatching(/"acme-bot".*ALLOWED_SOURCES/),
+      });
+      const [forbidden, missing] = gateway.logLines().filter((l) => l.msg === 'webhook refused');
+      expect(forbidden).toMatchObject({ status: 403, source: 'custom', refused_source: 'acme-bot' });
+      expect(forbidden.detail).toContain('ALLOWED_SOURCES');
+      expect(missing).toMatchObject({ status: 404, code: 'not_found', path: '/webhooks/nope' });
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it("starts with one line naming the port, the routes and the allowed sources, and none of Nest's narration", async () => {
+    const gateway = await new GatewayProcess({ ...env(), ALLOWED_SOURCES: 'tradingview,acme-bot' }).start();
+    try {
+      await waitFor(() => gateway.logLines().some((l) => l.context === 'Lifecycle'));
+      const lines = gateway.logLines();
+      const start = lines.find((l) => l.context === 'Lifecycle');
+      const port = new URL(gateway.url).port;
+
+      expect(start?.msg).toContain(`:${port}`);
+      expect(start?.msg).toMatch(/\/webhooks\/tradingview, \/webhooks\/custom/);
+      expect(start?.msg).toContain('allowed sources (ALLOWED_SOURCES): tradingview, acme-bot');
+      const framework = ['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory'];
+      expect(lines.filter((l) => framework.includes(String(l.context)))).toEqual([]);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('in development, Ctrl-C (SIGINT) stops without the load-balancer delay, saying so in one line per step', async () => {
+    const gateway = await new GatewayProcess({ ...env(), ENV: 'development' }).start();
+    gateway.signal('SIGINT');
+
+    expect(await gateway.exited).toEqual({ code: 0, signal: null });
+    const said = gateway
+      .logLines()
+      .filter((l) => l.context === 'Lifecycle')
+      .map((l) => l.msg);
+    expect(said).toEqual([
+      expect.stringMatching(/^serving on /),
+      expect.stringMatching(/^SIGINT: stopping now: finishing requests in flight and draining NATS/),
+      'stopped: requests finished, NATS drained; exit 0',
+    ]);
+  });
+
+  it('a start on a port still in use ends with one line saying so, not a stack trace', async () => {
+    const first = await new GatewayProcess(env()).start();
+    try {
+      const second = new GatewayProcess(env());
+      await second.start({ waitForReady: false, port: Number(new URL(first.url).port) });
+      const { code } = await second.exited;
+      const output = second.output.join('');
+      const plain = output.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('{'));
+
+      expect(code).toBe(1);
+      expect(plain).toEqual([expect.stringMatching(/^at-gateway: cannot listen on .*: the port is in use/)]);
+      expect(output).not.toMatch(/^\s+at /m);
+    } finally {
+      await first.stop();
     }
   });
 

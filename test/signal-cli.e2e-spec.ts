@@ -61,6 +61,13 @@ describe('npm run signal', () => {
     ]);
   });
 
+  it('--secret as API_KEY_HMAC_SECRET lists a key, [id]secret: signs with the secret; exit 0', async () => {
+    const run = await signal(['--url', gateway.url, '--secret', `[k1]${SECRET}`]);
+
+    expect(run.stdout).toMatch(/^HTTP 202\n/);
+    expect(run.code).toBe(0);
+  });
+
   it('prints a refusal as the gateway words it; exit 1', async () => {
     const run = await signal(['--body', '{"action":"buy"}', '--url', gateway.url, '--secret', SECRET]);
 

@@ -34,7 +34,6 @@ const none = {
   SOURCE_PRELUDE: '',
   SOURCE_FIELDS: '',
   EXTRA_DROPPED: '',
-  SCHEMA_MORE: '',
   SPEC_SECRET: '',
   SPEC_SECRET_OPTION: '',
   BODY_MORE: '',
@@ -71,8 +70,7 @@ export const AUTH_KINDS = {
 const TOKEN = {
   scheme: 'token',
   field: 'passphrase',
-  timeFields: ['fired_at'],
-  addresses: ['127.0.0.1', '::1'],
+__TIME_FIELDS__  addresses: ['127.0.0.1', '::1'],
 } as const;
 `,
     NORMALIZER_PRELUDE: `
@@ -82,14 +80,12 @@ export const __CONST___SECRET_FIELDS = ['passphrase'];
     NORMALIZER_IMPORTS_MORE: ', __CONST___SECRET_FIELDS',
     SOURCE_FIELDS: '  readonly secretFields = __CONST___SECRET_FIELDS;\n',
     EXTRA_DROPPED: '__CONST___SECRET_FIELDS',
-    SCHEMA_MORE: `,
-    "passphrase": { "description": "the token profile's passphrase: never published", "type": "string" }`,
     SPEC_SECRET: ", passphrase: 'pp'",
     SPEC_SECRET_OPTION: ', { secretFields: __CONST___SECRET_FIELDS }',
     SECRET_CONST: `const PASSPHRASE = 'passphrase-${hex()}';\n`,
     ENV: 'SOURCE_PASSPHRASES: `__ID__:${PASSPHRASE}`',
     SIGN_IMPORT: "import { post } from './support/signing';\n",
-    BODY_MORE: '\n    passphrase: PASSPHRASE,',
+    BODY_MORE: ', passphrase: PASSPHRASE',
     RAW_CHECK: '\n    expect(JSON.stringify(stored)).not.toContain(PASSPHRASE);',
     SIGN: '{}',
     BAD_SIGN: '{}',

@@ -1,4 +1,4 @@
-import { HTTP_REFUSALS_TOTAL } from '@gateway/observability';
+import { FrameworkQuietLogger, HTTP_REFUSALS_TOTAL } from '@gateway/observability';
 import { SOURCE_MODULES, SourceModule } from '@gateway/sources-catalog';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -23,7 +23,7 @@ export async function createGateway(
     bodyParser: false,
     bufferLogs: true,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new FrameworkQuietLogger(app.get(Logger)));
   app.disable('x-powered-by');
   // An ETag is a hash of every answer body, for caches that never see a webhook reply.
   app.set('etag', false);

@@ -33,6 +33,12 @@ export class WebhookContext {
    * redelivery), so it may only be answered as a duplicate of what that request stored.
    */
   redelivery = false;
+  /** Set by the problem filter: the answer's `detail`, which never holds a secret. */
+  problemDetail?: string;
+  /** Set by the allowlist guard: the source a payload named that is not allowed (a valid source id). */
+  refusedSource?: string;
+  /** Set by the ingress service: the raw event's id (the `event_id` answered, or the 422's `raw_event_id`). */
+  eventId?: string;
 
   /** When the body's last byte arrived (ms since the epoch); set by `received`. */
   private bodyReceivedAt?: number;

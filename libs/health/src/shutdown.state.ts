@@ -9,7 +9,7 @@ const closeAfterAnswer = (_req: IncomingMessage, res: ServerResponse): void =>
   void res.setHeader('Connection', 'close');
 
 /**
- * Shutdown as a load balancer needs it (CONTRACT.md 6.3), in two steps.
+ * Shutdown as a load balancer needs it (docs/contract.md 6.3), in two steps.
  *
  * `begin()` (main.ts, at SIGTERM): readiness fails at once, yet every request is still answered,
  * each answer closing its keep-alive connection, so a balancer that polls /readyz has time to take

@@ -55,6 +55,7 @@ export class IngressService {
       : undefined;
     const result: NormalizationResult = stale ? { ok: false, errors: [stale] } : signal.result;
     if (stale) signal.webhook.validation = 'invalid';
+    signal.webhook.eventId = raw.event_id;
     try {
       const partner = result.ok
         ? this.normalizedOf(raw, result.signal)

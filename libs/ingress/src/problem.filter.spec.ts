@@ -1,4 +1,4 @@
-import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
+import { BadRequestException, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import { EventTooLargeError, problem, StoreUnavailableError } from '@gateway/contracts';
 import { webhookRequest } from '@gateway/testing';
 import { ThrottlerException } from '@nestjs/throttler';
@@ -88,9 +88,16 @@ describe('ProblemFilter', () => {
     expect(answerTo(aborted)).toMatchObject({ status: 400, body: { code: 'bad_request' } });
   });
 
-  it('answers anything else with 500 internal_error, never its message', () => {
-    const answer = answerTo(new Error('secret internals'));
-    expect(answer).toMatchObject({ status: 500, body: { code: 'internal_error' } });
-    expect(JSON.stringify(answer.body)).not.toContain('secret internals');
+  it('answers anything else with 500 internal_error, never its message; logs the stack for the operator', () => {
+    // Captured rather than printed: the error is this test's input, not a failure of the run.
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const answer = answerTo(new Error('secret internals'));
+      expect(answer).toMatchObject({ status: 500, body: { code: 'internal_error' } });
+      expect(JSON.stringify(answer.body)).not.toContain('secret internals');
+      expect(logged).toHaveBeenCalledWith(expect.stringMatching(/^Error: secret internals\n\s+at /));
+    } finally {
+      logged.mockRestore();
+    }
   });
 });

@@ -42,7 +42,10 @@ export class ProblemFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<Request & { webhook?: WebhookContext }>();
     const res = host.switchToHttp().getResponse<Response>();
     const problem = this.toProblem(exception);
-    if (req.webhook) req.webhook.problemCode = problem.code;
+    if (req.webhook) {
+      req.webhook.problemCode = problem.code;
+      req.webhook.problemDetail = problem.detail;
+    }
     if (res.headersSent) return;
     if (problem.retryAfter !== undefined) res.setHeader('Retry-After', String(problem.retryAfter));
     res

@@ -13,7 +13,7 @@ import {
 import type { Gauge } from 'prom-client';
 import { JetStreamAcks } from './jetstream-acks';
 import { natsConnectionOptions } from './nats-auth';
-import { NatsFailure } from './nats-failure';
+import { NatsFailure, serversForLog } from './nats-failure';
 import { type FailureReport, NatsFailureTracker } from './nats-failure.tracker';
 import { NATS_OPTIONS } from './nats.module-definition';
 import { NATS_CONNECTED } from './nats.metrics';
@@ -189,7 +189,7 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
       try {
         nc = await connect(avoiding(this.connectOptions, this.silentServer));
       } catch (err) {
-        this.failures.fail(err);
+        this.failures.fail(err, serversForLog(this.options.servers));
         await sleep(backoff(attempt++));
         continue;
       }

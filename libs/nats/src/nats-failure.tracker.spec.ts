@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { NatsFailure } from './nats-failure';
+import { NatsFailure, serversForLog } from './nats-failure';
 import { NatsFailureTracker } from './nats-failure.tracker';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
@@ -43,6 +43,18 @@ describe('NatsFailureTracker: one log line per change of cause', () => {
     expect(errors).toHaveBeenCalledTimes(1);
     expect(tracker.currentCause).toBe('tls');
     expect(tracker.report.last_failure).toMatchObject({ cause: 'jetstream_unavailable' });
+  });
+
+  it('names the servers a connection failed to reach, without their credentials', () => {
+    tracker.fail(
+      withCode('CONNECTION_REFUSED', 'CONNECTION_REFUSED'),
+      serversForLog(['nats://gw:s3cret@n1:4222', 'n2:4222']),
+    );
+    expect(errors).toHaveBeenCalledWith(
+      expect.stringMatching(/^NATS unreachable: CONNECTION_REFUSED at nats:\/\/n1:4222, n2:4222 \(retrying/),
+    );
+    expect(JSON.stringify(errors.mock.calls)).not.toContain('s3cret');
+    expect(tracker.report.failing?.message).toBe('CONNECTION_REFUSED at nats://n1:4222, n2:4222');
   });
 
   it('says when it recovers, and keeps the last failure for /healthz', async () => {

@@ -45,9 +45,11 @@ export class NatsFailureTracker {
     return { failing: this.current ?? null, last_failure: this.last ?? null };
   }
 
-  fail(err: unknown): void {
+  /** `where`: the servers tried, for a failure to connect (credentials already taken out). */
+  fail(err: unknown, where?: string): void {
     const cause = causeOf(err);
-    const report = { cause, message: describe(err), at: new Date().toISOString() };
+    const message = where ? `${describe(err)} at ${where}` : describe(err);
+    const report = { cause, message, at: new Date().toISOString() };
     this.failures.labels(cause).inc();
     this.last = report;
     if (this.current?.cause === cause) return;

@@ -82,3 +82,8 @@ export function describe(err: unknown): string {
   const code = (err as { code?: unknown })?.code;
   return typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message;
 }
+
+/** Server URLs as a log may show them: any `user:password@` or `token@` taken out. */
+export function serversForLog(servers: readonly string[]): string {
+  return servers.map((server) => server.replace(/^([a-z]+:\/\/)?[^@/]*@/i, '$1')).join(', ');
+}

@@ -6,7 +6,9 @@ import { correlationIdOf } from './correlation-id';
 import { ROOT_LOGGER } from './logger-options';
 import { WebhookInstruments } from './webhook.instruments';
 
-type WebhookRequest = IncomingMessage & { webhook?: WebhookContext };
+type WebhookRequest = IncomingMessage & { webhook?: WebhookContext; originalUrl?: string };
+
+const MAX_PATH = 200;
 
 /**
  * The status a webhook is logged and counted with when its connection closed before its answer
@@ -36,17 +38,37 @@ export class WebhookTelemetryMiddleware implements NestMiddleware {
     let answered = false;
     res.once('finish', () => {
       answered = true;
-      this.record(corrId, req.webhook, res.statusCode, performance.now() - started);
+      this.record(
+        corrId,
+        req.webhook,
+        res.statusCode,
+        performance.now() - started,
+        req.originalUrl ?? req.url,
+      );
     });
     // A connection gone before the answer left (a client that hung up, or a pipelined request
     // whose turn never came) still gets its line and its count.
     onExchangeEnd(res, () => {
-      if (!answered) this.record(corrId, req.webhook, CLOSED_BEFORE_ANSWER, performance.now() - started);
+      if (!answered) {
+        this.record(
+          corrId,
+          req.webhook,
+          CLOSED_BEFORE_ANSWER,
+          performance.now() - started,
+          req.originalUrl ?? req.url,
+        );
+      }
     });
     next();
   }
 
-  private record(corrId: string, webhook: WebhookContext | undefined, status: number, ms: number): void {
+  private record(
+    corrId: string,
+    webhook: WebhookContext | undefined,
+    status: number,
+    ms: number,
+    url = '',
+  ): void {
     const source = webhook?.sourceLabel ?? 'unknown';
     const code = status === CLOSED_BEFORE_ANSWER ? 'connection_closed' : webhook?.problemCode;
     this.instruments.record(source, status, code, ms / 1000);
@@ -55,6 +77,12 @@ export class WebhookTelemetryMiddleware implements NestMiddleware {
       source,
       status,
       code,
+      // Why, in the answer's own words (a wrong key and a stale timestamp differ here, not in `code`).
+      detail: webhook?.problemDetail,
+      refused_source: webhook?.refusedSource,
+      // Only for a 404, where the path is the news; without the query, bounded.
+      path: status === 404 ? url.split('?', 1)[0].slice(0, MAX_PATH) : undefined,
+      event_id: webhook?.eventId,
       instrument: webhook?.instrument,
       validation_status: webhook?.validation ?? 'not_validated',
       latency_ms: Math.round(ms * 100) / 100,

@@ -134,6 +134,25 @@ describe('WebhookAuthGuard', () => {
     expect(await codeOf(() => guards.auth.canActivate(unsigned.context))).toBe('missing_signature');
   });
 
+  it.each([
+    ['x-nonce', 'the X-Nonce header is required'],
+    ['x-timestamp', 'the X-Timestamp header is required'],
+  ])('names the one header missing: without %s, "%s"', (name, detail) => {
+    const headers: Record<string, string> = { ...gatewaySigned(SHARED, BODY, 'n-1'), [name]: '' };
+    const { context } = webhookRequest({ servedBy: specSource(), body: BODY, headers, routed: true });
+    let refused: unknown;
+    try {
+      guards.auth.canActivate(context);
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(ProblemException);
+    expect((refused as ProblemException).problem).toMatchObject({
+      code: 'missing_signature',
+      detail: expect.stringContaining(detail),
+    });
+  });
+
   it('refuses to run before the route guard established the source', () => {
     const { context } = webhookRequest({ servedBy: specSource(), body: BODY });
     expect(() => guards.auth.canActivate(context)).toThrow(/"routed" has not run/);

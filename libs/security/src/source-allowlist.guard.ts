@@ -3,6 +3,13 @@ import { problem, webhookOf } from '@gateway/contracts';
 import { SECURITY_OPTIONS } from './security.module-definition';
 import type { SecurityModuleOptions } from './security.options';
 
+/** The 403 of a source outside ALLOWED_SOURCES: which source, and where it would be allowed. */
+export const sourceNotAllowed = (sourceId: string) =>
+  problem(
+    'source_not_allowed',
+    `source "${sourceId}" is not allowed: the gateway's ALLOWED_SOURCES must name it`,
+  );
+
 /**
  * Lets in only the sources named in ALLOWED_SOURCES, matched exactly (case-sensitive), and only
  * with a secret of theirs: a source with its own secrets must be signed with one of them, any
@@ -22,7 +29,9 @@ export class SourceAllowlistGuard implements CanActivate {
     const { adapter, auth } = webhook.reached('authenticated');
     const sourceId = adapter.sourceId(webhook);
     if (!this.allowed.has(sourceId)) {
-      throw problem('source_not_allowed', 'this source is not allowed');
+      // The id is well-formed by now (the route's, or checked by the source that read it).
+      webhook.refusedSource = sourceId;
+      throw sourceNotAllowed(sourceId);
     }
     // Judged by the key set that verified it, even if a rotation swapped the keys since.
     const { signedBy } = auth;

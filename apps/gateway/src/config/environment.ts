@@ -21,7 +21,7 @@ const ID = SOURCE_ID_PATTERN.source.slice(1, -1);
 const SOURCE_LIST = new RegExp(`^\\s*${ID}(\\s*,\\s*${ID})*\\s*$`);
 
 /**
- * The environment variables of CONTRACT.md section 5, with their defaults. Validated once at
+ * The environment variables of docs/contract.md section 5, with their defaults. Validated once at
  * start-up: a bad value stops the process before it listens. NATS identity and TLS
  * (NATS_USER, NATS_CREDS_FILE, NATS_TLS_*, ...) come from NatsClientEnvironment.
  */
@@ -103,9 +103,10 @@ export class Environment extends NatsClientEnvironment {
   /**
    * After SIGTERM: readiness fails at once but requests are still answered (each closing its
    * connection) for this long, so load balancers polling /readyz every few seconds take the
-   * replica out before it stops accepting. Part of SHUTDOWN_GRACE_MS, not added to it.
+   * replica out before it stops accepting. Part of SHUTDOWN_GRACE_MS, not added to it. Unset: 8000,
+   * or 0 with ENV=development, where no load balancer waits and Ctrl-C should stop at once.
    */
-  @Type(() => Number) @IsInt() @Min(0) @Max(600000) SHUTDOWN_DELAY_MS = 8000;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(600000) SHUTDOWN_DELAY_MS?: number;
   /** Slow clients are cut off: all headers within this, counted from a request's first byte. */
   @Type(() => Number) @IsInt() @Min(1000) @Max(600000) HEADERS_TIMEOUT_MS = 5000;
   /** ...and the whole request (headers and body) within this. */

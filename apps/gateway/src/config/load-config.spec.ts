@@ -85,6 +85,14 @@ describe('loadConfig', () => {
     expect(config.nats.servers).toEqual(['nats://a:4222', 'nats://b:4222']);
   });
 
+  it.each(['http://127.0.0.1:4222', 'nats://a:4222,https://b:8222'])(
+    'refuses a NATS_URL of another scheme (%s), saying which schemes NATS takes',
+    (url) => {
+      expect(configErrorOf({ NATS_URL: url }).message).toMatch(/^NATS_URL .*nats:\/\/host:4222/);
+      expect(loadConfig({ NATS_URL: 'tls://a:4222,b:4222,ws://c' }).nats.servers).toHaveLength(3);
+    },
+  );
+
   it('gives each rate-limit variable one meaning: RATE_LIMIT_RPS alone changes the rate, the rest keep their defaults', () => {
     // Documented defaults: a burst of ten seconds of the rate, a wait of the store budget less the publish timeout.
     expect(loadConfig({}).security.policy.defaults).toMatchObject({ rate: 50, burst: 500, maxWaitMs: 700 });
@@ -406,13 +414,22 @@ describe('loadConfig', () => {
 
   describe('shutdown behind a load balancer', () => {
     it('keeps answering 8 s after SIGTERM by default, within the 25 s grace', () => {
-      const config = loadConfig({});
+      const config = loadConfig({ ENV: 'production', API_KEY_HMAC_SECRET: 'a-production-secret-0123' });
       expect([config.shutdownDelayMs, config.shutdownGraceMs]).toEqual([8000, 25000]);
+      expect(loadConfig({ ENV: 'test' }).shutdownDelayMs).toBe(8000);
+    });
+
+    it('stops at once in development (no load balancer waits there), unless the delay is set', () => {
+      expect(loadConfig({}).shutdownDelayMs).toBe(0);
+      expect(loadConfig({ ENV: 'Development' }).shutdownDelayMs).toBe(0);
+      expect(loadConfig({ SHUTDOWN_DELAY_MS: '3000' }).shutdownDelayMs).toBe(3000);
     });
 
     it('refuses a delay that leaves no time to drain within the grace', () => {
       expect(configErrorOf({ SHUTDOWN_DELAY_MS: '25000' }).message).toContain('SHUTDOWN_DELAY_MS');
-      expect(configErrorOf({ SHUTDOWN_GRACE_MS: '5000' }).message).toContain('SHUTDOWN_GRACE_MS');
+      expect(configErrorOf({ ENV: 'test', SHUTDOWN_GRACE_MS: '5000' }).message).toContain(
+        'SHUTDOWN_GRACE_MS',
+      );
       expect(loadConfig({ SHUTDOWN_DELAY_MS: '0', SHUTDOWN_GRACE_MS: '0' }).shutdownDelayMs).toBe(0);
     });
   });

@@ -28,6 +28,9 @@ export { ConfigError };
 /** Used only with ENV development or test when no secret is set, so `npm start` works out of the box. */
 export const DEVELOPMENT_SECRET = 'dev-secret-change-me';
 
+/** After SIGTERM, answers go on this long outside development, so load balancers take the replica out. */
+const SHUTDOWN_DELAY_MS = 8000;
+
 /**
  * Validates the environment, with `<SECRET>_FILE` files read in, into a GatewayConfig; throws a
  * ConfigError naming the variable. Run again on a secret reload, so the keys a reload installs
@@ -73,7 +76,8 @@ export function loadConfig(source: NodeJS.ProcessEnv, fileTexts?: SecretFileText
   if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
     throw new ConfigError('HEADERS_TIMEOUT_MS must not be above REQUEST_TIMEOUT_MS');
   }
-  if (env.SHUTDOWN_DELAY_MS > 0 && env.SHUTDOWN_DELAY_MS >= env.SHUTDOWN_GRACE_MS) {
+  const shutdownDelayMs = env.SHUTDOWN_DELAY_MS ?? (env.ENV === 'development' ? 0 : SHUTDOWN_DELAY_MS);
+  if (shutdownDelayMs > 0 && shutdownDelayMs >= env.SHUTDOWN_GRACE_MS) {
     throw new ConfigError('SHUTDOWN_DELAY_MS must be below SHUTDOWN_GRACE_MS, which also covers the drain');
   }
   return {
@@ -89,7 +93,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, fileTexts?: SecretFileText
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
-    shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
+    shutdownDelayMs,
     keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
     eventSchemaVersion: env.EVENT_SCHEMA_VERSION,
     usesDevelopmentSecret,
@@ -143,7 +147,7 @@ function bodyMemoryBudget(env: Environment): number {
 }
 
 /**
- * The secrets of token verifications: TradingView's under `TRADINGVIEW_AUTH=token` (CONTRACT.md
+ * The secrets of token verifications: TradingView's under `TRADINGVIEW_AUTH=token` (docs/contract.md
  * 1.1b), and those of any source whose own declaration is a token profile (`SOURCE_PASSPHRASES`).
  * The body field, time fields and default addresses are each source's, declared in its code.
  */

@@ -137,7 +137,11 @@ describe('loadSourcePolicy', () => {
   });
 
   it.each([
-    ['not JSON', '{ "sources": ', /^SOURCE_POLICY_FILE .*: .*JSON/],
+    [
+      'not JSON',
+      '{ "sources": ',
+      /^SOURCE_POLICY_FILE .*: .*JSON.* \(expected \{ "sources": \{ "<source>": /,
+    ],
     ['an array', [], /must be a JSON object with one member, "sources"/],
     ['an unknown member', { sources: {}, defaults: {} }, /must be a JSON object with one member/],
     ['a source that is not an object', { sources: { 'acme-bot': 5 } }, /acme-bot must be an object/],
@@ -149,6 +153,15 @@ describe('loadSourcePolicy', () => {
   ])('refuses a policy file with %s', (_, content, message) => {
     expect(errorLines({ file: policyFile(content) })[0]).toMatch(message);
   });
+
+  it.each(['{"tradingview":{"rate":50}}', ' [{"source":"tradingview"}]'])(
+    'refuses JSON in SOURCE_POLICY in one line, showing its own form and where JSON goes (%s)',
+    (compact) => {
+      expect(errorLines({ compact })).toEqual([
+        'SOURCE_POLICY takes <source>:<key>=<value>,...;... (e.g. tradingview:rate=50,burst=500), not JSON: JSON goes in a file named by SOURCE_POLICY_FILE',
+      ]);
+    },
+  );
 
   it('names a policy file it cannot read', () => {
     expect(errorLines({ file: '/nonexistent/policy.json' })[0]).toMatch(

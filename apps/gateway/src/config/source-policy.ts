@@ -64,7 +64,7 @@ function fieldNames(value: unknown): string[] | undefined {
 }
 
 /**
- * Every allowed source's policy (CONTRACT.md 6.4): the defaults from RATE_LIMIT_RPS,
+ * Every allowed source's policy (docs/contract.md 6.4): the defaults from RATE_LIMIT_RPS,
  * RATE_LIMIT_BURST, RATE_LIMIT_MAX_WAIT_MS and SOURCE_IN_FLIGHT_MAX, overridden per source by
  * SOURCE_POLICY (`<source>:<key>=<value>,...;...`) or the JSON file SOURCE_POLICY_FILE. Every
  * mistake is reported, one line each, in one ConfigError.
@@ -133,6 +133,13 @@ function rawEntries(inputs: PolicyInputs, errors: string[]): RawEntry[] {
 
 /** `tradingview:rate=50,burst=500,priority=critical;acme-bot:rate=5` */
 function compactEntries(value: string, errors: string[]): RawEntry[] {
+  // JSON written into the variable would otherwise be cut at every ';' and ':' into nonsense.
+  if (/^\s*[{[]/.test(value)) {
+    errors.push(
+      `SOURCE_POLICY takes <source>:<key>=<value>,...;... (e.g. tradingview:rate=50,burst=500), not JSON: JSON goes in a file named by SOURCE_POLICY_FILE`,
+    );
+    return [];
+  }
   const entries: RawEntry[] = [];
   for (const entry of value.split(';')) {
     if (!entry.trim()) continue;
@@ -160,7 +167,10 @@ function fileEntries(path: string, errors: string[]): RawEntry[] {
   try {
     document = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    errors.push(`SOURCE_POLICY_FILE ${path}: ${(err as Error).message.split('\n')[0]}`);
+    const why = (err as Error).message.split('\n')[0];
+    const hint =
+      err instanceof SyntaxError ? ` (expected { "sources": { "<source>": { "rate": 50 } } })` : '';
+    errors.push(`SOURCE_POLICY_FILE ${path}: ${why}${hint}`);
     return [];
   }
   const where = `SOURCE_POLICY_FILE ${path}`;

@@ -87,8 +87,13 @@ export function signedFields(
   [timestampName, timestamp]: [string, string | undefined],
   [tokenName, token]: [string, string | undefined],
 ): [timestamp: string, token: string] {
+  // The detail names exactly what is missing: an empty nonce (a recipe's missing `uuidgen`) must not
+  // read like a missing signature.
   if (!timestamp || !token) {
-    throw unauthorized('missing_signature', `the ${timestampName} and ${tokenName} headers are required`);
+    const missing = [timestamp ? [] : [timestampName], token ? [] : [tokenName]].flat();
+    const which =
+      missing.length === 1 ? `the ${missing[0]} header is` : `the ${missing.join(' and ')} headers are`;
+    throw unauthorized('missing_signature', `${which} required (missing or empty), besides the signature`);
   }
   if (!UNIX_SECONDS.test(timestamp))
     throw unauthorized('invalid_signature', `${timestampName} must be Unix seconds`);

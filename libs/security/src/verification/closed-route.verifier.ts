@@ -1,4 +1,4 @@
-import { problem } from '@gateway/contracts';
+import { sourceNotAllowed } from '../source-allowlist.guard';
 import type { RouteVerifier } from './route-verifier';
 
 /**
@@ -11,7 +11,7 @@ export class ClosedRouteVerifier implements RouteVerifier {
   constructor(private readonly route: string) {}
 
   precheck(): void {
-    throw problem('source_not_allowed', `/webhooks/${this.route} is not allowed`);
+    throw sourceNotAllowed(this.route);
   }
 
   authenticate(): never {

@@ -7,7 +7,7 @@ import type { RouteVerifier } from './route-verifier';
 export type HmacScheme = 'hmac' | 'standard-webhooks';
 
 /**
- * A route served by the gateway's HMAC schemes (CONTRACT.md 1.1, 1.1a), through the one
+ * A route served by the gateway's HMAC schemes (docs/contract.md 1.1, 1.1a), through the one
  * HmacAuthenticator every such route shares (its keys decoded once).
  */
 export class HmacRouteVerifier implements RouteVerifier {

@@ -240,17 +240,29 @@ describe('PayloadReader', () => {
 
 describe('jsonObjectOf', () => {
   const of = (text: string) => jsonObjectOf({ json: () => JSON.parse(text) as unknown });
+  const withBody = (text: string) =>
+    jsonObjectOf({ json: () => JSON.parse(text) as unknown, body: Buffer.from(text) });
 
   it('accepts a JSON object', () => {
     expect(of('{"a":1}')).toEqual({ ok: true, payload: { a: 1 } });
   });
 
-  it.each(['not json', '{"a":', ''])('reports invalid JSON for %p', (text) => {
-    expect(of(text)).toEqual({
+  it.each(['{"a":', ' [1,', ''])('reports invalid JSON for %p', (text) => {
+    expect(withBody(text)).toEqual({
       ok: false,
-      issue: { field: 'body', message: expect.stringMatching(/not valid JSON/) },
+      issue: { field: 'body', message: 'is not valid JSON' },
     });
   });
+
+  it.each(['BTCUSDT crossing 64000', '  Long ETH now!', 'not json'])(
+    'names a body that is not JSON at all plain text: %p',
+    (text) => {
+      expect(withBody(text)).toEqual({
+        ok: false,
+        issue: { field: 'body', message: 'is plain text, not JSON: a signal is a JSON object' },
+      });
+    },
+  );
 
   it.each(['[1,2]', 'null', '"text"', '42'])('reports a non-object for %p', (text) => {
     expect(of(text)).toEqual({

@@ -146,18 +146,33 @@ export class PayloadReader {
 export type JsonObjectResult =
   { ok: true; payload: Record<string, unknown> } | { ok: false; issue: ValidationIssue };
 
-/** The request body as a JSON object, or the issue that makes it not one. */
-export function jsonObjectOf(webhook: { json(): unknown }): JsonObjectResult {
+/**
+ * The request body as a JSON object, or the issue that makes it not one. A body that does not even
+ * begin like JSON (`BTCUSDT crossing 64000`, a TradingView alert's plain message) is named plain
+ * text, so its sender is not sent looking for a typo in JSON they never wrote.
+ */
+export function jsonObjectOf(webhook: { json(): unknown; readonly body?: Buffer }): JsonObjectResult {
   let payload: unknown;
   try {
     payload = webhook.json();
   } catch (err) {
-    const message = err instanceof JsonLimitError ? err.message : 'is not valid JSON';
+    const message =
+      err instanceof JsonLimitError
+        ? err.message
+        : isPlainText(webhook.body)
+          ? 'is plain text, not JSON: a signal is a JSON object'
+          : 'is not valid JSON';
     return { ok: false, issue: { field: 'body', message } };
   }
   return isPlainObject(payload)
     ? { ok: true, payload }
     : { ok: false, issue: { field: 'body', message: 'must be a JSON object' } };
+}
+
+/** Text that is not JSON and does not start like a JSON object or array (whitespace aside). */
+function isPlainText(body: Buffer | undefined): boolean {
+  const first = body?.toString('utf8', 0, 64).trimStart()[0];
+  return first !== undefined && first !== '{' && first !== '[';
 }
 
 /** The result of a read: the signal when nothing was rejected, else every rejection. */

@@ -122,7 +122,8 @@ describe('SourceNormalizer', () => {
   beforeEach(() => (source.normalized.length = 0));
 
   it.each([
-    ['not JSON', 'ticker=X', 'is not valid JSON'],
+    ['not JSON', '{"ticker":', 'is not valid JSON'],
+    ['plain text', 'ticker=X', 'is plain text, not JSON: a signal is a JSON object'],
     ['not an object', '[1]', 'must be a JSON object'],
   ])('refuses a body that is %s, naming the body', (_, body, message) => {
     expect(normalizer.normalize(source, webhookWith(body))).toEqual({
