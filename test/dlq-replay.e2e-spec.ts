@@ -165,6 +165,7 @@ describe('DLQ replay', () => {
     const nc = await connect({ servers: nats.url });
     const h = headers();
     h.set('X-Schema', Schemas.dlq);
+    h.set('Event-Schema', Schemas.dlq);
     const entry = {
       schema: Schemas.dlq,
       raw_event_id: rawEventId,

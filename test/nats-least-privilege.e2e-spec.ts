@@ -1,3 +1,4 @@
+import { eventSchemaEntries } from '@gateway/contracts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, DiscardPolicy, type NatsConnection, nanos } from 'nats';
@@ -91,6 +92,12 @@ describe('least privilege (deploy/nats/gateway-users.conf)', () => {
       discard: DiscardPolicy.New,
     });
     await admin.jetstream().views.kv('trading-events-nonces', { history: 1, ttl: 600_000 });
+    // The schema registry is theirs too: the gateway may read it, not create or fill it.
+    await expect(new TestGateway(env).start()).rejects.toThrow(
+      /schema_missing: schema registry at-schemas does not exist/,
+    );
+    const registry = await admin.jetstream().views.kv('at-schemas');
+    for (const { id, schema } of eventSchemaEntries('v1')) await registry.create(id, JSON.stringify(schema));
 
     gateway = await new TestGateway(env).start();
     await ingestsEverything();

@@ -18,6 +18,7 @@ import { NATS_OPTIONS } from './nats.module-definition';
 import { NATS_PUBLISH_DURATION_SECONDS, NATS_PUBLISH_TOTAL } from './nats.metrics';
 import type { NatsModuleOptions } from './nats.options';
 import { PublishBuffer } from './publish-buffer';
+import { SchemaRegistry } from './schema-registry';
 import { storeErrorOf } from './store-error';
 import { timeLeft } from './time-left';
 
@@ -50,6 +51,7 @@ export class JetStreamPublisher extends EventPublisher {
     @InjectMetric(NATS_PUBLISH_TOTAL) published: Counter<'subject' | 'status'>,
     @InjectMetric(NATS_PUBLISH_DURATION_SECONDS) duration: Histogram<'subject'>,
     private readonly buffer: PublishBuffer,
+    private readonly schemas: SchemaRegistry,
   ) {
     super();
     this.instruments = new Map(
@@ -87,6 +89,8 @@ export class JetStreamPublisher extends EventPublisher {
         'the event built from this body is over the event store message size limit (NATS max_payload)',
       );
     }
+    // After the check above, which refuses at once while the registry has not been read.
+    this.schemas.assertValid(subject, event);
     const prepared: NatsEvent = { subject, msgId, data, headers, fingerprint };
     return prepared;
   }

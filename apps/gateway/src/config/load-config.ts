@@ -10,6 +10,7 @@ import {
   parseSourcePassphrases,
   resolveSecretFiles,
 } from '@gateway/config';
+import { eventSchemaEntries } from '@gateway/contracts';
 import { natsAuthOf } from '@gateway/nats';
 import { version } from '../../../../package.json';
 import { Environment } from './environment';
@@ -112,6 +113,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
         : 0,
       // A nonce signed at now+window stays acceptable until now+2*window.
       nonceTtlSec: env.REPLAY_WINDOW_SEC * 2,
+      schemaRegistry: {
+        bucket: env.SCHEMA_REGISTRY_BUCKET,
+        schemas: eventSchemaEntries(env.EVENT_SCHEMA_VERSION),
+      },
     },
     security: {
       secrets: usesDevelopmentSecret ? [{ id: 'development', secret: DEVELOPMENT_SECRET }] : secrets,
