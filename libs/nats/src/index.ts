@@ -9,3 +9,4 @@ export { NATS_FAILURE_CAUSES, type NatsFailureCause } from './nats-failure';
 export { covers } from './stream-settings';
 export { eventHeaders } from './event-headers';
 export { DEFAULT_SCHEMA_REGISTRY_BUCKET } from './schema-registry';
+export { readRegisteredSchemas } from './registered-schemas';
