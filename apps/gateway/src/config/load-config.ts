@@ -11,7 +11,7 @@ import {
   resolveSecretFiles,
 } from '@gateway/config';
 import { eventSchemaEntries } from '@gateway/contracts';
-import { natsAuthOf } from '@gateway/nats';
+import { natsAuthOf, natsConnectionOptions } from '@gateway/nats';
 import { version } from '../../../../package.json';
 import { Environment } from './environment';
 import type { GatewayConfig } from './gateway-config';
@@ -67,6 +67,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
   if (env.MANAGEMENT_PORT === env.PORT) {
     throw new ConfigError('MANAGEMENT_PORT must differ from PORT', 'MANAGEMENT_PORT');
   }
+  const natsAuth = natsAuthOf(env);
   const maxAgeSec = parseDuration('NATS_STREAM_MAX_AGE', env.NATS_STREAM_MAX_AGE);
   // JetStream refuses a duplicate window longer than the stream keeps its messages.
   if (maxAgeSec > 0 && maxAgeSec < env.IDEMPOTENCY_TTL_SEC) {
@@ -98,7 +99,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
     nats: {
       servers: list(env.NATS_URL),
       name: env.SERVICE_NAME,
-      auth: natsAuthOf(env),
+      auth: natsAuth,
       stream: env.NATS_STREAM,
       provision: env.NATS_PROVISION === 'true',
       replicas: env.NATS_STREAM_REPLICAS,
@@ -129,6 +130,18 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
       publishReserveMs: env.NATS_PUBLISH_TIMEOUT_MS,
     },
     ingress: { maxBodyBytes: env.MAX_BODY_BYTES, bodyMemoryBudgetBytes: bodyMemoryBudget(env) },
+    deadLetterHealing: {
+      enabled: env.DLQ_HEAL === 'true',
+      connection: natsConnectionOptions(list(env.NATS_URL), `${env.SERVICE_NAME}-dlq-healer`, natsAuth),
+      stream: env.NATS_STREAM,
+      durable: env.DLQ_HEAL_DURABLE,
+      intervalMs: env.DLQ_HEAL_INTERVAL_SEC * 1000,
+      maxAttempts: env.DLQ_HEAL_MAX_ATTEMPTS,
+      // Recovered events are published in the background: no webhook waits on them.
+      publishTimeoutMs: 5000,
+      revision: env.GIT_REVISION,
+      eventSchemaVersion: env.EVENT_SCHEMA_VERSION,
+    },
   };
 }
 

@@ -1,0 +1,27 @@
+import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
+
+export const DLQ_HEAL_TOTAL = 'gateway_dlq_heal_total';
+export const DLQ_HEAL_GIVEN_UP_TOTAL = 'gateway_dlq_heal_given_up_total';
+export const DLQ_HEAL_PASSES_TOTAL = 'gateway_dlq_heal_passes_total';
+
+/** The outcomes of one try: the same as the manual replay's report (recovered, already_stored, unrecoverable). */
+export const HEAL_OUTCOMES = ['recovered', 'already_stored', 'unrecoverable'] as const;
+export const HEAL_PASS_STATUSES = ['completed', 'failed'] as const;
+
+export const healMetricProviders = [
+  makeCounterProvider({
+    name: DLQ_HEAL_TOTAL,
+    help: 'Dead letters the healer tried with a new build, by outcome (recovered, already_stored, unrecoverable).',
+    labelNames: ['outcome'],
+  }),
+  makeCounterProvider({
+    name: DLQ_HEAL_GIVEN_UP_TOTAL,
+    help: 'Dead letters the healer stopped retrying (attempts spent, or a reason no build can mend), by reason; they stay in signals.dlq for the manual replay.',
+    labelNames: ['reason'],
+  }),
+  makeCounterProvider({
+    name: DLQ_HEAL_PASSES_TOTAL,
+    help: 'Healer passes over signals.dlq, by status (completed, failed: NATS unreachable or refused).',
+    labelNames: ['status'],
+  }),
+];
