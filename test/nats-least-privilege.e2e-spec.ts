@@ -1,7 +1,9 @@
 import { eventSchemaEntries } from '@gateway/contracts';
+import { DlqHealer } from '@gateway/dead-letters';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, DiscardPolicy, type NatsConnection, nanos } from 'nats';
+import { samplesOf } from './support/exposition';
 import { SECRET, TestGateway } from './support/gateway';
 import { TestNatsServer } from './support/nats-server';
 import { post, sendSigned, signed, tradingViewAlert } from './support/signing';
@@ -56,6 +58,20 @@ describe('least privilege (deploy/nats/gateway-users.conf)', () => {
     }
   }
 
+  /**
+   * The dead-letter healer under the same user: a pass reads signals.dlq with its durable, looks
+   * the raw events up, keeps its ledger, and fails nowhere (the dead letters stay unrecoverable).
+   */
+  async function healsDeadLetters(): Promise<void> {
+    await gateway!.get(DlqHealer).runPass();
+    const samples = samplesOf(await (await fetch(`${gateway!.url}/metrics`)).text());
+    const value = (name: string, label: string) =>
+      samples.find((s) => s.name === name && Object.values(s.labels).includes(label))?.value;
+    expect(value('gateway_dlq_heal_passes_total', 'failed')).toBe(0);
+    expect(value('gateway_dlq_heal_passes_total', 'completed')).toBeGreaterThanOrEqual(1);
+    expect(value('gateway_dlq_heal_total', 'unrecoverable')).toBeGreaterThanOrEqual(1);
+  }
+
   beforeAll(async () => {
     nats = await new TestNatsServer(users).start();
     admin = await connect({ servers: nats.url, ...ADMIN });
@@ -77,6 +93,7 @@ describe('least privilege (deploy/nats/gateway-users.conf)', () => {
       NATS_USER: 'at-gateway-checked',
       NATS_PASSWORD: PASSWORD,
       NATS_PROVISION: 'false',
+      DLQ_HEAL: 'true',
     };
     await expect(new TestGateway(env).start()).rejects.toThrow(
       /stream_missing: stream trading-events does not exist/,
@@ -101,6 +118,7 @@ describe('least privilege (deploy/nats/gateway-users.conf)', () => {
 
     gateway = await new TestGateway(env).start();
     await ingestsEverything();
+    await healsDeadLetters();
     // Left as the owners made them: nothing changed without the right to.
     expect((await jsm.streams.info('trading-events')).config.max_age).toBe(nanos(86400_000));
   });
@@ -111,11 +129,13 @@ describe('least privilege (deploy/nats/gateway-users.conf)', () => {
       NATS_URL: nats.url,
       NATS_USER: 'at-gateway',
       NATS_PASSWORD: PASSWORD,
+      DLQ_HEAL: 'true',
     }).start();
     // The stream of the test above, with the owners' 1-day limit, is brought in line (STREAM.UPDATE).
     const wanted = { discard: DiscardPolicy.New, max_age: nanos(7 * 86400_000), max_bytes: 2 ** 30 };
     expect((await jsm.streams.info('trading-events')).config).toMatchObject(wanted);
     await ingestsEverything();
+    await healsDeadLetters();
 
     // Deleted while running: created again (STREAM.CREATE) and serving within seconds.
     await jsm.streams.delete('trading-events');
