@@ -12,6 +12,7 @@ import {
   DLQ_HEAL_GIVEN_UP_TOTAL,
   DLQ_HEAL_PASSES_TOTAL,
   DLQ_HEAL_TOTAL,
+  GIVEN_UP_REASONS,
   HEAL_OUTCOMES,
   HEAL_PASS_STATUSES,
 } from './heal.metrics';
@@ -55,6 +56,7 @@ export class DlqHealer implements OnApplicationBootstrap, OnApplicationShutdown 
     this.nats = stream as HealerNats;
     HEAL_OUTCOMES.forEach((outcome) => tries.labels(outcome).inc(0));
     HEAL_PASS_STATUSES.forEach((status) => passes.labels(status).inc(0));
+    GIVEN_UP_REASONS.forEach((reason) => givenUp.labels(reason).inc(0));
   }
 
   onApplicationBootstrap(): void {

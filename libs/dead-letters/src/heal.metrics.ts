@@ -1,4 +1,5 @@
 import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
+import type { UnrecoverableReason } from './dead-letter.recovery';
 
 export const DLQ_HEAL_TOTAL = 'gateway_dlq_heal_total';
 export const DLQ_HEAL_GIVEN_UP_TOTAL = 'gateway_dlq_heal_given_up_total';
@@ -7,6 +8,15 @@ export const DLQ_HEAL_PASSES_TOTAL = 'gateway_dlq_heal_passes_total';
 /** The outcomes of one try: the same as the manual replay's report (recovered, already_stored, unrecoverable). */
 export const HEAL_OUTCOMES = ['recovered', 'already_stored', 'unrecoverable'] as const;
 export const HEAL_PASS_STATUSES = ['completed', 'failed'] as const;
+/** Why an entry is left to a person: every reason the recovery reports (series primed at 0). */
+export const GIVEN_UP_REASONS: readonly UnrecoverableReason[] = [
+  'invalid_entry',
+  'raw_event_missing',
+  'invalid_raw_event',
+  'unknown_source',
+  'still_invalid',
+  'invalid_result',
+];
 
 export const healMetricProviders = [
   makeCounterProvider({
