@@ -14,7 +14,7 @@ import {
   DLQ_HEAL_TOTAL,
   GIVEN_UP_REASONS,
   HEAL_OUTCOMES,
-  HEAL_PASS_STATUSES,
+  HEAL_PASS_OUTCOMES,
 } from './heal.metrics';
 import { DLQ_HEAL_OPTIONS, type DlqHealOptions } from './heal.options';
 import type { HealerNats } from './healer-nats';
@@ -50,12 +50,12 @@ export class DlqHealer implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly registry: SourceRegistry,
     @InjectMetric(DLQ_HEAL_TOTAL) private readonly tries: Counter<'outcome'>,
     @InjectMetric(DLQ_HEAL_GIVEN_UP_TOTAL) private readonly givenUp: Counter<'reason'>,
-    @InjectMetric(DLQ_HEAL_PASSES_TOTAL) private readonly passes: Counter<'status'>,
+    @InjectMetric(DLQ_HEAL_PASSES_TOTAL) private readonly passes: Counter<'outcome'>,
     @InjectPinoLogger('DlqHealer') private readonly logger: PinoLogger,
   ) {
     this.nats = stream as HealerNats;
     HEAL_OUTCOMES.forEach((outcome) => tries.labels(outcome).inc(0));
-    HEAL_PASS_STATUSES.forEach((status) => passes.labels(status).inc(0));
+    HEAL_PASS_OUTCOMES.forEach((outcome) => passes.labels(outcome).inc(0));
     GIVEN_UP_REASONS.forEach((reason) => givenUp.labels(reason).inc(0));
   }
 

@@ -7,7 +7,7 @@ export const DLQ_HEAL_PASSES_TOTAL = 'gateway_dlq_heal_passes_total';
 
 /** The outcomes of one try: the same as the manual replay's report (recovered, already_stored, unrecoverable). */
 export const HEAL_OUTCOMES = ['recovered', 'already_stored', 'unrecoverable'] as const;
-export const HEAL_PASS_STATUSES = ['completed', 'failed'] as const;
+export const HEAL_PASS_OUTCOMES = ['completed', 'failed'] as const;
 /** Why an entry is left to a person: every reason the recovery reports (series primed at 0). */
 export const GIVEN_UP_REASONS: readonly UnrecoverableReason[] = [
   'invalid_entry',
@@ -31,7 +31,7 @@ export const healMetricProviders = [
   }),
   makeCounterProvider({
     name: DLQ_HEAL_PASSES_TOTAL,
-    help: 'Healer passes over signals.dlq, by status (completed, failed: NATS unreachable or refused).',
-    labelNames: ['status'],
+    help: 'Healer passes over signals.dlq, by outcome (completed, failed: NATS unreachable or refused).',
+    labelNames: ['outcome'],
   }),
 ];
