@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Subjects } from '@gateway/contracts';
 import { SourceRegistry } from '@gateway/sources-core';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { JsMsg } from 'nats';
@@ -41,6 +42,7 @@ export class DlqHealer implements OnApplicationBootstrap, OnApplicationShutdown 
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopping = false;
+  private failing = false;
 
   constructor(
     @Inject(DLQ_HEAL_OPTIONS) private readonly options: DlqHealOptions,
@@ -90,16 +92,22 @@ export class DlqHealer implements OnApplicationBootstrap, OnApplicationShutdown 
     let next = this.options.intervalMs;
     try {
       await this.nats.open();
+      // Most passes find no dead letter at all: then no durable and no ledger are made.
+      if (await this.noDeadLetters()) return void this.passed();
       const ledger = await HealLedger.open(this.nats.js, this.options.stream);
       for await (const msg of this.deadLetters.pending(this.options.durable)) {
         if (!(await this.heal(msg, ledger))) kept.push(msg);
         if (this.stopping) break;
       }
-      this.passes.labels('completed').inc();
+      this.passed();
     } catch (err) {
       this.passes.labels('failed').inc();
-      const why = (err as Error).message;
-      this.logger.warn(`dead-letter healing pass failed, tried again in ${RETRY_MS / 1000}s: ${why}`);
+      // Once per spell of failures, not at every retry.
+      if (!this.failing)
+        this.logger.warn(
+          `dead-letter healing failed, retrying every ${RETRY_MS / 1000}s: ${(err as Error).message}`,
+        );
+      this.failing = true;
       next = Math.min(next, RETRY_MS);
     } finally {
       // Offered again at the next pass (a later build), not after the consumer's ack wait.
@@ -107,6 +115,17 @@ export class DlqHealer implements OnApplicationBootstrap, OnApplicationShutdown 
       await this.nats.close().catch(() => undefined);
       this.schedule(next);
     }
+  }
+
+  private passed(): void {
+    this.passes.labels('completed').inc();
+    if (this.failing) this.logger.info('dead-letter healing works again');
+    this.failing = false;
+  }
+
+  private async noDeadLetters(): Promise<boolean> {
+    const info = await this.nats.jsm.streams.info(this.options.stream, { subjects_filter: Subjects.dlq });
+    return !info.state.subjects?.[Subjects.dlq];
   }
 
   /** True when the entry is done for the healer (recovered, or left to a person). */
