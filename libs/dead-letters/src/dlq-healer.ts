@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Subjects } from '@gateway/contracts';
+import { JsErrorCode, jsErrorCode } from '@gateway/nats';
 import { SourceRegistry } from '@gateway/sources-core';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { JsMsg } from 'nats';
@@ -123,9 +124,15 @@ export class DlqHealer implements OnApplicationBootstrap, OnApplicationShutdown 
     this.failing = false;
   }
 
+  /** Nothing in signals.dlq, or no stream yet (a first start, before the gateway provisioned it). */
   private async noDeadLetters(): Promise<boolean> {
-    const info = await this.nats.jsm.streams.info(this.options.stream, { subjects_filter: Subjects.dlq });
-    return !info.state.subjects?.[Subjects.dlq];
+    try {
+      const info = await this.nats.jsm.streams.info(this.options.stream, { subjects_filter: Subjects.dlq });
+      return !info.state.subjects?.[Subjects.dlq];
+    } catch (err) {
+      if (jsErrorCode(err) === JsErrorCode.StreamNotFound) return true;
+      throw err;
+    }
   }
 
   /** True when the entry is done for the healer (recovered, or left to a person). */
