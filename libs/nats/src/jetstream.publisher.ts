@@ -89,7 +89,7 @@ export class JetStreamPublisher extends EventPublisher {
         'the event built from this body is over the event store message size limit (NATS max_payload)',
       );
     }
-    // After the check above, which refuses at once while the registry has not been read.
+    // After the size check, whose jetStream() refuses at once until NATS, and so the registry, is ready.
     this.schemas.assertValid(subject, event);
     const prepared: NatsEvent = { subject, msgId, data, headers, fingerprint };
     return prepared;
