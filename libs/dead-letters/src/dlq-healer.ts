@@ -25,6 +25,7 @@ import { publishRecovered } from './recovered-event.publisher';
 
 /** Reasons no later build can mend: the entry is left to a person at once. */
 const PERMANENT = new Set<UnrecoverableReason>(['raw_event_missing', 'invalid_entry', 'invalid_raw_event']);
+const KV_KEY = /^[-/_=.a-zA-Z0-9]{1,255}$/;
 /** A pass that could not run is tried again this soon, not a whole interval later. */
 const RETRY_MS = 10_000;
 
@@ -137,9 +138,16 @@ export class DlqHealer implements OnApplicationBootstrap, OnApplicationShutdown 
 
   /** True when the entry is done for the healer (recovered, or left to a person). */
   private async heal(msg: JsMsg, ledger: HealLedger): Promise<boolean> {
-    const key = msg.headers?.get('Nats-Msg-Id') || `seq-${msg.info.streamSequence}`;
+    const msgId = msg.headers?.get('Nats-Msg-Id') ?? '';
+    // A hand-made entry's id may be no valid KV key; its place in the stream always is.
+    const key = KV_KEY.test(msgId) ? msgId : `seq-${msg.info.streamSequence}`;
     const record = await ledger.read(key);
     if (record.tried.includes(this.fingerprint)) return false;
+    // Given up before (on a durable since replaced): left as it is, not counted again.
+    if (record.tried.length >= this.options.maxAttempts) {
+      msg.term();
+      return true;
+    }
     const recovery = await this.recovery.recover(entryOf(msg), new Date(msg.info.timestampNanos / 1e6));
     const about = {
       dlq_seq: msg.info.streamSequence,

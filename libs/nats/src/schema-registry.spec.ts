@@ -29,7 +29,7 @@ const registryWith = (provision: boolean) =>
     replicas: 1,
     publishTimeoutMs: 500,
     schemaRegistry: { bucket: 'spec-schemas', schemas: eventSchemaEntries('v1') },
-  } as NatsModuleOptions);
+  } as Partial<NatsModuleOptions> as NatsModuleOptions);
 
 describe('SchemaRegistry', () => {
   it('registers what the registry lacks, then checks events against the registry copy', async () => {
