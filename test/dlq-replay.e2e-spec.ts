@@ -4,7 +4,7 @@ import { SOURCE_MODULES, SourceModule } from '@gateway/sources-catalog';
 import { randomUUID } from 'node:crypto';
 import { connect, headers } from 'nats';
 import { loadReplayConfig } from '../apps/dlq-replay/src/config/replay-config';
-import { RawEventFinder } from '../apps/dlq-replay/src/raw-event.finder';
+import { RawEventFinder } from '@gateway/dead-letters';
 import { replayDeadLetters } from '../apps/dlq-replay/src/replay';
 import { ReplayNats } from '../apps/dlq-replay/src/replay-nats';
 import { exampleAlert } from './support/example-alert';
@@ -165,6 +165,7 @@ describe('DLQ replay', () => {
     const nc = await connect({ servers: nats.url });
     const h = headers();
     h.set('X-Schema', Schemas.dlq);
+    h.set('Event-Schema', Schemas.dlq);
     const entry = {
       schema: Schemas.dlq,
       raw_event_id: rawEventId,
@@ -188,7 +189,7 @@ describe('DLQ replay', () => {
     const replayNats = new ReplayNats(loadReplayConfig(env()));
     await replayNats.onModuleInit();
     try {
-      const finder = new RawEventFinder(replayNats, loadReplayConfig(env()));
+      const finder = new RawEventFinder(replayNats);
       const inTwoMinutes = new Date(Date.now() + 120_000);
 
       expect(await finder.find(deadId, inTwoMinutes)).toMatchObject({ event_id: deadId, source: 'example' });

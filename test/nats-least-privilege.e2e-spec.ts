@@ -1,6 +1,9 @@
+import { eventSchemaEntries } from '@gateway/contracts';
+import { DlqHealer } from '@gateway/dead-letters';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, DiscardPolicy, type JetStreamManager, type NatsConnection, nanos } from 'nats';
+import { samplesOf } from './support/exposition';
 import { SECRET, TestGateway } from './support/gateway';
 import { TestNatsServer } from './support/nats-server';
 import { post, sendSigned, signed, tradingViewAlert } from './support/signing';
@@ -75,6 +78,20 @@ describe('least privilege (deploy/nats/gateway-users.conf)', () => {
     return jsm;
   }
 
+  /**
+   * The dead-letter healer under the same user: a pass reads signals.dlq with its durable, looks
+   * the raw events up, keeps its ledger, and fails nowhere (the dead letters stay unrecoverable).
+   */
+  async function healsDeadLetters(): Promise<void> {
+    await gateway!.get(DlqHealer).runPass();
+    const samples = samplesOf(await (await fetch(`${gateway!.url}/metrics`)).text());
+    const value = (name: string, label: string) =>
+      samples.find((s) => s.name === name && Object.values(s.labels).includes(label))?.value;
+    expect(value('gateway_dlq_heal_passes_total', 'failed')).toBe(0);
+    expect(value('gateway_dlq_heal_passes_total', 'completed')).toBeGreaterThanOrEqual(1);
+    expect(value('gateway_dlq_heal_total', 'unrecoverable')).toBeGreaterThanOrEqual(1);
+  }
+
   beforeAll(async () => {
     nats = await new TestNatsServer(users).start();
     admin = await connect({ servers: nats.url, ...ADMIN });
@@ -96,6 +113,7 @@ describe('least privilege (deploy/nats/gateway-users.conf)', () => {
       NATS_USER: 'at-gateway-checked',
       NATS_PASSWORD: PASSWORD,
       NATS_PROVISION: 'false',
+      DLQ_HEAL: 'true',
     };
     // What an operator sees: not ready, and the probes name what is missing.
     gateway = await new TestGateway(env).start({ waitForReady: false });
@@ -107,9 +125,16 @@ describe('least privilege (deploy/nats/gateway-users.conf)', () => {
     // The owning team creates them, with settings of its own choosing.
     const jsm = await ownersCreateStream();
     await admin.jetstream().views.kv('trading-events-nonces', { history: 1, ttl: 600_000 });
+    // The schema registry is theirs too: the gateway may read it, not create or fill it.
+    await expect(new TestGateway(env).start()).rejects.toThrow(
+      /schema_missing: schema registry at-schemas does not exist/,
+    );
+    const registry = await admin.jetstream().views.kv('at-schemas');
+    for (const { id, schema } of eventSchemaEntries('v1')) await registry.create(id, JSON.stringify(schema));
 
     gateway = await new TestGateway(env).start();
     await ingestsEverything();
+    await healsDeadLetters();
     // Left as the owners made them: nothing changed without the right to.
     expect((await jsm.streams.info('trading-events')).config.max_age).toBe(nanos(86400_000));
   });
@@ -120,11 +145,13 @@ describe('least privilege (deploy/nats/gateway-users.conf)', () => {
       NATS_URL: nats.url,
       NATS_USER: 'at-gateway',
       NATS_PASSWORD: PASSWORD,
+      DLQ_HEAL: 'true',
     }).start();
     // The owners' stream, with its 1-day limit, is brought in line (STREAM.UPDATE).
     const wanted = { discard: DiscardPolicy.New, max_age: nanos(7 * 86400_000), max_bytes: 2 ** 30 };
     expect((await jsm.streams.info('trading-events')).config).toMatchObject(wanted);
     await ingestsEverything();
+    await healsDeadLetters();
 
     // Deleted while running: created again (STREAM.CREATE) and serving within seconds.
     await jsm.streams.delete('trading-events');

@@ -1,4 +1,4 @@
-import { derivedEventId } from '@gateway/contracts';
+import { derivedEventId, eventSchemaEntries } from '@gateway/contracts';
 import { randomUUID } from 'node:crypto';
 import { connect, headers, NatsConnection } from 'nats';
 import { ConsumerProcess } from './support/consumer-process';
@@ -65,6 +65,7 @@ describe('the reference consumer of signals.normalized', () => {
   it('rejects an event that breaks the schema, naming the fields, and keeps consuming', async () => {
     const h = headers();
     h.set('X-Correlation-Id', 'corr-broken');
+    h.set('Event-Schema', 'signals.normalized.v1');
     nc.publish('signals.normalized', JSON.stringify({ schema: 'signals.normalized.v1', price: '1' }), {
       headers: h,
     });
@@ -90,15 +91,69 @@ describe('the reference consumer of signals.normalized', () => {
     const corrId = `corr-${randomUUID()}`;
     const h = headers();
     h.set('X-Correlation-Id', corrId);
+    h.set('Event-Schema', 'signals.normalized.v2');
     const { eventId } = await sendAlert();
     const [line] = await consumer.until(received(eventId));
     const v2 = { ...line, schema: 'signals.normalized.v2', event_id: randomUUID() };
     nc.publish('signals.normalized', JSON.stringify(v2), { headers: h });
 
     const [rejected] = await consumer.until((l) => l.msg === 'signal rejected' && l.corr_id === corrId);
-    expect(rejected.errors).toEqual(
-      expect.arrayContaining([{ field: 'schema', message: 'must be "signals.normalized.v1"' }]),
-    );
+    expect(rejected.errors).toEqual([
+      {
+        field: 'Event-Schema',
+        message: 'is signals.normalized.v2; this consumer handles signals.normalized.v1',
+      },
+    ]);
+  });
+
+  it('rejects an event without Event-Schema: it cannot say which schema it follows', async () => {
+    const corrId = `corr-${randomUUID()}`;
+    const h = headers();
+    h.set('X-Correlation-Id', corrId);
+    const { eventId } = await sendAlert();
+    const [line] = await consumer.until(received(eventId));
+    nc.publish('signals.normalized', JSON.stringify({ ...line, event_id: randomUUID() }), { headers: h });
+
+    const [rejected] = await consumer.until((l) => l.msg === 'signal rejected' && l.corr_id === corrId);
+    expect(rejected.errors).toEqual([{ field: 'Event-Schema', message: 'is missing' }]);
+  });
+
+  it("validates by the registry's schema, not a copy of its own: rejects what the registry's copy refuses", async () => {
+    // Another registry, whose signals.normalized.v1 also wants a price of at least 100 000.
+    const strict = structuredClone(eventSchemaEntries('v1').find((s) => s.id === 'signals.normalized.v1')!);
+    const properties = strict.schema.properties as Record<string, Record<string, unknown>>;
+    properties.price = { ...properties.price, minimum: 100_000 };
+    const registry = await nc.jetstream().views.kv('e2e-strict-schemas');
+    await registry.put(strict.id, JSON.stringify(strict.schema));
+    const strictConsumer = await new ConsumerProcess({
+      ...consumerEnv(),
+      NATS_QUEUE: 'strict-consumer',
+      SCHEMA_REGISTRY_BUCKET: 'e2e-strict-schemas',
+    }).start();
+    try {
+      const { eventId, corrId } = await sendAlert({ price: '64123.5' });
+      await consumer.until(received(eventId));
+
+      const [rejected] = await strictConsumer.until(
+        (l) => l.msg === 'signal rejected' && l.corr_id === corrId,
+      );
+      expect(rejected.errors).toEqual([{ field: 'price', message: 'must be >= 100000' }]);
+      expect(strictConsumer.lines().filter(received(eventId))).toEqual([]);
+    } finally {
+      await strictConsumer.stop();
+    }
+  });
+
+  it('does not start without its schema in the registry, with one line saying so', async () => {
+    const lost = await new ConsumerProcess({
+      ...consumerEnv(),
+      SCHEMA_REGISTRY_BUCKET: 'no-such-registry',
+    }).start();
+
+    expect(await lost.exited).toBe(1);
+    expect(lost.text.trim().split('\n')).toEqual([
+      'at-signal-consumer: schema registry no-such-registry has no signals.normalized.v1',
+    ]);
   });
 
   it('handles an event published again (a retry, a replay run twice) once', async () => {
@@ -110,7 +165,7 @@ describe('the reference consumer of signals.normalized', () => {
       last_by_subj: 'signals.normalized',
     });
     expect(stored.json<{ event_id: string }>().event_id).toBe(eventId);
-    nc.publish('signals.normalized', stored.data);
+    nc.publish('signals.normalized', stored.data, { headers: stored.header });
 
     await consumer.until((l) => l.msg === 'signal already handled' && l.event_id === eventId);
     expect(consumer.lines().filter(received(eventId))).toHaveLength(1);

@@ -29,6 +29,8 @@ export class TestGateway {
       ALLOWED_SOURCES: 'tradingview,acme-bot',
       LOG_LEVEL: 'silent',
       ENV: 'test',
+      // In this process the healer runs only where a spec asks for it (test/dlq-healing.e2e-spec.ts).
+      DLQ_HEAL: 'false',
       ...this.env,
     });
     this.app = await createGateway(config, this.sources);

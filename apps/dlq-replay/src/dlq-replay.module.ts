@@ -5,10 +5,13 @@ import { SourcesCoreModule } from '@gateway/sources-core';
 import { LoggerModule } from 'nestjs-pino';
 import type { SourceModule } from '@gateway/sources-catalog';
 import { REPLAY_CONFIG, ReplayConfig } from './config/replay-config';
-import { DeadLetterConsumer } from './dead-letter.consumer';
-import { DeadLetterRecovery } from './dead-letter.recovery';
+import {
+  DeadLetterConsumer,
+  DeadLetterRecovery,
+  DeadLetterStream,
+  RawEventFinder,
+} from '@gateway/dead-letters';
 import { DlqReplayService } from './dlq-replay.service';
-import { RawEventFinder } from './raw-event.finder';
 import { ReplayNats } from './replay-nats';
 
 /** The replay job: the DLQ consumer, and the sources' normalizers as the gateway runs them. */
@@ -26,6 +29,7 @@ export class DlqReplayModule {
         { provide: REPLAY_CONFIG, useValue: config },
         { provide: EventValidator, useValue: new EventValidator(config.eventSchemaVersion) },
         ReplayNats,
+        { provide: DeadLetterStream, useExisting: ReplayNats },
         DeadLetterConsumer,
         RawEventFinder,
         DeadLetterRecovery,

@@ -1,11 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NormalizedEventV1, Subjects } from '@gateway/contracts';
-import { eventHeaders } from '@gateway/nats';
+import {
+  DeadLetterConsumer,
+  DeadLetterRecovery,
+  entryOf,
+  publishRecovered,
+  Recovery,
+} from '@gateway/dead-letters';
 import type { JsMsg } from 'nats';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { REPLAY_CONFIG, ReplayConfig } from './config/replay-config';
-import { DeadLetterConsumer } from './dead-letter.consumer';
-import { DeadLetterRecovery, Recovery } from './dead-letter.recovery';
 import { ReplayNats } from './replay-nats';
 import { ReplayReport, ReplaySummary } from './replay.report';
 
@@ -39,7 +42,7 @@ export class DlqReplayService {
     // Entries handed back at the end, by stream sequence.
     const kept = new Map<number, JsMsg>();
     try {
-      for await (const msg of this.deadLetters.pending()) {
+      for await (const msg of this.deadLetters.pending(durable)) {
         kept.set(msg.info.streamSequence, msg);
         await this.handle(msg, report, kept);
         if (this.stopping) break;
@@ -55,26 +58,17 @@ export class DlqReplayService {
   }
 
   private async handle(msg: JsMsg, report: ReplayReport, kept: Map<number, JsMsg>): Promise<void> {
-    const recovery = await this.recovery.recover(jsonOf(msg), new Date(msg.info.timestampNanos / 1e6));
+    const recovery = await this.recovery.recover(entryOf(msg), new Date(msg.info.timestampNanos / 1e6));
     if (!recovery.ok || this.config.dryRun) {
       report.add(recovery);
       this.log(recovery, msg.info.streamSequence, false);
       return;
     }
-    const { duplicate } = await this.publish(recovery.event);
+    const { duplicate } = await publishRecovered(this.nats.js, recovery.event, this.config.publishTimeoutMs);
     await msg.ackAck();
     kept.delete(msg.info.streamSequence);
     report.add(recovery, duplicate);
     this.log(recovery, msg.info.streamSequence, duplicate);
-  }
-
-  private async publish(event: NormalizedEventV1): Promise<{ duplicate: boolean }> {
-    const ack = await this.nats.js.publish(Subjects.normalized, JSON.stringify(event), {
-      msgID: event.event_id,
-      headers: eventHeaders(event, event.corr_id),
-      timeout: this.config.publishTimeoutMs,
-    });
-    return { duplicate: ack.duplicate };
   }
 
   private log(recovery: Recovery, seq: number, alreadyStored: boolean): void {
@@ -96,13 +90,5 @@ export class DlqReplayService {
       const line = { ...about, event_id: recovery.event.event_id, already_stored: alreadyStored };
       this.logger.info(line, 'dead letter recovered');
     }
-  }
-}
-
-function jsonOf(msg: JsMsg): unknown {
-  try {
-    return msg.json();
-  } catch {
-    return undefined;
   }
 }

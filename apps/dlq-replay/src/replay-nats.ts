@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { natsConnectionOptions } from '@gateway/nats';
+import { DeadLetterStream } from '@gateway/dead-letters';
 import { connect, JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
 import { REPLAY_CONFIG, ReplayConfig } from './config/replay-config';
 
@@ -9,12 +10,18 @@ import { REPLAY_CONFIG, ReplayConfig } from './config/replay-config';
  * fails at once and is run again.
  */
 @Injectable()
-export class ReplayNats implements OnModuleInit, OnApplicationShutdown {
+export class ReplayNats extends DeadLetterStream implements OnModuleInit, OnApplicationShutdown {
   private nc?: NatsConnection;
   js!: JetStreamClient;
   jsm!: JetStreamManager;
 
-  constructor(@Inject(REPLAY_CONFIG) private readonly config: ReplayConfig) {}
+  constructor(@Inject(REPLAY_CONFIG) private readonly config: ReplayConfig) {
+    super();
+  }
+
+  get stream(): string {
+    return this.config.stream;
+  }
 
   async onModuleInit(): Promise<void> {
     const { servers, name, auth } = this.config;

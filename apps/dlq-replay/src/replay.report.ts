@@ -1,4 +1,4 @@
-import type { Recovery, UnrecoverableReason } from './dead-letter.recovery';
+import type { Recovery, UnrecoverableReason } from '@gateway/dead-letters';
 
 export interface ReplaySummary {
   dry_run: boolean;

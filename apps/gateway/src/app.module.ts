@@ -1,5 +1,6 @@
 import { DynamicModule, Inject, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { DlqHealModule } from '@gateway/dead-letters';
 import { HealthModule } from '@gateway/health';
 import { IngressModule, ProblemFilter } from '@gateway/ingress';
 import { NatsModule } from '@gateway/nats';
@@ -29,6 +30,7 @@ export class AppModule implements NestModule {
         IngressModule.forRoot(config.ingress),
         HealthModule,
         SourcesCoreModule,
+        DlqHealModule.forRoot(config.deadLetterHealing),
         ...sources,
       ],
       providers: [

@@ -7,6 +7,7 @@ import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
 import { loadConsumerConfig } from './config/consumer-config';
 import { EventDeserializer } from './event.deserializer';
+import { RegisteredSchemas } from './registered-schemas';
 import { SignalConsumerModule } from './signal-consumer.module';
 
 async function main(): Promise<void> {
@@ -16,8 +17,13 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { config } = loaded;
+  // Before anything is consumed: the registry's schema of the version it is written against.
+  const schemas = await RegisteredSchemas.load(config).catch((err: Error) => {
+    process.stderr.write(`at-signal-consumer: ${err.message}\n`);
+    process.exit(1);
+  });
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(
-    SignalConsumerModule.forRoot(config),
+    SignalConsumerModule.forRoot(config, schemas),
     {
       transport: Transport.NATS,
       options: {

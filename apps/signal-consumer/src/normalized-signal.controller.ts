@@ -1,21 +1,22 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, NatsContext, Payload } from '@nestjs/microservices';
-import { EventValidator, NormalizedEventV1, Subjects, ValidationIssue } from '@gateway/contracts';
+import { type EventCheck, NormalizedEventV1, Subjects } from '@gateway/contracts';
 import type { MsgHdrs } from 'nats';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { UndecodableMessage } from './event.deserializer';
 import { RecentIds } from './recent-ids';
+import { RegisteredSchemas } from './registered-schemas';
 
 /**
- * The reference consumer: takes each `signals.normalized` event, checks it against the pinned
- * schema, and hands it on (here: logs it). An agent copies this and replaces `handle`.
+ * The reference consumer: takes each `signals.normalized` event, checks it against the registry's
+ * schema it names, and hands it on (here: logs it). An agent copies this and replaces `handle`.
  */
 @Controller()
 export class NormalizedSignalController {
   private readonly handled = new RecentIds();
 
   constructor(
-    private readonly schemas: EventValidator,
+    private readonly schemas: RegisteredSchemas,
     @InjectPinoLogger('signals') private readonly logger: PinoLogger,
   ) {}
 
@@ -23,10 +24,11 @@ export class NormalizedSignalController {
   receive(@Payload() data: unknown, @Ctx() context: NatsContext): void {
     const headers = context.getHeaders() as MsgHdrs | undefined;
     const corrId = headers?.get('X-Correlation-Id') || undefined;
-    const check: { ok: true } | { ok: false; errors: ValidationIssue[] } =
+    // The registry's schema the event names (Event-Schema), compiled once at start.
+    const check: EventCheck =
       data instanceof UndecodableMessage
         ? { ok: false, errors: [{ field: 'event', message: data.reason }] }
-        : this.schemas.check(Subjects.normalized, data);
+        : this.schemas.check(headers?.get('Event-Schema') || undefined, data);
     if (!check.ok) {
       // Dropped, not retried: an event that breaks its schema will not mend by itself.
       this.logger.warn(

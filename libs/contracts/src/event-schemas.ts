@@ -21,3 +21,19 @@ export const EVENT_SCHEMAS: Readonly<Record<EventSchemaVersion, Readonly<Record<
 export function isEventSchemaVersion(value: string): value is EventSchemaVersion {
   return (EVENT_SCHEMA_VERSIONS as readonly string[]).includes(value);
 }
+
+/** A published event schema: its registry id (`signals.normalized.v1`), its subject and its document. */
+export interface EventSchemaEntry {
+  readonly id: string;
+  readonly subject: Subject;
+  readonly schema: JsonSchema;
+}
+
+/** The schemas of one version, by registry id: the id an event names in `schema` and `Event-Schema`. */
+export function eventSchemaEntries(version: EventSchemaVersion): EventSchemaEntry[] {
+  return Object.entries(EVENT_SCHEMAS[version]).map(([subject, schema]) => ({
+    id: `${subject}.${version}`,
+    subject: subject as Subject,
+    schema,
+  }));
+}

@@ -11,5 +11,7 @@ export function eventHeaders(event: GatewayEvent, corrId: string, msgId?: string
   h.set('X-Correlation-Id', corrId);
   h.set('X-Source', event.source);
   h.set('X-Schema', event.schema);
+  // The registry id of the event's schema (CONTRACT.md 7.4): consumers look it up there.
+  h.set('Event-Schema', event.schema);
   return h;
 }

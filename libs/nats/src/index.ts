@@ -8,3 +8,5 @@ export { JsErrorCode, jsErrorCode } from './nats-error-code';
 export { NATS_FAILURE_CAUSES, type NatsFailureCause } from './nats-failure';
 export { covers } from './stream-settings';
 export { eventHeaders } from './event-headers';
+export { DEFAULT_SCHEMA_REGISTRY_BUCKET } from './schema-registry';
+export { readRegisteredSchemas } from './registered-schemas';

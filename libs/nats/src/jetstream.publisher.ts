@@ -20,6 +20,7 @@ import { NATS_OPTIONS } from './nats.module-definition';
 import { NATS_PUBLISH_DURATION_SECONDS, NATS_PUBLISH_TOTAL } from './nats.metrics';
 import type { NatsModuleOptions } from './nats.options';
 import { PublishBuffer } from './publish-buffer';
+import { SchemaRegistry } from './schema-registry';
 import { storeErrorOf } from './store-error';
 import { timeLeft } from './time-left';
 
@@ -55,6 +56,7 @@ export class JetStreamPublisher extends EventPublisher {
     @InjectMetric(NATS_PUBLISH_TOTAL) published: Counter<'subject' | 'status'>,
     @InjectMetric(NATS_PUBLISH_DURATION_SECONDS) duration: Histogram<'subject'>,
     private readonly buffer: PublishBuffer,
+    private readonly schemas: SchemaRegistry,
   ) {
     super();
     this.instruments = new Map(
@@ -96,6 +98,8 @@ export class JetStreamPublisher extends EventPublisher {
         'the event built from this body is over the event store message size limit (NATS max_payload)',
       );
     }
+    // After the size check, whose jetStream() refuses at once until NATS, and so the registry, is ready.
+    this.schemas.assertValid(subject, event);
     const prepared: NatsEvent = { subject, msgId, data, headers, fingerprint };
     return prepared;
   }

@@ -16,6 +16,8 @@ export const NATS_FAILURE_CAUSES = [
   'bucket_missing',
   'bucket_mismatch',
   'stream_full',
+  'schema_missing',
+  'schema_mismatch',
   'other',
 ] as const;
 export type NatsFailureCause = (typeof NATS_FAILURE_CAUSES)[number];

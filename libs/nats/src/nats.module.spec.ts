@@ -23,6 +23,7 @@ const options: NatsModuleOptions = {
   bufferMaxMessages: 10,
   bufferMaxAgeMs: 1000,
   nonceTtlSec: 60,
+  schemaRegistry: { bucket: 'spec-schemas', schemas: [] },
 };
 
 /** A provider in a module that does not import NatsModule: it sees the ports only if they are global. */

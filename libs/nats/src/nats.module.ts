@@ -8,6 +8,7 @@ import { NatsFailureTracker } from './nats-failure.tracker';
 import { ConfigurableModuleClass } from './nats.module-definition';
 import { natsMetricProviders } from './nats.metrics';
 import { PublishBuffer } from './publish-buffer';
+import { SchemaRegistry } from './schema-registry';
 import { StreamProvisioner } from './stream.provisioner';
 
 /** The NATS connection, the stream, and the ports built on them: EventPublisher, NonceStore and RateLeaseStore. */
@@ -15,6 +16,7 @@ import { StreamProvisioner } from './stream.provisioner';
   providers: [
     ...natsMetricProviders,
     NatsFailureTracker,
+    SchemaRegistry,
     StreamProvisioner,
     NatsConnectionManager,
     PublishBuffer,

@@ -1,3 +1,4 @@
+import type { EventSchemaEntry } from '@gateway/contracts';
 import type { NatsAuthOptions } from './nats-auth';
 
 export interface NatsModuleOptions {
@@ -29,4 +30,6 @@ export interface NatsModuleOptions {
   bufferMaxAgeMs: number;
   /** How long a nonce is remembered. */
   nonceTtlSec: number;
+  /** The schema registry (SCHEMA_REGISTRY_BUCKET) and the event schemas this gateway publishes. */
+  schemaRegistry: { bucket: string; schemas: readonly EventSchemaEntry[] };
 }

@@ -4,6 +4,7 @@ import { JsErrorCode, jsErrorCode } from './nats-error-code';
 import { NatsFailure } from './nats-failure';
 import { NATS_OPTIONS } from './nats.module-definition';
 import type { NatsModuleOptions } from './nats.options';
+import { SchemaRegistry } from './schema-registry';
 import { type AppliedValues, appliedValues, recordOf, StreamOwnership } from './stream-ownership';
 import {
   describeDrifts,
@@ -28,7 +29,10 @@ export class StreamProvisioner {
   private readonly reported = new Set<string>();
   private readonly ownership = new StreamOwnership();
 
-  constructor(@Inject(NATS_OPTIONS) private readonly options: NatsModuleOptions) {}
+  constructor(
+    @Inject(NATS_OPTIONS) private readonly options: NatsModuleOptions,
+    private readonly schemas: SchemaRegistry,
+  ) {}
 
   get nonceBucket(): string {
     return `${this.options.stream}-nonces`;
@@ -39,6 +43,7 @@ export class StreamProvisioner {
     const jsm = await nc.jetstreamManager({ timeout: this.options.publishTimeoutMs, checkAPI: false });
     await this.ensureStream(jsm);
     await this.ensureBucket(nc, jsm);
+    await this.schemas.ensure(nc, jsm);
     // Bound, not created: the bucket was just checked. Without direct gets, reads of a released
     // nonce go through `$JS.API.STREAM.MSG.GET`, one subject to grant (docs/nats.md).
     return nc

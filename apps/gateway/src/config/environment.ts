@@ -1,6 +1,6 @@
 import { NAME, NATS_URLS, NATS_URLS_MESSAGE } from '@gateway/config';
 import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion, SOURCE_ID_PATTERN } from '@gateway/contracts';
-import { NatsClientEnvironment } from '@gateway/nats';
+import { DEFAULT_SCHEMA_REGISTRY_BUCKET, NatsClientEnvironment } from '@gateway/nats';
 import { Type } from 'class-transformer';
 import { DEFAULT_BODY_MEMORY_BUDGET_BYTES } from './memory-budget';
 import {
@@ -47,6 +47,15 @@ export class Environment extends NatsClientEnvironment {
   @Matches(NATS_SIZE, { message: `NATS_STREAM_MAX_BYTES ${SIZE_MESSAGE}` }) NATS_STREAM_MAX_BYTES = '1GiB';
   /** The event schema version published (docs/events.md); one this build does not know stops the start. */
   @IsIn(EVENT_SCHEMA_VERSIONS) EVENT_SCHEMA_VERSION: EventSchemaVersion = 'v1';
+  /** The KV bucket of the event schemas, keyed by schema id (docs/events.md). */
+  @Matches(NAME) SCHEMA_REGISTRY_BUCKET = DEFAULT_SCHEMA_REGISTRY_BUCKET;
+  /** Dead letters retried by each new build without a person (docs/operations.md "Dead letters heal"). */
+  @IsIn(['true', 'false']) DLQ_HEAL = 'true';
+  /** The healer's durable consumer on signals.dlq, shared by the replicas (not the manual replay's). */
+  @Matches(NAME) DLQ_HEAL_DURABLE = 'gateway-dlq-healer';
+  @Type(() => Number) @IsInt() @Min(1) @Max(86400) DLQ_HEAL_INTERVAL_SEC = 600;
+  /** Builds that may try one dead letter before it is left to a person. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100) DLQ_HEAL_MAX_ATTEMPTS = 10;
   // Bounded so that every answer still leaves within 2.5 s (TradingView gives up at 3 s).
   @Type(() => Number) @IsInt() @Min(100) @Max(2000) NATS_PUBLISH_TIMEOUT_MS = 1500;
   /** Publishes awaiting an acknowledgement; beyond it webhooks get 503 at once (nats.js never says no). */

@@ -1,5 +1,6 @@
 import type { ResolvedEnvironment, SecretFileTexts } from '@gateway/config';
 import type { EventSchemaVersion } from '@gateway/contracts';
+import type { DlqHealOptions } from '@gateway/dead-letters';
 import type { IngressModuleOptions } from '@gateway/ingress';
 import type { NatsModuleOptions } from '@gateway/nats';
 import type { BuildInfo, LoggingOptions } from '@gateway/observability';
@@ -32,6 +33,8 @@ export interface GatewayConfig {
   nats: NatsModuleOptions;
   security: SecurityModuleOptions;
   ingress: IngressModuleOptions;
+  /** The dead-letter healer (DLQ_HEAL_*). */
+  deadLetterHealing: DlqHealOptions;
   /** The pinned event schema version (EVENT_SCHEMA_VERSION). */
   eventSchemaVersion: EventSchemaVersion;
   /** Set when no secret was configured (ENV development or test) and the development secret is used. */

@@ -15,7 +15,8 @@ import {
   SECRET_VARIABLES,
   type SecretFileTexts,
 } from '@gateway/config';
-import { natsAuthOf } from '@gateway/nats';
+import { eventSchemaEntries } from '@gateway/contracts';
+import { natsAuthOf, natsConnectionOptions } from '@gateway/nats';
 import { version } from '../../../../package.json';
 import { Environment } from './environment';
 import type { GatewayConfig } from './gateway-config';
@@ -68,6 +69,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, fileTexts?: SecretFileText
   if (env.MANAGEMENT_PORT === env.PORT) {
     throw new ConfigError('MANAGEMENT_PORT must differ from PORT', 'MANAGEMENT_PORT');
   }
+  const natsAuth = natsAuthOf(env, files);
   const maxAgeSec = parseDuration('NATS_STREAM_MAX_AGE', env.NATS_STREAM_MAX_AGE);
   // JetStream refuses a duplicate window longer than the stream keeps its messages.
   if (maxAgeSec > 0 && maxAgeSec < env.IDEMPOTENCY_TTL_SEC) {
@@ -102,7 +104,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, fileTexts?: SecretFileText
     nats: {
       servers: list(env.NATS_URL),
       name: env.SERVICE_NAME,
-      auth: natsAuthOf(env, files),
+      auth: natsAuth,
       stream: env.NATS_STREAM,
       provision: env.NATS_PROVISION === 'true',
       replicas: env.NATS_STREAM_REPLICAS,
@@ -117,6 +119,10 @@ export function loadConfig(source: NodeJS.ProcessEnv, fileTexts?: SecretFileText
         : 0,
       // A nonce signed at now+window stays acceptable until now+2*window.
       nonceTtlSec: env.REPLAY_WINDOW_SEC * 2,
+      schemaRegistry: {
+        bucket: env.SCHEMA_REGISTRY_BUCKET,
+        schemas: eventSchemaEntries(env.EVENT_SCHEMA_VERSION),
+      },
     },
     security: {
       secrets: usesDevelopmentSecret ? [{ id: 'development', secret: DEVELOPMENT_SECRET }] : secrets,
@@ -129,6 +135,18 @@ export function loadConfig(source: NodeJS.ProcessEnv, fileTexts?: SecretFileText
       publishReserveMs: env.NATS_PUBLISH_TIMEOUT_MS,
     },
     ingress: { maxBodyBytes: env.MAX_BODY_BYTES, bodyMemoryBudgetBytes: bodyMemoryBudget(env) },
+    deadLetterHealing: {
+      enabled: env.DLQ_HEAL === 'true',
+      connection: natsConnectionOptions(list(env.NATS_URL), `${env.SERVICE_NAME}-dlq-healer`, natsAuth),
+      stream: env.NATS_STREAM,
+      durable: env.DLQ_HEAL_DURABLE,
+      intervalMs: env.DLQ_HEAL_INTERVAL_SEC * 1000,
+      maxAttempts: env.DLQ_HEAL_MAX_ATTEMPTS,
+      // Recovered events are published in the background: no webhook waits on them.
+      publishTimeoutMs: 5000,
+      revision: env.GIT_REVISION,
+      eventSchemaVersion: env.EVENT_SCHEMA_VERSION,
+    },
   };
 }
 

@@ -7,7 +7,12 @@ import {
   resolveSecretFiles,
 } from '@gateway/config';
 import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion } from '@gateway/contracts';
-import { type NatsAuthOptions, natsAuthOf, NatsClientEnvironment } from '@gateway/nats';
+import {
+  DEFAULT_SCHEMA_REGISTRY_BUCKET,
+  type NatsAuthOptions,
+  natsAuthOf,
+  NatsClientEnvironment,
+} from '@gateway/nats';
 import type { LoggingOptions } from '@gateway/observability';
 import { IsIn, IsNotEmpty, IsString, Matches } from 'class-validator';
 
@@ -18,6 +23,8 @@ class ConsumerEnvironment extends NatsClientEnvironment {
   @Matches(/^[A-Za-z0-9._-]{1,64}$/) NATS_QUEUE = 'signal-consumer';
   /** The version of signals.normalized this consumer is written against; others are rejected. */
   @IsIn(EVENT_SCHEMA_VERSIONS) EVENT_SCHEMA_VERSION: EventSchemaVersion = 'v1';
+  /** The KV bucket of the event schemas, keyed by schema id: what events are checked against. */
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/) SCHEMA_REGISTRY_BUCKET = DEFAULT_SCHEMA_REGISTRY_BUCKET;
 }
 
 export interface ConsumerConfig {
@@ -27,6 +34,7 @@ export interface ConsumerConfig {
   auth: NatsAuthOptions;
   queue: string;
   eventSchemaVersion: EventSchemaVersion;
+  schemaRegistryBucket: string;
 }
 
 /** Throws a ConfigError naming the first bad variable. */
@@ -41,5 +49,6 @@ export function loadConsumerConfig(source: NodeJS.ProcessEnv): ConsumerConfig {
     auth: natsAuthOf(env, files),
     queue: env.NATS_QUEUE,
     eventSchemaVersion: env.EVENT_SCHEMA_VERSION,
+    schemaRegistryBucket: env.SCHEMA_REGISTRY_BUCKET,
   };
 }

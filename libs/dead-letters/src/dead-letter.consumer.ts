@@ -1,9 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Subjects } from '@gateway/contracts';
 import { JsErrorCode, jsErrorCode } from '@gateway/nats';
 import { AckPolicy, DeliverPolicy, JsMsg, nanos } from 'nats';
-import { REPLAY_CONFIG, ReplayConfig } from './config/replay-config';
-import { ReplayNats } from './replay-nats';
+import { DeadLetterStream } from './dead-letter-stream';
 
 // Longer than a run: an entry the run keeps back is not offered to it again before it ends (a
 // run that crashed leaves its entries to the next one after this long).
@@ -11,21 +10,18 @@ const ACK_WAIT_MS = 10 * 60_000;
 const BATCH = 100;
 const FETCH_WAIT_MS = 1000;
 
-/** The durable consumer (NATS_DURABLE) on signals.dlq, created on first use. */
+/** A durable consumer on signals.dlq (the replay's NATS_DURABLE, the healer's), created on first use. */
 @Injectable()
 export class DeadLetterConsumer {
-  constructor(
-    private readonly nats: ReplayNats,
-    @Inject(REPLAY_CONFIG) private readonly config: ReplayConfig,
-  ) {}
+  constructor(private readonly nats: DeadLetterStream) {}
 
   /**
    * Each entry the durable holds at the start of the run, once: those never delivered and those
    * handed back (nak'd) by earlier runs. Entries arriving meanwhile are left to the next run.
    */
-  async *pending(): AsyncGenerator<JsMsg> {
-    await this.ensure();
-    const consumer = await this.nats.js.consumers.get(this.config.stream, this.config.durable);
+  async *pending(durable: string): AsyncGenerator<JsMsg> {
+    await this.ensure(durable);
+    const consumer = await this.nats.js.consumers.get(this.nats.stream, durable);
     const info = await consumer.info();
     // JetStream counts nak'd entries as awaiting acknowledgement, not as pending.
     const total = info.num_pending + info.num_ack_pending;
@@ -45,8 +41,8 @@ export class DeadLetterConsumer {
     }
   }
 
-  private async ensure(): Promise<void> {
-    const { stream, durable } = this.config;
+  private async ensure(durable: string): Promise<void> {
+    const { stream } = this.nats;
     const existing = await this.nats.jsm.consumers.info(stream, durable).catch((err: unknown) => {
       const code = jsErrorCode(err);
       if (code === JsErrorCode.StreamNotFound)
@@ -58,7 +54,7 @@ export class DeadLetterConsumer {
       const { filter_subject: subject, ack_policy: ack } = existing.config;
       if (subject !== Subjects.dlq || ack !== AckPolicy.Explicit) {
         throw new Error(
-          `consumer ${durable} on ${stream} reads ${subject ?? 'every subject'} with ack ${ack}, not ${Subjects.dlq} with explicit acks (NATS_DURABLE)`,
+          `consumer ${durable} on ${stream} reads ${subject ?? 'every subject'} with ack ${ack}, not ${Subjects.dlq} with explicit acks`,
         );
       }
       return;
@@ -72,5 +68,14 @@ export class DeadLetterConsumer {
       // Entries kept back for a later fix are all in flight at once during a run: no cap.
       max_ack_pending: -1,
     });
+  }
+}
+
+/** A dead letter's JSON document; undefined when it is not JSON (the recovery reports it). */
+export function entryOf(msg: JsMsg): unknown {
+  try {
+    return msg.json();
+  } catch {
+    return undefined;
   }
 }

@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { isPlainObject, jsonOrUndefined, Subjects } from '@gateway/contracts';
 import { DeliverPolicy, type Consumer } from 'nats';
-import { REPLAY_CONFIG, ReplayConfig } from './config/replay-config';
-import { ReplayNats } from './replay-nats';
+import { DeadLetterStream } from './dead-letter-stream';
 
 // The gateway publishes the raw event and its DLQ entry together, so the raw one is stored
 // moments before (or, rarely, after) the entry. Only a sender's retry after a failed DLQ publish
@@ -19,10 +18,7 @@ const FETCH_WAIT_MS = 1000;
  */
 @Injectable()
 export class RawEventFinder {
-  constructor(
-    private readonly nats: ReplayNats,
-    @Inject(REPLAY_CONFIG) private readonly config: ReplayConfig,
-  ) {}
+  constructor(private readonly nats: DeadLetterStream) {}
 
   /** The raw event `eventId` whose DLQ entry was stored at `entryStoredAt`; undefined when it is gone. */
   async find(eventId: string, entryStoredAt: Date): Promise<unknown> {
@@ -33,7 +29,7 @@ export class RawEventFinder {
 
   private async scan(eventId: string, until: number, from?: Date): Promise<unknown> {
     // Without a start time, an ordered consumer starts at the stream's first message.
-    const consumer = await this.nats.js.consumers.get(this.config.stream, {
+    const consumer = await this.nats.js.consumers.get(this.nats.stream, {
       filterSubjects: Subjects.raw,
       ...(from && { deliver_policy: DeliverPolicy.StartTime, opt_start_time: from.toISOString() }),
     });
