@@ -28,6 +28,8 @@ export class WebhookContext {
   instrument?: string;
   /** Set by the problem filter. */
   problemCode?: string;
+  /** W3C `traceparent` carried into its events' headers; set by the body middleware. */
+  traceparent?: string;
 
   private stage?: Stages[StageName];
   private stageRank = 0;

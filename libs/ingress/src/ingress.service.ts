@@ -70,14 +70,17 @@ export class IngressService {
    * another body under a reused key (422, and no partner is sent: finding 6).
    */
   private async store(
-    { webhook, sourceId }: NormalizedWebhook,
+    { webhook, sourceId, adapter }: NormalizedWebhook,
     raw: RawEventV1,
     fingerprint: string,
     [subject, msgId, event]: Partner,
   ): Promise<boolean> {
-    const { corrId, storeDeadline } = webhook;
-    const rawOut = this.publisher.prepare(Subjects.raw, raw.event_id, raw, corrId, fingerprint);
-    const partnerOut = this.publisher.prepare(subject, msgId, event, corrId);
+    const { corrId, storeDeadline, traceparent } = webhook;
+    // A source whose events no trading consumer may act on (the canary) names its own subject.
+    const own = adapter.eventSubject;
+    const rawSubject = own ?? Subjects.raw;
+    const rawOut = this.publisher.prepare(rawSubject, raw.event_id, raw, corrId, fingerprint, traceparent);
+    const partnerOut = this.publisher.prepare(own ?? subject, msgId, event, corrId, undefined, traceparent);
     const lane = this.policies.priorityOf(sourceId);
     const rawAck = await this.publisher.send(rawOut, storeDeadline, lane);
     // Events stored before fingerprints existed carry none: taken as the same body, as before.

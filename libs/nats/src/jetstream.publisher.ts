@@ -6,8 +6,8 @@ import {
   type PreparedEvent,
   type Priority,
   type StoreAck,
-  Subject,
-  Subjects,
+  PUBLISH_SUBJECTS,
+  type PublishSubject,
 } from '@gateway/contracts';
 import type { MsgHdrs } from 'nats';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
@@ -42,7 +42,7 @@ interface SubjectInstruments {
 /** Publishes events and waits for JetStream's acknowledgement, bounded by the publish timeout. */
 @Injectable()
 export class JetStreamPublisher extends EventPublisher {
-  private readonly instruments: ReadonlyMap<Subject, SubjectInstruments>;
+  private readonly instruments: ReadonlyMap<PublishSubject, SubjectInstruments>;
 
   constructor(
     private readonly connection: NatsConnectionManager,
@@ -53,7 +53,7 @@ export class JetStreamPublisher extends EventPublisher {
   ) {
     super();
     this.instruments = new Map(
-      Object.values(Subjects).map((subject) => [
+      PUBLISH_SUBJECTS.map((subject) => [
         subject,
         {
           ok: published.labels(subject, 'ok'),
@@ -71,14 +71,16 @@ export class JetStreamPublisher extends EventPublisher {
   }
 
   prepare(
-    subject: Subject,
+    subject: PublishSubject,
     msgId: string,
     event: GatewayEvent,
     corrId: string,
     fingerprint?: string,
+    traceparent?: string,
   ): PreparedEvent {
     const headers = eventHeaders(event, corrId, msgId);
     if (fingerprint !== undefined) headers.set(BODY_FINGERPRINT_HEADER, fingerprint);
+    if (traceparent !== undefined) headers.set('traceparent', traceparent);
     const data = Buffer.from(JSON.stringify(event));
     // What nats.js checks (payload + encoded headers against the server's max_payload), checked
     // here before anything of the webhook is published, so a 413 stores nothing.

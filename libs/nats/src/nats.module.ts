@@ -9,12 +9,14 @@ import { ConfigurableModuleClass } from './nats.module-definition';
 import { natsMetricProviders } from './nats.metrics';
 import { PublishBuffer } from './publish-buffer';
 import { StreamProvisioner } from './stream.provisioner';
+import { StreamUsage } from './stream-usage';
 
 /** The NATS connection, the stream, and the ports built on them: EventPublisher, NonceStore and RateLeaseStore. */
 @Module({
   providers: [
     ...natsMetricProviders,
     NatsFailureTracker,
+    StreamUsage,
     StreamProvisioner,
     NatsConnectionManager,
     PublishBuffer,

@@ -5,6 +5,7 @@ import { NatsFailure } from './nats-failure';
 import { NATS_OPTIONS } from './nats.module-definition';
 import type { NatsModuleOptions } from './nats.options';
 import { describeDrifts, newStreamConfig, type SettingDrift, streamDrifts } from './stream-settings';
+import { StreamUsage } from './stream-usage';
 
 /**
  * Brings the stream and the nonce bucket in line (NATS_PROVISION=true) or only checks them
@@ -19,7 +20,10 @@ export class StreamProvisioner {
   /** Non-essential drifts already reported, so an unchanged finding is not logged at every check. */
   private readonly reported = new Set<string>();
 
-  constructor(@Inject(NATS_OPTIONS) private readonly options: NatsModuleOptions) {}
+  constructor(
+    @Inject(NATS_OPTIONS) private readonly options: NatsModuleOptions,
+    private readonly usage: StreamUsage,
+  ) {}
 
   get nonceBucket(): string {
     return `${this.options.stream}-nonces`;
@@ -107,7 +111,10 @@ export class StreamProvisioner {
   /** The stream's config, or undefined when it does not exist. */
   private async existing(jsm: JetStreamManager, name: string): Promise<StreamConfig | undefined> {
     try {
-      return (await jsm.streams.info(name)).config;
+      const info = await jsm.streams.info(name);
+      // Read here anyway: the stream's use of its limits is exported from it (StreamUsage).
+      if (name === this.options.stream) this.usage.record(info);
+      return info.config;
     } catch (err) {
       if (jsErrorCode(err) === JsErrorCode.StreamNotFound) return undefined;
       throw err;

@@ -5,3 +5,4 @@ export * from './webhook.metrics';
 export * from './webhook-telemetry.middleware';
 export * from './build-info';
 export { WebhookInstruments } from './webhook.instruments';
+export { traceparentOf } from './trace-context';

@@ -4,9 +4,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { correlationIdOf } from './correlation-id';
 import { ROOT_LOGGER } from './logger-options';
+import { traceparentOf } from './trace-context';
 import { WebhookInstruments } from './webhook.instruments';
 
-type WebhookRequest = IncomingMessage & { webhook?: WebhookContext };
+type WebhookRequest = IncomingMessage & { webhook?: WebhookContext; traceparent?: string };
 
 /**
  * Records every webhook answer once, whatever stage produced it (a guard's 401 never reaches an
@@ -27,16 +28,26 @@ export class WebhookTelemetryMiddleware implements NestMiddleware {
     const started = performance.now();
     // Decided now, so even a request refused while its body is read carries one.
     const corrId = correlationIdOf(req, res);
-    res.once('finish', () => this.record(corrId, req.webhook, res.statusCode, performance.now() - started));
+    const traceparent = traceparentOf(req);
+    res.once('finish', () =>
+      this.record(corrId, traceparent, req.webhook, res.statusCode, performance.now() - started),
+    );
     next();
   }
 
-  private record(corrId: string, webhook: WebhookContext | undefined, status: number, ms: number): void {
+  private record(
+    corrId: string,
+    traceparent: string,
+    webhook: WebhookContext | undefined,
+    status: number,
+    ms: number,
+  ): void {
     const source = webhook?.sourceLabel ?? 'unknown';
     const code = webhook?.problemCode;
     this.instruments.record(source, status, code, ms / 1000);
     const line = {
       corr_id: corrId,
+      traceparent,
       source,
       status,
       code,
