@@ -175,10 +175,10 @@ describe('metrics, dashboard and alert rules', () => {
     const own = samples.filter((s) => s.name.startsWith('gateway_'));
     const values = (label: string) => [...new Set(own.flatMap((s) => s.labels[label] ?? []))].sort();
     // The allowed sources and the served routes (custom), nothing a request chose.
-    expect(values('source')).toEqual(['acme-bot', 'custom', 'tradingview']);
+    expect(values('source')).toEqual(['acme-bot', 'canary', 'custom', 'tradingview']);
     expect(values('status').every((s) => /^(\d{3}|ok|duplicate|error)$/.test(s))).toBe(true);
     expect(values('code').every((c) => /^[a-z_]+$/.test(c))).toBe(true);
-    expect(values('subject')).toEqual(['signals.dlq', 'signals.normalized', 'signals.raw']);
+    expect(values('subject')).toEqual(['signals.canary', 'signals.dlq', 'signals.normalized', 'signals.raw']);
   });
 
   it('filters every gateway and runtime query by the job, namespace and instance variables', () => {
@@ -190,10 +190,10 @@ describe('metrics, dashboard and alert rules', () => {
     expect(unfiltered.map((q) => `${q.where}: ${q.expr}`)).toEqual([]);
   });
 
-  it('every dashboard query names only series (and labels) the gateway exports', () => {
+  it('every dashboard query names only series (and labels) the gateway exports, or the rules record', () => {
     expect(queries.length).toBeGreaterThan(15);
     const missing = queries.flatMap(({ where, expr }) =>
-      missingFrom(samples, expr).map((m) => `${where}: ${m}`),
+      missingFrom(samples, expr, RECORDED_SERIES).map((m) => `${where}: ${m}`),
     );
     expect(missing).toEqual([]);
   });
