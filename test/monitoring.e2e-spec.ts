@@ -114,7 +114,10 @@ describe('monitoring component (deploy/k8s/components/monitoring)', () => {
   it('carries the rules of deploy/prometheus/alerts.yml, linked to where the overlay publishes runbooks', () => {
     const rule = one<{ apiVersion: string; spec: { groups: unknown } }>('PrometheusRule');
     expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
-    const rebased = JSON.stringify(groups).replaceAll(RUNBOOKS, 'https://wiki.example.com/at-gateway/runbooks');
+    const rebased = JSON.stringify(groups).replaceAll(
+      RUNBOOKS,
+      'https://wiki.example.com/at-gateway/runbooks',
+    );
     expect(rule.spec.groups).toEqual(JSON.parse(rebased));
   });
 
@@ -152,12 +155,15 @@ describe('monitoring component (deploy/k8s/components/monitoring)', () => {
     expect(container.command).toEqual(['node', '/opt/canary/send-canary.mjs']);
     const settingsName = container.envFrom![0].configMapRef!.name;
     const canary = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === settingsName) as
-      | ConfigMap
-      | undefined;
+      ConfigMap | undefined;
     expect(canary?.data?.CANARY_URL).toBe('https://signals.example.com');
     const script = pod.volumes!.find((v) => v.name === 'script')!.configMap!.name;
-    const shipped = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === script) as unknown as ConfigMap;
-    expect(shipped.data!['send-canary.mjs']).toBe(read('deploy/k8s/components/monitoring/canary/send-canary.mjs'));
+    const shipped = manifests.find(
+      (m) => m.kind === 'ConfigMap' && m.metadata.name === script,
+    ) as unknown as ConfigMap;
+    expect(shipped.data!['send-canary.mjs']).toBe(
+      read('deploy/k8s/components/monitoring/canary/send-canary.mjs'),
+    );
     const secret = pod.volumes!.find((v) => v.name === 'secrets')!.secret!;
     expect(secret.secretName).toBe('at-gateway-secrets');
     expect(secret.items!.map((i) => i.key).sort()).toEqual(['API_KEY_HMAC_SECRET', 'SOURCE_HMAC_SECRETS']);
