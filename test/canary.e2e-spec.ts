@@ -56,7 +56,7 @@ describe('the canary and trace context', () => {
     expect(report.status).toBe(202);
 
     const stored = await stream.after(before);
-    expect(stored.map((m) => [m.subject, m.data.schema])).toEqual([
+    expect(stored.map((m): string[] => [m.subject, String(m.data.schema)])).toEqual([
       ['signals.canary', 'signals.raw.v1'],
       ['signals.canary', 'signals.normalized.v1'],
     ]);
@@ -84,7 +84,7 @@ describe('the canary and trace context', () => {
     });
     expect(reply.status).toBe(422);
     const stored = await stream.after(before);
-    expect(stored.map((m) => [m.subject, m.data.schema])).toEqual([
+    expect(stored.map((m): string[] => [m.subject, String(m.data.schema)])).toEqual([
       ['signals.canary', 'signals.raw.v1'],
       ['signals.canary', 'signals.dlq.v1'],
     ]);

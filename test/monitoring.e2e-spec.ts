@@ -170,7 +170,7 @@ describe('monitoring component (deploy/k8s/components/monitoring)', () => {
     const config = manifests.find(
       (m) => m.kind === 'ConfigMap' && m.metadata.name.startsWith('at-gateway-config'),
     ) as unknown as ConfigMap;
-    expect(config.data!.ALLOWED_SOURCES!.split(',')).toContain('canary');
+    expect(config.data!.ALLOWED_SOURCES.split(',')).toContain('canary');
   });
 
   it('provisions the Grafana dashboard as a ConfigMap for the sidecar, identical to the file', () => {

@@ -60,9 +60,8 @@ const pods = [deployment.spec.template, cronJob.spec.jobTemplate.spec.template].
   kind: 'Pod',
   metadata: { name: '<pod>', labels: t.metadata.labels as Record<string, string> },
 }));
-const secretsUsed: string[] = deployment.spec.template.spec.volumes.flatMap(
-  (v: { secret?: { secretName: string } }) => v.secret?.secretName ?? [],
-);
+const volumes = deployment.spec.template.spec.volumes as { secret?: { secretName: string } }[];
+const secretsUsed = volumes.flatMap((v) => v.secret?.secretName ?? []);
 const objectsOf = (kind: string): Manifest[] =>
   kind === 'Pod'
     ? pods

@@ -11,4 +11,8 @@ export type SourceModule = Type | DynamicModule;
  * apps read the same list without one app importing another. Add a source: one line here
  * (docs/adding-a-source.md).
  */
-export const SOURCE_MODULES: readonly SourceModule[] = [TradingViewModule, CustomSourceModule, CanarySourceModule];
+export const SOURCE_MODULES: readonly SourceModule[] = [
+  TradingViewModule,
+  CustomSourceModule,
+  CanarySourceModule,
+];
