@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SECRET } from './support/gateway';
 import { GatewayProcess } from './support/gateway-process';
@@ -88,6 +89,33 @@ describe('the canary and trace context', () => {
       ['signals.canary', 'signals.raw.v1'],
       ['signals.canary', 'signals.dlq.v1'],
     ]);
+  });
+
+  it("is stored under the gateway's least-privilege NATS user (deploy/nats/gateway-users.conf)", async () => {
+    const password = 'canary-lp-0c2d';
+    const users = readFileSync(join(__dirname, '../deploy/nats/gateway-users.conf'), 'utf8')
+      .replaceAll('$AT_GATEWAY_NATS_PASSWORD', `"${password}"`)
+      .replace('users = [', 'users = [\n { user: admin, password: "admin-password" }');
+    const secured = await new TestNatsServer(users).start();
+    const restricted = await new GatewayProcess({
+      NATS_URL: secured.url,
+      NATS_USER: 'at-gateway',
+      NATS_PASSWORD: password,
+      API_KEY_HMAC_SECRET: SECRET,
+      ALLOWED_SOURCES: 'canary',
+      ENV: 'test',
+    }).start();
+    try {
+      const run = spawnSync(process.execPath, [SENDER], {
+        env: { PATH: process.env.PATH, CANARY_URL: restricted.url, CANARY_SECRETS_DIR: secrets.dir },
+        encoding: 'utf8',
+      });
+      // The Secret's key carries an id: the sender signs with the secret alone.
+      expect(JSON.parse(run.stdout)).toMatchObject({ status: 202 });
+    } finally {
+      await restricted.stop();
+      await secured.dispose();
+    }
   });
 
   it('a webhook without traceparent starts a trace: the same one on both events and the log line', async () => {
