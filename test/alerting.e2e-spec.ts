@@ -30,7 +30,7 @@ const grafanaQueries = dashboard.panels.flatMap((p) =>
 /** Requests sent on a timer until stopped; a refused or failed one is simply the next sample. */
 class Traffic {
   private readonly timers: NodeJS.Timeout[] = [];
-  every(ms: number, send: () => Promise<unknown>): void {
+  every(ms: number, send: () => Promise<unknown>, { now = false } = {}): void {
     let busy = false;
     const tick = () => {
       if (busy) return;
@@ -40,6 +40,7 @@ class Traffic {
         .finally(() => (busy = false));
     };
     this.timers.push(setInterval(tick, ms));
+    if (now) tick();
   }
   stop(): void {
     this.timers.forEach(clearInterval);
@@ -120,7 +121,13 @@ describe('the shipped alerts in a real Prometheus scraping real gateways through
     // A scanner posting junk twice a minute to the custom route of a deployment whose signals are
     // accepted: a source refused entirely, but a trickle. Started once the series have history,
     // as in production, where a pod's counters are scraped long before the first junk arrives.
-    traffic.every(30_000, () => signal('outage', 'custom', acme(), 'a-scanner-guess-0000'));
+    traffic.every(30_000, () => signal('outage', 'custom', acme(), 'a-scanner-guess-0000'), { now: true });
+    // Until Prometheus has seen the scanner twice, and a minute of everything.
+    const refused = 'sum(gateway_webhooks_received_total{namespace="outage",source="custom",status="401"})';
+    await prometheus.until(
+      async () => Number((await prometheus.query(refused))[0]?.value[1]) >= 2,
+      'two junk posts',
+    );
     await prometheus.until(() => scraped(60), '60 s of scrapes of every gateway');
     const accepted = await prometheus.query(
       'sum by (namespace) (gateway_webhooks_received_total{status="202"}) > 10',
