@@ -39,6 +39,8 @@ const EXTERNAL_KINDS = ['Ingress', 'Event'];
 // Series a runbook may query that Prometheus or the kubelet (cAdvisor) produce, or the rules record.
 const EXTERNAL_SERIES = ['up', 'container_cpu_cfs_throttled_periods_total'];
 const TARGET_LABELS = ['job', 'instance', 'namespace', 'pod', 'cluster', 'container'];
+// Where the monitoring component has heap snapshots written (NODE_OPTIONS --diagnostic-dir).
+const DIAGNOSTICS = '/diagnostics';
 
 const snippets = runbookSnippets(ROOT);
 const kubectlLines = snippets.filter((s) => s.text.startsWith('kubectl '));
@@ -132,7 +134,7 @@ describe('every runbook command works as written against what ships', () => {
       ENV: 'test',
       LOG_LEVEL: 'info',
       // As the monitoring component sets it, its writable directory mapped to this test's own.
-      NODE_OPTIONS: nodeOptions.replace('--diagnostic-dir=/tmp', `--diagnostic-dir=${diagnostics}`),
+      NODE_OPTIONS: nodeOptions.replace(`--diagnostic-dir=${DIAGNOSTICS}`, `--diagnostic-dir=${diagnostics}`),
     }).start({ managementPort: true });
     samples = samplesOf(await (await fetch(`${gateway.managementUrl}/metrics`)).text());
     // What the runbooks' log greps look for, made to happen: refusals, a refused secret reload,
@@ -198,19 +200,38 @@ describe('every runbook command works as written against what ships', () => {
     }
   });
 
+  it('writes heap snapshots to a writable volume of the pods as large as their memory limit', () => {
+    const pod = deployment.spec.template.spec as {
+      volumes: { name: string; emptyDir?: { sizeLimit: string; medium?: string } }[];
+      containers: {
+        volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[];
+        resources: { limits: { memory: string } };
+      }[];
+    };
+    const mount = pod.containers[0].volumeMounts.find((m) => m.mountPath === DIAGNOSTICS)!;
+    expect(mount.readOnly).toBeFalsy();
+    const volume = pod.volumes.find((v) => v.name === mount.name)!;
+    expect(volume.emptyDir?.medium).toBeUndefined(); // on disk, not counted against the memory limit
+    // A snapshot is about the heap's size, which the memory limit bounds.
+    const mib = (q: string) => Number(/^(\d+)Mi$/.exec(q)?.[1] ?? Number(/^(\d+)Gi$/.exec(q)?.[1]) * 1024);
+    expect(mib(volume.emptyDir!.sizeLimit)).toBeGreaterThanOrEqual(
+      mib(pod.containers[0].resources.limits.memory),
+    );
+  });
+
   it('takes a heap snapshot by the steps given: signal, list, remove', async () => {
     expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/ENTRYPOINT \["\/usr\/bin\/tini", "--"\]/);
     const steps = kubectlLines
       .filter(({ text }) => text.includes(' -- sh -c '))
-      .map(({ text }) =>
-        shellWords(text)
-          .at(-1)!
-          .replace(/\/tmp\//g, `${diagnostics}/`),
-      );
+      .map(({ text }) => shellWords(text).at(-1)!.replaceAll(`${DIAGNOSTICS}/`, `${diagnostics}/`));
     expect(steps[0]).toBe('kill -USR2 1');
     gateway.signal('SIGUSR2'); // tini, PID 1 in the image, passes it on to node
     const complete = () => readdirSync(diagnostics).some((f) => f.endsWith('.heapsnapshot'));
     while (!complete()) await new Promise((r) => setTimeout(r, 100));
+    // Written on the main thread: once the gateway answers again, the snapshot is whole.
+    expect((await fetch(`${gateway.managementUrl}/healthz`)).status).toBe(200);
+    const [file] = readdirSync(diagnostics);
+    expect(readFileSync(join(diagnostics, file), 'utf8').slice(0, 12)).toBe('{"snapshot":');
     for (const step of steps.slice(1)) expect(spawnSync('sh', ['-c', step]).status).toBe(0);
     expect(readdirSync(diagnostics)).toEqual([]);
   }, 30_000);
