@@ -86,4 +86,23 @@ if (open.length && !/^\$\{API_KEY_HMAC_SECRET:\?/.test(secret)) {
 }' || exit 1
 echo "ok: the gateway is published on loopback only, or requires a secret"
 
+# 5. Every service of every profile (the secured one too) publishes on loopback only, and no two
+#    publish the same host port (`--profile secured up` beside the default stack).
+node -e '
+const { parse } = require("yaml");
+const services = parse(require("fs").readFileSync("docker-compose.yml", "utf8")).services;
+const seen = new Map();
+let failed = false;
+for (const [name, service] of Object.entries(services)) {
+  for (const port of (service.ports ?? []).map(String)) {
+    const parts = port.split(":");
+    const [host, published] = parts.length === 3 ? parts : ["", parts.length === 2 ? parts[0] : undefined];
+    if (host !== "127.0.0.1" || published === undefined) { console.error(`FAIL: ${name} publishes ${port} beyond loopback`); failed = true; }
+    if (seen.has(published)) { console.error(`FAIL: ${name} and ${seen.get(published)} both publish host port ${published}`); failed = true; }
+    seen.set(published, name);
+  }
+}
+process.exit(failed ? 1 : 0);' || exit 1
+echo "ok: every published port is on loopback, none twice"
+
 echo "all container checks passed"

@@ -18,7 +18,8 @@ major=${BASH_REMATCH[1]}
 ((major % 2 == 0)) || fail "Node $major is not an LTS line (odd majors never are)"
 echo "ok: the image pins Node $version"
 
-grep -qiE 'latest' <(grep -iE '^[[:space:]]*(FROM|ARG NODE_IMAGE)' Dockerfile) && fail "Dockerfile uses a 'latest' tag"
+image_lines=$(grep -iE '^[[:space:]]*(FROM|ARG NODE_IMAGE)' Dockerfile) || fail "Dockerfile has no FROM"
+if grep -qi 'latest' <<<"$image_lines"; then fail "Dockerfile uses a 'latest' tag"; fi
 grep -qE '^ARG NODE_IMAGE=node:\$\{NODE_VERSION\}-[^[:space:]]+\$\{NODE_DIGEST\}$' Dockerfile ||
   fail "ARG NODE_IMAGE must be node:\${NODE_VERSION}-<variant>\${NODE_DIGEST}"
 froms=$(grep -ciE '^FROM[[:space:]]' Dockerfile)

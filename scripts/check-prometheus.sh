@@ -16,7 +16,7 @@ echo "using $("$promtool" --version 2>&1 | head -n 1)"
 # (docs/observability.md "Versions").
 tested=$("$promtool" --version 2>&1 | sed -n 's/^promtool, version \([0-9.]*\).*/\1/p' | head -n 1)
 pinned=$(sed -n 's|^ *image: prom/prometheus:v\([0-9.]*\)$|\1|p' docker-compose.yml)
-if [ "$tested" != "$pinned" ]; then
+if [ -z "$tested" ] || [ "$tested" != "$pinned" ]; then
   echo "docker-compose.yml runs prom/prometheus:v$pinned but the rules are tested with promtool $tested" >&2
   exit 1
 fi

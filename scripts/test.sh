@@ -22,7 +22,7 @@ jest() { "$node" node_modules/jest/bin/jest.js "$@"; }
 [ -d node_modules ] || npm ci
 echo "tests on Node $("$node" --version) ($which)"
 if [[ $which != e2e ]]; then jest --config jest.config.js; fi
-[[ $which == unit ]] && exit 0
+if [[ $which == unit ]]; then exit 0; fi
 
 NATS_SERVER_BIN=$(bash scripts/ensure-nats-server.sh)
 export NATS_SERVER_BIN

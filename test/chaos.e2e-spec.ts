@@ -67,10 +67,6 @@ describe('chaos: NATS killed and restarted under load', () => {
     expect([...stored.values()].every((n) => n === 1)).toBe(true);
   });
 
-  it('answered every request within 2.5 s', () => {
-    expect(slowestMs(outcomes)).toBeLessThanOrEqual(2500);
-  });
-
   it('serves again in the same process, without a restart', async () => {
     const body = tradingViewAlert();
     const reply = await post(`${gateway.url}/webhooks/tradingview`, body, {

@@ -80,12 +80,19 @@ describe('a GitHub-style source (X-Hub-Signature-256, X-GitHub-Delivery, X-GitHu
     });
   });
 
-  it('401 replayed_nonce: the same delivery again within the window', async () => {
+  it('200 with the original event_id: a redelivery (the same delivery again); another body under its id is 401', async () => {
     const body = alert();
     const headers = githubSigned(GITHUB_SECRET, body);
-    expect((await send(body, headers)).status).toBe(202);
+    const first = await send(body, headers);
+    expect(first.status).toBe(202);
 
-    const replay = await send(body, headers);
+    const redelivery = await send(body, headers);
+    expect(redelivery.json).toMatchObject({ status: 'duplicate', event_id: first.json.event_id });
+    const other = alert({ shares: '11' });
+    const replay = await send(
+      other,
+      githubSigned(GITHUB_SECRET, other, { delivery: headers['x-github-delivery'] }),
+    );
     expect(replay.status).toBe(401);
     expect(replay.json.code).toBe('replayed_nonce');
   });

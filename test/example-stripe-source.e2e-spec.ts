@@ -81,14 +81,15 @@ describe('a Stripe-style source (Stripe-Signature: t=…,v1=…)', () => {
     expect(reply.status).toBe(202);
   });
 
-  it('401 replayed_nonce: the exact request again', async () => {
+  it('200 with the original event_id: the exact request again (a redelivery)', async () => {
     const body = signalEvent();
     const headers = stripeSigned(STRIPE_SECRET, body);
-    expect((await send(body, headers)).status).toBe(202);
+    const first = await send(body, headers);
+    expect(first.status).toBe(202);
 
-    const replay = await send(body, headers);
-    expect(replay.status).toBe(401);
-    expect(replay.json.code).toBe('replayed_nonce');
+    const again = await send(body, headers);
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({ status: 'duplicate', event_id: first.json.event_id });
   });
 
   it('401 stale_timestamp: t outside the tolerance (REPLAY_WINDOW_SEC), on either side', async () => {

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect, DiscardPolicy, type NatsConnection, nanos } from 'nats';
+import { connect, DiscardPolicy, type JetStreamManager, type NatsConnection, nanos } from 'nats';
 import { SECRET, TestGateway } from './support/gateway';
 import { TestNatsServer } from './support/nats-server';
 import { post, sendSigned, signed, tradingViewAlert } from './support/signing';
 import { StreamReader } from './support/stream';
+import { waitFor } from './support/wait-for';
 
 // CONTRACT.md 6.1: the gateway works under a NATS user that may do no more than it needs. The
 // users are deploy/nats/gateway-users.conf verbatim (plus an admin for the test's own checks).
@@ -12,6 +13,7 @@ const PASSWORD = 'lp-password-0b1c';
 const ADMIN = { user: 'admin', pass: 'admin-password' };
 const users = readFileSync(join(__dirname, '../deploy/nats/gateway-users.conf'), 'utf8')
   .replaceAll('$AT_GATEWAY_NATS_PASSWORD', `"${PASSWORD}"`)
+  .replaceAll('$AT_GATEWAY_DLQ_REPLAY_NATS_PASSWORD', '"replay-password-unused"')
   .replace('users = [', `users = [\n { user: ${ADMIN.user}, password: "${ADMIN.pass}" }`);
 
 type Health = { nats_failing: { cause: string; message: string } | null };
@@ -55,6 +57,24 @@ describe('least privilege (deploy/nats/gateway-users.conf)', () => {
     }
   }
 
+  /**
+   * The stream as its owning team makes it, with settings of its own choosing (a 1-day limit),
+   * made afresh so no test depends on what an earlier one left.
+   */
+  async function ownersCreateStream(): Promise<JetStreamManager> {
+    const jsm = await admin.jetstreamManager();
+    if ((await jsm.streams.names().next()).includes('trading-events'))
+      await jsm.streams.delete('trading-events');
+    await jsm.streams.add({
+      name: 'trading-events',
+      subjects: ['signals.>'],
+      duplicate_window: nanos(3600_000),
+      max_age: nanos(86400_000),
+      discard: DiscardPolicy.New,
+    });
+    return jsm;
+  }
+
   beforeAll(async () => {
     nats = await new TestNatsServer(users).start();
     admin = await connect({ servers: nats.url, ...ADMIN });
@@ -77,19 +97,15 @@ describe('least privilege (deploy/nats/gateway-users.conf)', () => {
       NATS_PASSWORD: PASSWORD,
       NATS_PROVISION: 'false',
     };
-    await expect(new TestGateway(env).start()).rejects.toThrow(
-      /stream_missing: stream trading-events does not exist/,
-    );
+    // What an operator sees: not ready, and the probes name what is missing.
+    gateway = await new TestGateway(env).start({ waitForReady: false });
+    await waitFor(async () => (await health()).nats_failing?.cause === 'stream_missing', 'stream_missing');
+    expect((await health()).nats_failing?.message).toContain('stream trading-events does not exist');
+    expect((await fetch(`${gateway.url}/readyz`)).status).toBe(503);
+    await gateway.stop();
 
     // The owning team creates them, with settings of its own choosing.
-    const jsm = await admin.jetstreamManager();
-    await jsm.streams.add({
-      name: 'trading-events',
-      subjects: ['signals.>'],
-      duplicate_window: nanos(3600_000),
-      max_age: nanos(86400_000),
-      discard: DiscardPolicy.New,
-    });
+    const jsm = await ownersCreateStream();
     await admin.jetstream().views.kv('trading-events-nonces', { history: 1, ttl: 600_000 });
 
     gateway = await new TestGateway(env).start();
@@ -99,13 +115,13 @@ describe('least privilege (deploy/nats/gateway-users.conf)', () => {
   });
 
   it("NATS_PROVISION=true: reconciles the owners' stream, re-creates a deleted one, with its own user", async () => {
-    const jsm = await admin.jetstreamManager();
+    const jsm = await ownersCreateStream();
     gateway = await new TestGateway({
       NATS_URL: nats.url,
       NATS_USER: 'at-gateway',
       NATS_PASSWORD: PASSWORD,
     }).start();
-    // The stream of the test above, with the owners' 1-day limit, is brought in line (STREAM.UPDATE).
+    // The owners' stream, with its 1-day limit, is brought in line (STREAM.UPDATE).
     const wanted = { discard: DiscardPolicy.New, max_age: nanos(7 * 86400_000), max_bytes: 2 ** 30 };
     expect((await jsm.streams.info('trading-events')).config).toMatchObject(wanted);
     await ingestsEverything();

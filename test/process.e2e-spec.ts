@@ -1,9 +1,9 @@
 import { request } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SECRET } from './support/gateway';
 import { GatewayProcess } from './support/gateway-process';
 import { TestNatsServer } from './support/nats-server';
 import { post, signed, tradingViewAlert } from './support/signing';
+import { refusesConnections, waitFor } from './support/wait-for';
 
 // The built gateway as a process: configuration errors, request logs, and SIGTERM.
 describe('the gateway process', () => {
@@ -63,32 +63,65 @@ describe('the gateway process', () => {
     try {
       const body = tradingViewAlert();
       const headers = signed(SECRET, body);
-      await post(`${gateway.url}/webhooks/tradingview`, body, {
-        'content-type': 'application/json',
-        ...headers,
-      });
-      await post(`${gateway.url}/webhooks/tradingview`, body, {
-        'content-type': 'application/json',
-        ...signed('wrong', body),
-      });
-      await new Promise((r) => setTimeout(r, 100));
+      // One id chosen by the caller (echoed), one offered as X-Request-Id, one left to the gateway.
+      const replies = [
+        await post(`${gateway.url}/webhooks/tradingview`, body, {
+          'content-type': 'application/json',
+          'x-correlation-id': 'corr-process-accepted',
+          ...headers,
+        }),
+        await post(`${gateway.url}/webhooks/tradingview`, body, {
+          'content-type': 'application/json',
+          'x-request-id': 'corr-process-refused',
+          ...signed('wrong', body),
+        }),
+        await post(`${gateway.url}/webhooks/custom`, '{}', { 'content-type': 'application/json' }),
+      ];
+      const ids = replies.map((r) => r.headers.get('x-correlation-id'));
+      expect(ids.slice(0, 2)).toEqual(['corr-process-accepted', 'corr-process-refused']);
+      expect(ids[2]).toMatch(/^[0-9a-f-]{36}$/);
+      await gateway.webhookLine(replies[2]);
 
+      // Each line carries its own request's id, the one its answer echoed: one line per request.
       const requests = gateway.logLines().filter((l) => typeof l.validation_status === 'string');
-      expect(requests).toHaveLength(2);
+      expect(requests.map((l) => l.corr_id)).toEqual(ids);
       expect(requests[0]).toMatchObject({
         level: 'info',
         source: 'tradingview',
         instrument: 'BTCUSDT',
         validation_status: 'valid',
         status: 202,
-        corr_id: expect.any(String),
         latency_ms: expect.any(Number),
       });
       expect(requests[1]).toMatchObject({ status: 401, code: 'invalid_signature', level: 'info' });
+      expect(requests[2]).toMatchObject({ status: 401, code: 'missing_signature', level: 'info' });
       const logs = gateway.output.join('');
       expect(logs).not.toContain(SECRET);
       expect(logs).not.toContain(headers['x-signature'].slice(7));
       expect(logs).not.toContain('pass-phrase-never-logged');
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('answers its probes with Cache-Control: no-store, ready or not', async () => {
+    const gateway = await new GatewayProcess({ ...env(), SHUTDOWN_DELAY_MS: '5000' }).start();
+    try {
+      const probe = async (path: string) => {
+        const res = await fetch(`${gateway.url}${path}`);
+        return [path, res.status, res.headers.get('cache-control')];
+      };
+      expect([await probe('/healthz'), await probe('/readyz')]).toEqual([
+        ['/healthz', 200, 'no-store'],
+        ['/readyz', 200, 'no-store'],
+      ]);
+      // Not ready from SIGTERM on: a cached 200 would keep the load balancer sending here.
+      gateway.signal('SIGTERM');
+      await waitFor(async () => (await fetch(`${gateway.url}/readyz`)).status === 503);
+      expect([await probe('/healthz'), await probe('/readyz')]).toEqual([
+        ['/healthz', 200, 'no-store'],
+        ['/readyz', 503, 'no-store'],
+      ]);
     } finally {
       await gateway.stop();
     }
@@ -110,11 +143,11 @@ describe('the gateway process', () => {
       req.on('response', (res) => resolve(res.statusCode ?? 0));
       req.on('error', reject);
     });
-    // Half the body is sent when SIGTERM arrives; the rest after it.
-    req.write(body.slice(0, 20));
-    await sleep(200);
+    // Half the body is sent when SIGTERM arrives; the rest once the gateway has stopped taking
+    // connections, in the drain itself.
+    await new Promise<void>((resolve) => req.write(body.slice(0, 20), () => resolve()));
     gateway.signal('SIGTERM');
-    await sleep(200);
+    await waitFor(() => refusesConnections(`${gateway.url}/healthz`), 'the listener to close');
     req.end(body.slice(20));
 
     expect(await status).toBe(202);

@@ -1,9 +1,11 @@
+import { rawEventId } from '@gateway/contracts';
 import { createHmac, randomUUID } from 'node:crypto';
 import { SECRET } from './support/gateway';
 import { GatewayProcess } from './support/gateway-process';
 import { samplesOf } from './support/exposition';
 import { TestNatsServer } from './support/nats-server';
-import { rawHttp } from './support/raw-http';
+import { rawHttp, wireRequest } from './support/raw-http';
+import { signed } from './support/signing';
 import { StreamReader } from './support/stream';
 
 // Issue 16, finding 7: what is refused before any route runs answers like any refusal (a problem,
@@ -55,6 +57,12 @@ describe('protocol edges', () => {
       'expectation_failed',
     ],
     ['a request that is not HTTP', '\x16\x03\x01 not http at all\r\n\r\n', 400, 'bad_request'],
+    [
+      'CONNECT (a proxy method: this is not a proxy)',
+      'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n',
+      405,
+      'method_not_allowed',
+    ],
   ])('%s: a problem+json answer, counted and logged once at info', async (_, wire, status, code) => {
     const [before, logged] = [await refusals(code), infoLines(code).length];
     const reply = await rawHttp(gateway.url, [wire]);
@@ -77,6 +85,7 @@ describe('protocol edges', () => {
       'bad_request',
       'headers_too_large',
       'request_timeout',
+      'method_not_allowed',
     ]) {
       expect(await refusals(code)).toBeGreaterThanOrEqual(0);
     }
@@ -126,5 +135,28 @@ describe('protocol edges', () => {
     expect(stored.body).toBe(invalid.toString('utf8'));
     expect(plain.body).toBe(valid.toString('utf8'));
     expect(Object.hasOwn(plain, 'body_base64')).toBe(false);
+  });
+
+  describe('a request the parser refuses, written right behind a good one on the same connection', () => {
+    /** The status line of every answer on a connection, in order. */
+    const statuses = (text: string) => [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+
+    it.each([
+      [
+        'two Content-Length headers',
+        'POST /webhooks/tradingview HTTP/1.1\r\nHost: gw\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}',
+        400,
+      ],
+      ['a 20 KB header', `GET /healthz HTTP/1.1\r\nHost: gw\r\nX-Pad: ${'a'.repeat(20 * 1024)}\r\n\r\n`, 431],
+    ])('%s: the stored signal is answered 202 first, then the refusal', async (_, bad, status) => {
+      const id = randomUUID();
+      const body = JSON.stringify({ ticker: 'BTCUSDT', action: 'buy', id });
+      const good = wireRequest(signed(SECRET, body), body);
+      const reply = await rawHttp(gateway.url, [good + bad]);
+
+      expect(statuses(reply.text)).toEqual([202, status]);
+      const stored = await stream.about(rawEventId('tradingview', id));
+      expect(stored.map((m) => m.subject).sort()).toEqual(['signals.normalized', 'signals.raw']);
+    });
   });
 });

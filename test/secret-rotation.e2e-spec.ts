@@ -87,6 +87,7 @@ describe('secret rotation without a restart', () => {
       );
     }
     // Each step logged once, with the ids now in force.
+    await gateway.logSettled();
     const reloads = gateway
       .logLines()
       .filter((l) => String(l.msg).startsWith('secrets reloaded'))
@@ -112,7 +113,7 @@ describe('secret rotation without a restart', () => {
     });
   }, 60_000);
 
-  it('keeps the last good keys when the file becomes empty, malformed or unreadable', async () => {
+  it('keeps the last good keys when the file becomes empty, malformed, one key per line or unreadable', async () => {
     const good = key();
     secret.update({ API_KEY_HMAC_SECRET: `[good]${good}` });
     gateway = await start();
@@ -124,6 +125,8 @@ describe('secret rotation without a restart', () => {
       { API_KEY_HMAC_SECRET: '\n' },
       { API_KEY_HMAC_SECRET: `[good]${good},whsec_` },
       { API_KEY_HMAC_SECRET: `[good]${good},${bad.slice(0, 10)}` },
+      // One key per line: not a list the gateway reads (keys are separated by commas).
+      { API_KEY_HMAC_SECRET: `[good]${good}\r\n[bad]${bad}\r\n` },
       {}, // the key is gone from the Secret: the file cannot be read
     ];
     for (const [i, keys] of broken.entries()) {
@@ -133,11 +136,13 @@ describe('secret rotation without a restart', () => {
       expect(await errors()).toBe(i + 1);
       expect(await sender.send(good)).toBe(202);
     }
+    await gateway.logSettled();
     const refusals = gateway.logLines().filter((l) => String(l.msg).startsWith('secret reload refused'));
     expect(refusals.map((l) => l.reason)).toEqual([
       'API_KEY_HMAC_SECRET_FILE names a file that became empty',
       'API_KEY_HMAC_SECRET key 2 is empty',
       'API_KEY_HMAC_SECRET key 2 is shorter than 16 bytes',
+      'API_KEY_HMAC_SECRET key good holds a control character (a line break?): separate keys with commas',
       'API_KEY_HMAC_SECRET_FILE names a file that cannot be read (ENOENT)',
     ]);
     expect(leaks(gateway.output.join(''), good) || leaks(gateway.output.join(''), bad)).toBe(false);

@@ -36,6 +36,8 @@ describe('webhook authentication, replay protection and allowlist', () => {
       API_KEY_HMAC_SECRET: `${SECRET}, ${ROTATED}, ${WHSEC}`,
       SOURCE_HMAC_SECRETS: `acme-bot:${ACME_KEY},${ACME_WHSEC}`,
       RATE_LIMIT_RPS: '1000',
+      // acme-bot answers the very same gateway-scheme request again with its original event.
+      SOURCE_POLICY: 'acme-bot:redelivery=original',
     }).start();
     stream = await StreamReader.open(nats.url, STREAM);
   });
@@ -94,10 +96,11 @@ describe('webhook authentication, replay protection and allowlist', () => {
     const headers = signed(SECRET, body);
     const first = await tv(body, headers);
     const replay = await tv(body, { ...headers, 'idempotency-key': randomUUID() });
+    const exact = await tv(body, headers); // X-Nonce is single use: the very request again too
 
     expect(first.status).toBe(202);
-    expect(replay.status).toBe(401);
-    expect(replay.json.code).toBe('replayed_nonce');
+    expect([replay.status, replay.json.code]).toEqual([401, 'replayed_nonce']);
+    expect([exact.status, exact.json.code]).toEqual([401, 'replayed_nonce']);
     expect(await stream.about(first.json.event_id)).toHaveLength(2);
   });
 
@@ -118,7 +121,8 @@ describe('webhook authentication, replay protection and allowlist', () => {
     const senderRetry = await tv(body, sign(now + 1));
 
     expect(first.status).toBe(202);
-    expect(exactReplay.json.code).toBe('replayed_nonce');
+    // The exact delivery again is a redelivery: the original event, nothing new.
+    expect([exactReplay.status, exactReplay.json.event_id]).toEqual([200, first.json.event_id]);
     expect(senderRetry.status).toBe(200);
     expect(senderRetry.json.event_id).toBe(first.json.event_id);
   });
@@ -193,6 +197,21 @@ describe('webhook authentication, replay protection and allowlist', () => {
 
       expect(reply.status).toBe(401);
       expect(reply.json.code).toBe('invalid_signature');
+    });
+
+    // The gateway scheme's X-Nonce is single use (the tradingview cases above refuse the very
+    // request again); acme-bot's policy (redelivery=original) answers it with its first event.
+    it('answers the very same request again with its original event where its policy says so', async () => {
+      const body = acme();
+      const headers = signed(ACME_KEY, body);
+      const first = await custom(body, headers);
+      const again = await custom(body, headers);
+      const replay = await custom(body, { ...headers, 'idempotency-key': randomUUID() });
+
+      expect(first.status).toBe(202);
+      expect([again.status, again.json.event_id]).toEqual([200, first.json.event_id]);
+      expect([replay.status, replay.json.code]).toEqual([401, 'replayed_nonce']);
+      expect(await stream.about(first.json.event_id)).toHaveLength(2);
     });
 
     it('cannot sign for another source with its secret', async () => {

@@ -5,6 +5,7 @@ import { ConsumerProcess } from './support/consumer-process';
 import { SECRET, TestGateway } from './support/gateway';
 import { TestNatsServer } from './support/nats-server';
 import { post, signed, tradingViewAlert } from './support/signing';
+import { waitForQuiet } from './support/wait-for';
 
 // The reference consumer (apps/signal-consumer), built and run as its own process, behind the
 // real gateway: what it logs is what an agent copying it would see.
@@ -124,8 +125,8 @@ describe('the reference consumer of signals.normalized', () => {
         [...consumer.lines(), ...second.lines()].filter(
           (l) => l.msg === 'signal received' && ids.includes(l.event_id as string),
         );
-      const end = Date.now() + 10_000;
-      while (handled().length < ids.length && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      // Six lines, then a second with no new one: a replica's copy would come within it.
+      await waitForQuiet(() => handled().length, { atLeast: ids.length, quietMs: 1000 });
 
       // Without the queue group each replica would handle every event: twelve lines, not six.
       expect(

@@ -86,7 +86,8 @@ describe('TRADINGVIEW_AUTH=token', () => {
       });
       expect(normalized.data.extra).not.toHaveProperty('passphrase');
       expect(JSON.stringify(stored)).not.toContain(PASSPHRASE);
-      await new Promise((r) => setTimeout(r, 100));
+      // Once its own line is written (asynchronously), the log has everything this request logs.
+      expect(await gateway.webhookLine(reply)).toMatchObject({ status: 202 });
       expect(gateway.output.join('')).not.toContain(PASSPHRASE);
     });
 
@@ -179,7 +180,8 @@ describe('TRADINGVIEW_AUTH=token', () => {
       expect(current.status).toBe(202);
     });
 
-    it('logs the refusals at info, with no passphrase, guess or error line', () => {
+    it('logs the refusals at info, with no passphrase, guess or error line', async () => {
+      await gateway.logSettled();
       const lines = gateway.logLines();
       const refused = lines.filter((l) => l.msg === 'webhook refused');
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { SENDER_SPECS } from './sender-specs.mjs';
 
 /**
  * What differs between the verification kinds a generated source can declare: its declaration
@@ -44,18 +45,21 @@ const none = {
 export const AUTH_KINDS = {
   hmac: () => ({
     ...none,
+    ...SENDER_SPECS.hmac,
     VERIFICATION: "'hmac'",
     VERIFICATION_WORDS: "the gateway's HMAC signature (X-Signature, or Standard Webhooks)",
     ...hmacLike(`source-secret-${hex()}`, 'signed', 'signing'),
   }),
   'standard-webhooks': () => ({
     ...none,
+    ...SENDER_SPECS['standard-webhooks'],
     VERIFICATION: "'standard-webhooks'",
     VERIFICATION_WORDS: 'Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)',
     ...hmacLike(whsec(), 'standardSigned', 'scheme-signing'),
   }),
   token: () => ({
     ...none,
+    ...SENDER_SPECS.token,
     VERIFICATION: 'TOKEN',
     VERIFICATION_WORDS: 'its address and a passphrase in the body (a token profile)',
     SOURCE_PRELUDE: `
@@ -96,6 +100,7 @@ export const __CONST___SECRET_FIELDS = ['passphrase'];
   }),
   github: () => ({
     ...none,
+    ...SENDER_SPECS.github,
     VERIFICATION: "'github'",
     VERIFICATION_WORDS: 'a GitHub-style signature (X-Hub-Signature-256, X-GitHub-Delivery)',
     MODULE_IMPORTS: "import { GithubSignatureVerifier } from '@gateway/sources-example-github';\n",
@@ -104,6 +109,7 @@ export const __CONST___SECRET_FIELDS = ['passphrase'];
   }),
   stripe: () => ({
     ...none,
+    ...SENDER_SPECS.stripe,
     VERIFICATION: "'stripe'",
     VERIFICATION_WORDS: 'a Stripe-style signature (Stripe-Signature: t=…,v1=…)',
     MODULE_IMPORTS: "import { StripeSignatureVerifier } from '@gateway/sources-example-stripe';\n",

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { jsonLines } from './json-lines';
 import { freePort } from './nats-server';
 import { reapOnExit } from './reap';
+import { waitFor } from './wait-for';
 
 const MAIN = join(__dirname, '../../dist/apps/gateway/main.js');
 
@@ -25,15 +26,20 @@ export class GatewayProcess {
   /**
    * Spawns it; resolves once /readyz answers 200 (NATS and stream ready), or once it exits (see
    * `exited`). `port`: listen there (a restart behind a load balancer keeps its address).
-   * `managementPort`: with a MANAGEMENT_PORT of its own (then probed there).
+   * `managementPort`: with a MANAGEMENT_PORT of its own (then probed there): `true` for a free
+   * one, or the port (a restart keeps its balancer's health checks).
    */
-  async start({ waitForReady = true, port = 0, managementPort = false } = {}): Promise<this> {
+  async start({
+    waitForReady = true,
+    port = 0,
+    managementPort = false,
+  }: { waitForReady?: boolean; port?: number; managementPort?: boolean | number } = {}): Promise<this> {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
     port ||= await freePort();
     this.url = `http://127.0.0.1:${port}`;
     const management: Record<string, string> = {};
     if (managementPort) {
-      management.MANAGEMENT_PORT = String(await freePort());
+      management.MANAGEMENT_PORT = String(managementPort === true ? await freePort() : managementPort);
       this.managementUrl = `http://127.0.0.1:${management.MANAGEMENT_PORT}`;
     }
     this.proc = reapOnExit(
@@ -68,6 +74,36 @@ export class GatewayProcess {
     if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return;
     this.proc.kill('SIGKILL');
     await this.exited;
+  }
+
+  /**
+   * The first JSON log line `match` accepts, once it is written: pino writes asynchronously, so a
+   * line is looked for until it comes, never read at a fixed moment. Fails after `timeoutMs`.
+   */
+  async logLine(
+    match: (line: Record<string, unknown>) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<Record<string, unknown>> {
+    let line: Record<string, unknown> | undefined;
+    await waitFor(() => (line = this.logLines().find(match)) !== undefined, 'the log line', timeoutMs);
+    return line!;
+  }
+
+  /** The webhook's log line: the one whose corr_id is the id the gateway echoed in X-Correlation-Id. */
+  webhookLine(reply: { headers: Headers }): Promise<Record<string, unknown>> {
+    const corrId = reply.headers.get('x-correlation-id');
+    if (!corrId) throw new Error('the answer carries no X-Correlation-Id');
+    return this.logLine((line) => line.corr_id === corrId);
+  }
+
+  /**
+   * Waits until everything logged so far is written. pino writes asynchronously but in order: once
+   * the line of a request sent now is out (a 404 on a route no source serves), every earlier one is.
+   */
+  async logSettled(): Promise<void> {
+    const reply = await fetch(`${this.url}/webhooks/log-settled`, { method: 'POST' });
+    await reply.arrayBuffer();
+    await this.webhookLine(reply);
   }
 
   /** Log lines parsed as JSON (non-JSON lines are skipped). */

@@ -22,7 +22,8 @@ export class TestGateway {
     private readonly sources: readonly SourceModule[] = SOURCE_MODULES,
   ) {}
 
-  async start(): Promise<this> {
+  /** `waitForReady: false`: returns once it listens, ready or not (its probes then say why). */
+  async start({ waitForReady = true } = {}): Promise<this> {
     const config = loadConfig({
       API_KEY_HMAC_SECRET: SECRET,
       ALLOWED_SOURCES: 'tradingview,acme-bot',
@@ -36,6 +37,7 @@ export class TestGateway {
     const { port } = server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
     if (config.managementPort) this.managementUrl = `http://127.0.0.1:${config.managementPort}`;
+    if (!waitForReady) return this;
     try {
       await this.until(() => this.app!.get(NatsConnectionManager).ready, 'NATS ready');
     } catch (err) {

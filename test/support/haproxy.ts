@@ -11,6 +11,8 @@ export interface BalancerOptions {
   backends: number[];
   /** Health-check interval; a server is taken out after `fall` failed checks, back after `rise`. */
   checkIntervalMs: number;
+  /** Where each replica answers its health checks, when not on its webhook port (MANAGEMENT_PORT). */
+  checkPorts?: number[];
 }
 
 /**
@@ -76,7 +78,10 @@ export class Balancer {
   }
 
   private config(port: number): string {
-    const { backends, checkIntervalMs } = this.options;
+    const { backends, checkIntervalMs, checkPorts } = this.options;
+    // As docs/operations.md shows it: webhooks to the public port, checks to the management port.
+    const server = (p: number, i: number) =>
+      `  server s${i} 127.0.0.1:${p} check${checkPorts ? ` port ${checkPorts[i]}` : ''}`;
     return [
       'global',
       '  maxconn 1024',
@@ -100,12 +105,12 @@ export class Balancer {
       '  balance roundrobin',
       '  option httpchk GET /readyz',
       `  default-server inter ${checkIntervalMs}ms fall 2 rise 2`,
-      ...backends.map((p, i) => `  server s${i} 127.0.0.1:${p} check`),
+      ...backends.map(server),
       'backend gateways-live',
       '  balance roundrobin',
       '  option httpchk GET /healthz',
       `  default-server inter ${checkIntervalMs}ms fall 2 rise 2`,
-      ...backends.map((p, i) => `  server s${i} 127.0.0.1:${p} check`),
+      ...backends.map(server),
       '',
     ].join('\n');
   }

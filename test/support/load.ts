@@ -8,6 +8,8 @@ export interface Outcome {
   ms: number;
   eventId?: string;
   code?: string; // the problem code, or why no HTTP answer came
+  /** With status 0: the system error that ended the attempt (ECONNREFUSED, ECONNRESET...), if any. */
+  errorCode?: string;
 }
 
 /**
@@ -45,8 +47,14 @@ export async function signedLoad(
           code: json.code,
         });
       } catch (err) {
-        const reason = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
-        outcomes.push({ status: 0, at: started, ms: performance.now() - started, code: reason });
+        const cause = (err as Error & { cause?: Error & { code?: string } }).cause;
+        outcomes.push({
+          status: 0,
+          at: started,
+          ms: performance.now() - started,
+          code: cause?.message ?? (err as Error).message,
+          errorCode: cause?.code ?? (err as Error & { code?: string }).code,
+        });
         await new Promise((r) => setTimeout(r, 20)); // a refused connection fails at once: don't spin
       }
     }

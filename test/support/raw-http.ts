@@ -1,5 +1,19 @@
 import { connect } from 'node:net';
 
+/**
+ * A request as it goes on the wire: request line, `Host`, `headers` as given, and `body` with its
+ * Content-Length (a JSON body to `/webhooks/tradingview` unless told otherwise).
+ */
+export function wireRequest(
+  headers: Record<string, string | number>,
+  body = '',
+  { path = '/webhooks/tradingview', type = 'application/json' } = {},
+): string {
+  const all = { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...headers };
+  const lines = Object.entries(all).map(([name, value]) => `${name}: ${value}\r\n`);
+  return `POST ${path} HTTP/1.1\r\nHost: gw\r\n${lines.join('')}\r\n${body}`;
+}
+
 export interface RawReply {
   /** Everything the server sent before it closed the connection. */
   text: string;

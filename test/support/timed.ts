@@ -11,6 +11,8 @@ export interface TimedReply {
   ms: number;
   code?: string;
   retryAfter?: number;
+  /** The stored event's id, on a 2xx. */
+  eventId?: string;
 }
 
 /** A signed request, prepared before the clock starts so signing is not part of what is timed. */
@@ -50,6 +52,7 @@ export async function sendTimed({ url, body, headers }: Prepared): Promise<Timed
       at: started,
       ms: performance.now() - started,
       code: (reply.json as { code?: string } | null)?.code,
+      eventId: (reply.json as { event_id?: string } | null)?.event_id,
       retryAfter: retryAfter === null ? undefined : Number(retryAfter),
     };
   } catch {

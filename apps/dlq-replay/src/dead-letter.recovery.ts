@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   DlqEventV1,
   EventValidator,
+  isStaleSignalIssue,
   NormalizedEventV1,
   normalizedEventOf,
   rawBodyBytes,
@@ -19,6 +20,7 @@ export type UnrecoverableReason =
   | 'raw_event_missing' // its raw event is no longer in the stream (retention)
   | 'invalid_raw_event' // the raw event does not match signals.raw of the pinned version
   | 'unknown_source' // no source of this build speaks for it any more
+  | 'signal_stale' // refused for its age at receipt: time never makes it fresh again
   | 'still_invalid' // the current normalizers still refuse the payload
   | 'invalid_result'; // the normalizer's signal does not match signals.normalized: a normalizer bug
 
@@ -51,6 +53,8 @@ export class DeadLetterRecovery {
       errors,
     });
 
+    // Its payload was fine, its moment had passed: publishing it now would be later still.
+    if (entry.errors.some(isStaleSignalIssue)) return fail('signal_stale', entry.errors);
     const found = await this.rawEvents.find(entry.raw_event_id, storedAt);
     if (found === undefined) return fail('raw_event_missing');
     const rawCheck = this.schemas.check(Subjects.raw, found);

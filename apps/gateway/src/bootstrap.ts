@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { getToken } from '@willsoto/nestjs-prometheus';
 import { AppModule } from './app.module';
 import type { GatewayConfig } from './config/gateway-config';
+import { describePolicy, policiesInForce } from './config/policy-in-force';
 import { hardenHttpServer } from './http-server';
 
 /**
@@ -30,6 +31,12 @@ export async function createGateway(
   const server: Server = app.getHttpServer();
   hardenHttpServer(server, config, app.get(Logger), app.get(getToken(HTTP_REFUSALS_TOTAL)));
   app.get(Logger).log(`publishing event schemas ${config.eventSchemaVersion}`, 'Events');
+  // Once per source, what the rate-limit variables and the per-source policy add up to.
+  for (const [source, policy] of Object.entries(policiesInForce(config.security.policy))) {
+    app
+      .get(Logger)
+      .log({ source, policy }, `policy in force for ${source}: ${describePolicy(policy)}`, 'Policy');
+  }
   if (config.usesDevelopmentSecret) {
     app
       .get(Logger)

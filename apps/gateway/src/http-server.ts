@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { problemBody, problemDetails, type ProblemDetails } from '@gateway/contracts';
+import { onExchangeEnd, problemBody, problemDetails, type ProblemDetails } from '@gateway/contracts';
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, STATUS_CODES, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -17,8 +17,31 @@ const CLIENT_ERRORS: Record<string, ProblemDetails> = {
 const MALFORMED = problemDetails('bad_request', 'the request is not valid HTTP/1.1');
 const NO_HOST = problemDetails('missing_host', 'an HTTP/1.1 request must carry a Host header');
 const EXPECTATION = problemDetails('expectation_failed', 'only Expect: 100-continue is supported');
+const CONNECT = problemDetails('method_not_allowed', 'CONNECT is not served: this is not a proxy');
 /** Every refusal made here, so each series exists from the start (an alert sees the first one). */
-const REFUSALS = [...Object.values(CLIENT_ERRORS), MALFORMED, NO_HOST, EXPECTATION];
+const REFUSALS = [...Object.values(CLIENT_ERRORS), MALFORMED, NO_HOST, EXPECTATION, CONNECT];
+
+/** The response a connection is writing now, if any (Node's own clientError handler reads it too). */
+type InFlight = ServerResponse & { req: IncomingMessage };
+const inFlightOn = (socket: Socket) => (socket as Socket & { _httpMessage?: InFlight })._httpMessage;
+
+/**
+ * Writes `wire` on a connection once every answer owed on it has left, then closes it. A request
+ * the parser refuses may come right behind one that is complete and being processed (pipelining):
+ * its refusal written at once would be read as that request's answer, and a stored signal would
+ * look refused. So it waits for each answer in turn; if the connection dies first, nothing is
+ * written. The answer in flight that belongs to the refused request itself (its body is what
+ * failed) has not started, so the refusal goes at once, as before.
+ */
+function answerLast(socket: Socket, wire: string): void {
+  const owed = inFlightOn(socket);
+  if (socket.destroyed) return;
+  if (owed && owed.req.complete && !owed.writableFinished) {
+    return onExchangeEnd(owed, () => answerLast(socket, wire));
+  }
+  if (!owed?.headersSent || owed.writableFinished) socket.write(wire);
+  socket.destroy();
+}
 
 const problemHeaders = (body: string) => ({
   'Content-Type': 'application/problem+json',
@@ -71,15 +94,20 @@ export function hardenHttpServer(
     refused(problem);
   };
 
+  // The parser may report a connection again (more bytes, a timeout) while its refusal waits.
+  const refusing = new WeakSet<Socket>();
   server.on('clientError', (err: ClientError, socket: Socket) => {
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    if (refusing.has(socket)) return;
+    refusing.add(socket);
     const problem = CLIENT_ERRORS[err.code ?? ''] ?? MALFORMED;
-    // Answer only when no response has started on this socket, or the reply would be corrupt
-    // (`_httpMessage` is the in-flight response; Node's own handler checks it the same way).
-    const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (!inFlight?.headersSent) socket.write(problemResponse(problem));
-    socket.destroy();
+    answerLast(socket, problemResponse(problem));
     refused(problem);
+  });
+  // Without a listener Node closes a CONNECT's connection with no answer at all.
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    answerLast(socket, problemResponse(CONNECT));
+    refused(CONNECT);
   });
 
   // Node answers these two itself, with an empty body; with a listener, the answer is ours.

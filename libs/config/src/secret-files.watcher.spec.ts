@@ -18,6 +18,9 @@ describe('SecretFilesWatcher', () => {
 
     writeFileSync(key, 'k1,k2');
     expect(await watcher.changed()).toEqual(['API_KEY_HMAC_SECRET']);
+    // What a reload builds from: the text just looked at, whatever the file holds by then.
+    writeFileSync(key, '');
+    expect(watcher.texts()).toEqual({ API_KEY_HMAC_SECRET: 'k1,k2', SOURCE_HMAC_SECRETS: '' });
 
     writeFileSync(key, '\n');
     rmSync(sources);

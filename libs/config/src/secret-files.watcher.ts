@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { SecretVariable } from './secret-variables';
+import type { SecretFileTexts, SecretVariable } from './secret-variables';
 
 /** What a secret file held at the last look: its text, or why it could not be read. */
 type Seen = { text: string } | { error: string };
@@ -62,6 +62,13 @@ export class SecretFilesWatcher {
       if ('text' in now && now.text.trim()) this.held.add(variable);
     }
     return changed;
+  }
+
+  /** The text of each file as last seen (the one problems() judged), for a reload to build from. */
+  texts(): SecretFileTexts {
+    const texts: SecretFileTexts = {};
+    for (const [variable, seen] of this.seen) if ('text' in seen) texts[variable] = seen.text;
+    return texts;
   }
 
   /**

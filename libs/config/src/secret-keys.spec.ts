@@ -46,6 +46,8 @@ describe('parseKeyList', () => {
     ['a short key', `${LONG},short-key`, /key 2 is shorter than 16 bytes/],
     ['a short whsec_ key', `${LONG},${whsec(15)}`, /key 2 is shorter than 16 bytes/],
     ['one id twice', `[a]${LONG},[a]${LONG}x`, /names key a twice/],
+    ['one key per line', `[a]${LONG}\r\n[b]${LONG}`, /key a holds a control character \(a line break\?\)/],
+    ['a NUL inside a key', `${LONG}\u0000${LONG}`, /key 1 holds a control character/],
   ])('refuses %s, naming the variable and never the value', (_what, value, message) => {
     const error = errorOf(() => parseKeyList('API_KEY_HMAC_SECRET', value, MIN_KEY_BYTES));
     expect(error.message).toMatch(/^API_KEY_HMAC_SECRET /);

@@ -21,6 +21,22 @@ export const MIN_KEY_BYTES = 16;
 const WITH_ID = /^\[([A-Za-z0-9._-]{1,32})\]([\s\S]*)$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const FINGERPRINT_DOMAIN = 'at-gateway key fingerprint v1\0';
+// Control characters (C0, DEL and C1): line breaks, tabs, NUL.
+const CONTROL = /\p{Cc}/u;
+
+/**
+ * Refuses a secret holding a control character. A file written one key per line would otherwise
+ * be read as one key with line breaks inside, which verifies nothing (every webhook 401) while
+ * the reload reports success. `which` names the secret (variable and id or place), never its value.
+ */
+export function assertNoControlCharacters(variable: string, which: string, secret: string): void {
+  if (CONTROL.test(secret)) {
+    throw new ConfigError(
+      `${which} holds a control character (a line break?): separate keys with commas`,
+      variable,
+    );
+  }
+}
 
 /**
  * A label for a key without an id: `fp-` and 8 hex digits of SHA-256 over a domain-separated
@@ -54,6 +70,7 @@ export function parseKey(
   const withId = WITH_ID.exec(text);
   const secret = (withId ? withId[2] : text).trim();
   const which = `${owner === variable ? variable : `${variable} ${owner}`} key ${withId ? withId[1] : position}`;
+  assertNoControlCharacters(variable, which, secret);
   const bytes = keyBytes(secret);
   if (bytes === undefined) {
     throw new ConfigError(`${which} starts with whsec_ but the rest is not base64`, variable);
@@ -139,5 +156,12 @@ export function parseSourcePassphrases(
   value: string | undefined,
   allowed: readonly string[],
 ): Record<string, string[]> {
-  return parseSourceEntries('SOURCE_PASSPHRASES', value, allowed, (_, written) => list(written));
+  const variable = 'SOURCE_PASSPHRASES';
+  return parseSourceEntries(variable, value, allowed, (source, written) => {
+    const passphrases = list(written);
+    passphrases.forEach((p, i) =>
+      assertNoControlCharacters(variable, `${variable} ${source} passphrase ${i + 1}`, p),
+    );
+    return passphrases;
+  });
 }

@@ -22,6 +22,9 @@ export const NATS_SECRET_VARIABLES: readonly SecretVariable[] = ['NATS_PASSWORD'
 
 export const fileVariable = (name: string): string => `${name}_FILE`;
 
+/** The text of secret files as already read, by variable (a reload builds from exactly these). */
+export type SecretFileTexts = Partial<Record<SecretVariable, string>>;
+
 /** The environment with every `_FILE` secret read in, and which files they came from. */
 export interface ResolvedEnvironment {
   env: NodeJS.ProcessEnv;
@@ -48,11 +51,13 @@ export function readSecretFile(name: string, path: string): string {
 /**
  * Reads each `<NAME>_FILE` into `<NAME>`. Both set is an error: which one wins would be a guess.
  * An empty variable, or an empty file, counts as unset (so a Kubernetes Secret may carry an empty
- * key for a secret not in use); a file that cannot be read stops the start.
+ * key for a secret not in use); a file that cannot be read stops the start. With `texts`, a
+ * file's text is taken from there instead of read (a reload: the text it checked).
  */
 export function resolveSecretFiles(
   source: NodeJS.ProcessEnv,
   variables: readonly SecretVariable[] = SECRET_VARIABLES,
+  texts: SecretFileTexts = {},
 ): ResolvedEnvironment {
   const env: NodeJS.ProcessEnv = { ...source };
   const files: ResolvedEnvironment['files'] = {};
@@ -63,7 +68,7 @@ export function resolveSecretFiles(
     if (source[name]) {
       throw new ConfigError(`${name} and ${fileVariable(name)} are both set: set only one`, name);
     }
-    const value = readSecretFile(name, path);
+    const value = texts[name]?.trim() ?? readSecretFile(name, path);
     if (value) env[name] = value;
     files[name] = path;
   }

@@ -20,3 +20,5 @@ export * from './schema-compatibility';
 export * from './raw-body';
 export * from './verification';
 export * from './json-bytes';
+export * from './exchange-end';
+export * from './signal-freshness';

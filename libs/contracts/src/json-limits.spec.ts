@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { assertJsonWithinLimits, JSON_LIMITS, JsonLimitError } from './json-limits';
+import {
+  assertJsonWithinLimits,
+  assertUniqueMemberNames,
+  JSON_LIMITS,
+  JsonDuplicateNameError,
+  JsonLimitError,
+} from './json-limits';
 
 const { maxDepth, maxArrayItems } = JSON_LIMITS;
 
@@ -79,6 +85,52 @@ describe('assertJsonWithinLimits', () => {
       fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => {
         withinLimits(Buffer.from(bytes).toString('latin1'));
       }),
+    );
+  });
+});
+
+describe('assertUniqueMemberNames (I-JSON, RFC 7493)', () => {
+  /** True when the text names no member twice in one object. */
+  const unique = (text: string): boolean => {
+    const written = assertJsonWithinLimits(Buffer.from(text));
+    try {
+      assertUniqueMemberNames(JSON.parse(text), written);
+      return true;
+    } catch (err) {
+      expect(err).toBeInstanceOf(JsonDuplicateNameError);
+      return false;
+    }
+  };
+
+  it.each([
+    '{"action":"buy","action":"sell"}',
+    '{"a":{"sl":1,"sl":2}}',
+    '{"legs":[{"q":1},{"q":1,"q":2}]}',
+    '{"a":1,"\\u0061":2}',
+    '{"__proto__":1,"__proto__":2}',
+    '[[{"x":{"y":{"z":1,"z":1}}}]]',
+  ])('refuses %s', (text) => {
+    expect(unique(text)).toBe(false);
+  });
+
+  it.each([
+    '{"a":{"x":1},"b":{"x":2},"x":3}',
+    '{"url":"http://x:1/a","t":"12:00:00"}',
+    '[{"a":1},{"a":1}]',
+    '{}',
+    '"a:b"',
+    '[1,2,3]',
+    '{"__proto__":{"polluted":1},"constructor":1}',
+  ])('accepts %s', (text) => {
+    expect(unique(text)).toBe(true);
+  });
+
+  it('agrees with a count of every member written, on every JSON document (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.boolean(), (value, pretty) => {
+        expect(unique(JSON.stringify(value, null, pretty ? 2 : undefined))).toBe(true);
+      }),
+      { numRuns: 300 },
     );
   });
 });

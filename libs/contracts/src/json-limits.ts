@@ -15,6 +15,7 @@ const CLOSE_ARRAY = 0x5d;
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 const COMMA = 0x2c;
+const COLON = 0x3a;
 
 // Commas seen in each open container (-1 for an object, whose members are not counted), by depth.
 // Reused across calls: the scan is synchronous, so no two scans ever share it.
@@ -35,11 +36,13 @@ function endOfString(bytes: Uint8Array, open: number): number {
 /**
  * Throws a JsonLimitError when the bytes nest deeper than JSON_LIMITS.maxDepth or hold an array of
  * more than JSON_LIMITS.maxArrayItems items. One pass, no allocation; strings are skipped with a native search. It
- * does not validate JSON: what is malformed is left to JSON.parse.
+ * does not validate JSON: what is malformed is left to JSON.parse. Returns the colons outside
+ * strings: in valid JSON, exactly the number of object members written (assertUniqueMemberNames).
  */
-export function assertJsonWithinLimits(bytes: Uint8Array): void {
+export function assertJsonWithinLimits(bytes: Uint8Array): number {
   const { maxDepth, maxArrayItems } = JSON_LIMITS;
   let depth = 0;
+  let members = 0;
   for (let i = 0; i < bytes.length; i++) {
     const byte = bytes[i];
     if (byte === QUOTE) {
@@ -49,6 +52,8 @@ export function assertJsonWithinLimits(bytes: Uint8Array): void {
       commas[depth] = byte === OPEN_ARRAY ? 0 : -1;
     } else if (byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) {
       if (depth > 0) depth--;
+    } else if (byte === COLON) {
+      members++;
     } else if (byte === COMMA && depth > 0 && commas[depth] >= 0) {
       // n commas separate n + 1 items.
       if (++commas[depth] >= maxArrayItems) {
@@ -56,4 +61,36 @@ export function assertJsonWithinLimits(bytes: Uint8Array): void {
       }
     }
   }
+  return members;
+}
+
+/** Valid JSON that names one member twice in one object, which I-JSON (RFC 7493) forbids. */
+export class JsonDuplicateNameError extends JsonLimitError {
+  constructor() {
+    super('has a member name twice in one object (RFC 7493)');
+  }
+}
+
+/** The members of every object in a parsed JSON value, at any depth (JSON_LIMITS bound the depth). */
+function membersIn(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) count += membersIn(item);
+    return count;
+  }
+  const keys = Object.keys(value);
+  count = keys.length;
+  for (const key of keys) count += membersIn((value as Record<string, unknown>)[key]);
+  return count;
+}
+
+/**
+ * Throws a JsonDuplicateNameError when `parsed` holds fewer members than the `written` ones the
+ * scan counted: JSON.parse keeps only the last of a repeated name, so a body like
+ * `{"action":"buy","action":"sell"}` reads one way here and the other way for a consumer that
+ * keeps the first. One walk over the parsed value, no second parse.
+ */
+export function assertUniqueMemberNames(parsed: unknown, written: number): void {
+  if (written > 0 && membersIn(parsed) < written) throw new JsonDuplicateNameError();
 }

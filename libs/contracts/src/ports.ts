@@ -35,8 +35,10 @@ export abstract class EventPublisher {
   /**
    * Serialises `event` for `subject`; no I/O. Throws EventTooLargeError when it is over the store's
    * message size. `fingerprint` (of the body a raw event carries) is stored with the message, so a
-   * later publish of the same id can tell whether it carries the same body. `traceparent` (W3C
-   * Trace Context) is carried in the message's headers.
+   * later publish of the same id can tell whether it carries the same body. `onlyIfStored`: the
+   * write may only find its id stored (a duplicate); when it is not, nothing is written and `send`
+   * rejects with NotStoredError. `traceparent` (W3C Trace Context) is carried in the message's
+   * headers.
    */
   abstract prepare(
     subject: PublishSubject,
@@ -44,6 +46,7 @@ export abstract class EventPublisher {
     event: GatewayEvent,
     corrId: string,
     fingerprint?: string,
+    onlyIfStored?: boolean,
     traceparent?: string,
   ): PreparedEvent;
 
@@ -67,10 +70,17 @@ export abstract class EventPublisher {
   }
 }
 
+/**
+ * What claiming a nonce found: it was free (`claimed`), it is held by a request with the same
+ * digest (`redelivery`: the very request again, which may only map to the event the first one
+ * stored), or another request used it (`replayed`).
+ */
+export type NonceClaim = 'claimed' | 'redelivery' | 'replayed';
+
 /** Remembers nonces for the replay window, shared by every replica. */
 export abstract class NonceStore {
-  /** True the first time a nonce is claimed; false when it was seen before. Gives up at `deadline`. */
-  abstract claim(nonce: string, deadline: number, priority?: Priority): Promise<boolean>;
+  /** Claims `nonce` for the request `digest` identifies. Gives up at `deadline`. */
+  abstract claim(nonce: string, digest: string, deadline: number, priority?: Priority): Promise<NonceClaim>;
   /** Forgets a nonce whose request was not accepted, so the sender can retry it. */
   abstract release(nonce: string): Promise<void>;
 }

@@ -26,6 +26,7 @@ export const PROBLEMS = {
   expectation_failed: { status: 417, title: 'Expectation Failed' },
   schema_validation_failed: { status: 422, title: 'Unprocessable Content' },
   idempotency_key_reused: { status: 422, title: 'Unprocessable Content' },
+  signal_stale: { status: 422, title: 'Unprocessable Content' },
   not_found: { status: 404, title: 'Not Found' },
   method_not_allowed: { status: 405, title: 'Method Not Allowed' },
   nats_unavailable: { status: 503, title: 'Service Unavailable' },

@@ -22,3 +22,14 @@ export class EventTooLargeError extends Error {
     this.name = 'EventTooLargeError';
   }
 }
+
+/**
+ * A write allowed only as a duplicate (a redelivery must map to the event its first delivery
+ * stored) found its id not stored: nothing was written.
+ */
+export class NotStoredError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'NotStoredError';
+  }
+}

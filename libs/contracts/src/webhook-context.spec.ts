@@ -1,5 +1,5 @@
 import type { SourceAdapter } from './source-adapter';
-import { WebhookContext } from './webhook-context';
+import { STORE_BUDGET_MS, WebhookContext } from './webhook-context';
 
 const adapter = { route: 'bot' } as SourceAdapter;
 const webhookFor = (body: string, servedBy?: SourceAdapter) => {
@@ -45,10 +45,27 @@ describe('WebhookContext.jsonObject', () => {
     expect(webhookFor('{"a":1}').jsonObject()).toEqual({ a: 1 });
   });
 
-  it.each(['[1]', '"text"', 'null', 'not json', '{"a":1,}', `{"deep":${'['.repeat(100)}${']'.repeat(100)}}`])(
-    'is undefined for %s',
-    (body) => {
-      expect(webhookFor(body).jsonObject()).toBeUndefined();
-    },
-  );
+  it.each([
+    '[1]',
+    '"text"',
+    'null',
+    'not json',
+    '{"a":1,}',
+    '{"a":1,"a":2}',
+    `{"deep":${'['.repeat(100)}${']'.repeat(100)}}`,
+  ])('is undefined for %s', (body) => {
+    expect(webhookFor(body).jsonObject()).toBeUndefined();
+  });
+});
+
+describe('WebhookContext.storeDeadline', () => {
+  it('counts from the body’s last byte, not from the headers: a slow sender’s time is not the store’s', () => {
+    const headersAt = new Date(Date.now() - 5000);
+    const webhook = new WebhookContext('bot', 'corr', {}, headersAt);
+    expect(webhook.storeDeadline).toBe(headersAt.getTime() + STORE_BUDGET_MS);
+    const lastByte = Date.now();
+    webhook.received(Buffer.from('{}'), lastByte);
+    expect(webhook.storeDeadline).toBe(lastByte + STORE_BUDGET_MS);
+    expect(webhook.body.toString()).toBe('{}');
+  });
 });

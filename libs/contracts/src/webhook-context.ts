@@ -1,4 +1,4 @@
-import { assertJsonWithinLimits } from './json-limits';
+import { assertJsonWithinLimits, assertUniqueMemberNames } from './json-limits';
 import { isPlainObject } from './plain-object';
 import type { SourceAdapter } from './source-adapter';
 import { STAGE_ORDER, type StageName, type Stages } from './webhook-stages';
@@ -28,9 +28,16 @@ export class WebhookContext {
   instrument?: string;
   /** Set by the problem filter. */
   problemCode?: string;
+  /**
+   * Set by the replay guard: the nonce was claimed before by this very request (a sender's
+   * redelivery), so it may only be answered as a duplicate of what that request stored.
+   */
+  redelivery = false;
   /** W3C `traceparent` carried into its events' headers; set by the body middleware. */
   traceparent?: string;
 
+  /** When the body's last byte arrived (ms since the epoch); set by `received`. */
+  private bodyReceivedAt?: number;
   private stage?: Stages[StageName];
   private stageRank = 0;
   private parsed: unknown = NOT_PARSED;
@@ -68,12 +75,20 @@ export class WebhookContext {
     return this.stage as Stages[S];
   }
 
+  /** The whole body is in: its bytes, and from now on the store deadline counts. */
+  received(body: Buffer, at = Date.now()): void {
+    this.body = body;
+    this.bodyReceivedAt = at;
+  }
+
   /**
    * When every wait of this request on JetStream (nonce claim, then publishes) must be over, one
-   * after the other: its answer then still leaves within the contract's 2.5 s.
+   * after the other: its answer then still leaves within the contract's 2.5 s of its last byte.
+   * Counted from the body's last byte, not the headers: the time a slow sender takes to send it
+   * is the sender's (REQUEST_TIMEOUT_MS bounds it, 408), never the store's.
    */
   get storeDeadline(): number {
-    return this.receivedAt.getTime() + STORE_BUDGET_MS;
+    return (this.bodyReceivedAt ?? this.receivedAt.getTime()) + STORE_BUDGET_MS;
   }
 
   /** The media type without parameters, lower-cased ('' when absent). */
@@ -84,14 +99,16 @@ export class WebhookContext {
   }
 
   /**
-   * The body parsed as JSON, once. Throws a SyntaxError when it is not JSON, and a JsonLimitError
-   * (checked on the bytes, before parsing) when it is deeper or has longer arrays than JSON_LIMITS.
+   * The body parsed as JSON, once. Throws a SyntaxError when it is not JSON, a JsonLimitError
+   * (checked on the bytes, before parsing) when it is deeper or has longer arrays than JSON_LIMITS,
+   * and a JsonDuplicateNameError when an object names a member twice (I-JSON).
    */
   json(): unknown {
     if (this.parsed === NOT_PARSED) {
       try {
-        assertJsonWithinLimits(this.body);
+        const members = assertJsonWithinLimits(this.body);
         this.parsed = JSON.parse(this.body.toString('utf8'));
+        assertUniqueMemberNames(this.parsed, members);
       } catch (err) {
         this.parseError = err as Error;
         this.parsed = undefined;

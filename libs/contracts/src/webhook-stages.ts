@@ -24,6 +24,12 @@ export interface AuthResult {
   /** A scheme-provided idempotency key (Standard Webhooks' `webhook-id`). */
   readonly idempotencyKey?: string;
   /**
+   * The nonce is the sender's promise to use it once (the gateway scheme's `X-Nonce`), not a
+   * delivery its sender redelivers by design: the very request again is refused, as a replay,
+   * unless its source's policy sets `redelivery=original` (docs/decisions.md).
+   */
+  readonly singleUseNonce?: boolean;
+  /**
    * The keys that verified its signature, as the key set in force at that moment saw them (keys
    * rotate while requests run). Absent when the credentials are bound to the route itself (the
    * TradingView token profile).

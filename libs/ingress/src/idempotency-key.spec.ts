@@ -28,9 +28,19 @@ describe('idempotencyKeyOf (CONTRACT.md 1.3)', () => {
   it.each([
     ['{"id":"alert-7"}', 'alert-7'],
     ['{"id":42}', '42'],
+    ['{"id":7000001.0}', '7000001'],
+    ['{"id":"7000001"}', '7000001'],
+    ['{"id":-9007199254740991}', '-9007199254740991'],
   ])('then the payload id of %s', (body, key) => {
     expect(keyOf(body)).toBe(key);
   });
+
+  it.each(['{"id":12345678901234567890}', '{"id":9007199254740993}', '{"id":1.5}', '{"id":1e300}'])(
+    '400 bad_request for the numeric id of %s: it cannot be read exactly',
+    (body) => {
+      expect(() => keyOf(body)).toThrow(ProblemException);
+    },
+  );
 
   it.each(['{"id":"has space"}', '{"id":null}', '{"id":[1]}', '[{"id":"x"}]', 'id=7', '{"id":"x",}'])(
     'else the SHA-256 of the body for %s',

@@ -3,7 +3,7 @@ import { Global, Injectable, Module, type INestApplication } from '@nestjs/commo
 import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { EventPublisher, type NormalizationResult, type SourceAdapter, Subjects } from '@gateway/contracts';
-import { BODY_BYTES_RESERVED, WebhookTelemetryMiddleware } from '@gateway/observability';
+import { BODY_BYTES_RESERVED, SIGNAL_AGE_SECONDS, WebhookTelemetryMiddleware } from '@gateway/observability';
 import { SecurityModule, uniformPolicy } from '@gateway/security';
 import { WebhookSource } from '@gateway/sources-core';
 import { FakePortsModule, gatewaySigned, type InMemoryEventPublisher, specSignal } from '@gateway/testing';
@@ -43,8 +43,12 @@ class BotModule {}
       useValue: { use: (_q: unknown, _s: unknown, next: () => void) => next() },
     },
     { provide: getToken(BODY_BYTES_RESERVED), useValue: { set: () => undefined } },
+    {
+      provide: getToken(SIGNAL_AGE_SECONDS),
+      useValue: { zero: () => undefined, labels: () => ({ observe: () => undefined }) },
+    },
   ],
-  exports: [WebhookTelemetryMiddleware, getToken(BODY_BYTES_RESERVED)],
+  exports: [WebhookTelemetryMiddleware, getToken(BODY_BYTES_RESERVED), getToken(SIGNAL_AGE_SECONDS)],
 })
 class QuietTelemetryModule {}
 

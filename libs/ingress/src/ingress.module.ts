@@ -2,6 +2,7 @@ import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/c
 import { SourcesCoreModule } from '@gateway/sources-core';
 import { ConfigurableModuleClass } from './ingress.module-definition';
 import { IngressService } from './ingress.service';
+import { SignalFreshness } from './signal-freshness';
 import { WebhookBodyMiddleware } from './webhook-body.middleware';
 import { WebhookController } from './webhook.controller';
 import { WebhookIntakeMiddleware } from './webhook-intake.middleware';
@@ -13,7 +14,7 @@ import { WebhookIntakeMiddleware } from './webhook-intake.middleware';
 @Module({
   imports: [SourcesCoreModule],
   controllers: [WebhookController],
-  providers: [IngressService, WebhookBodyMiddleware, WebhookIntakeMiddleware],
+  providers: [IngressService, SignalFreshness, WebhookBodyMiddleware, WebhookIntakeMiddleware],
 })
 export class IngressModule extends ConfigurableModuleClass implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

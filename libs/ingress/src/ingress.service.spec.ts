@@ -15,12 +15,22 @@ import {
   webhookRequest,
 } from '@gateway/testing';
 import { SourcePolicies, type SourcePolicy, uniformPolicy } from '@gateway/security';
+import { Histogram } from 'prom-client';
 import { IngressService } from './ingress.service';
+import { SignalFreshness } from './signal-freshness';
 
 const SIGNAL = specSignal({ price: 64123.5, quantity: 0.5 });
 const ERRORS = [{ field: 'action', message: 'is required' }];
 const VALID: NormalizationResult = { ok: true, signal: SIGNAL };
 const INVALID: NormalizationResult = { ok: false, errors: ERRORS };
+const POLICY: SourcePolicy = {
+  rate: 50,
+  burst: 500,
+  maxWaitMs: 700,
+  inFlight: 1000,
+  priority: 'critical',
+  scope: 'replica',
+};
 
 describe('IngressService', () => {
   let publisher: InMemoryEventPublisher;
@@ -30,28 +40,24 @@ describe('IngressService', () => {
   beforeEach(() => {
     publisher = new InMemoryEventPublisher();
     nonces = new InMemoryNonceStore();
-    const policy: SourcePolicy = {
-      rate: 50,
-      burst: 500,
-      maxWaitMs: 700,
-      inFlight: 1000,
-      priority: 'critical',
-      scope: 'replica',
-    };
-    service = new IngressService(
-      publisher,
-      nonces,
-      new SourcePolicies({ policy: uniformPolicy(['acme-bot'], policy) }),
-    );
+    service = serviceWith(POLICY);
   });
+
+  function serviceWith(policy: SourcePolicy): IngressService {
+    const policies = new SourcePolicies({ policy: uniformPolicy(['acme-bot'], policy) });
+    const ages = new Histogram({ name: 'ages', help: 'ages', labelNames: ['source'], registers: [] });
+    return new IngressService(publisher, nonces, policies, new SignalFreshness(ages, policies));
+  }
 
   /** A webhook past every gate, as the normalization pipe hands it over, its nonce claimed. */
   function normalized(
     result: NormalizationResult,
     body = '{"id":"alert-1","passphrase":"pp"}',
+    redelivery = false,
   ): NormalizedWebhook {
     const adapter = specSource({ route: 'bot', secretFields: ['passphrase'] });
     const { webhook } = webhookRequest({ servedBy: adapter, body });
+    webhook.redelivery = redelivery;
     void nonces.claim('nonce-1');
     return { webhook, adapter, auth: { nonce: 'nonce-1' }, sourceId: 'acme-bot', result };
   }
@@ -149,5 +155,73 @@ describe('IngressService', () => {
     });
     expect(publisher.on(Subjects.normalized)).toEqual([]);
     expect(publisher.stored.size).toBe(2); // the first request's raw event and dead letter
+  });
+
+  describe('a redelivery (the very request again under its claimed nonce)', () => {
+    it('is 200 duplicate with the original event id once the first delivery stored it', async () => {
+      const first = await service.ingest(normalized(VALID));
+      expect(await service.ingest(normalized(VALID, undefined, true))).toEqual({
+        ...first,
+        status: 'duplicate',
+      });
+      expect(publisher.stored.size).toBe(2);
+    });
+
+    it('is 401 replayed_nonce, storing nothing, when the first delivery stored nothing', async () => {
+      const failure = await service.ingest(normalized(VALID, undefined, true)).catch((err: unknown) => err);
+      expect((failure as ProblemException).problem).toMatchObject({ status: 401, code: 'replayed_nonce' });
+      expect(publisher.stored.size).toBe(0);
+    });
+  });
+
+  describe("a source's dedupe fields", () => {
+    const bar = (time: string, price: number) =>
+      JSON.stringify({ strategy: 's1', ticker: 'BTCUSDT', action: 'buy', time, price });
+
+    beforeEach(() => {
+      service = serviceWith({ ...POLICY, dedupe: ['strategy', 'ticker', 'action', 'time'] });
+    });
+
+    it('make one bar fired twice (another price) one event: the repeat is 200 with the first id', async () => {
+      const first = await service.ingest(normalized(VALID, bar('2026-12-06T21:00:00Z', 1)));
+      const repeat = await service.ingest(normalized(VALID, bar('2026-12-06T21:00:00Z', 2)));
+      expect(repeat).toEqual({ ...first, status: 'duplicate' });
+      expect(publisher.on(Subjects.raw)).toHaveLength(1);
+    });
+
+    it('keep the next bar its own event', async () => {
+      const first = await service.ingest(normalized(VALID, bar('2026-12-06T21:00:00Z', 1)));
+      const next = await service.ingest(normalized(VALID, bar('2026-12-06T21:01:00Z', 1)));
+      expect(next.status).toBe('accepted');
+      expect(next.event_id).not.toBe(first.event_id);
+    });
+  });
+
+  describe("a source's max_age", () => {
+    const at = (secondsAgo: number) =>
+      specSignal({ signal_time: new Date(Date.now() - secondsAgo * 1000).toISOString() });
+
+    beforeEach(() => {
+      service = serviceWith({ ...POLICY, maxAgeSec: 60 });
+    });
+
+    it('takes a signal younger than it', async () => {
+      expect((await service.ingest(normalized({ ok: true, signal: at(30) }))).status).toBe('accepted');
+    });
+
+    it('dead-letters an older one: raw + dlq stored, 422 signal_stale naming the raw event', async () => {
+      const failure = await service
+        .ingest(normalized({ ok: true, signal: at(90) }))
+        .catch((err: unknown) => err);
+      expect((failure as ProblemException).problem).toMatchObject({
+        status: 422,
+        code: 'signal_stale',
+        extensions: { raw_event_id: rawEventId('acme-bot', 'alert-1') },
+      });
+      expect(publisher.on(Subjects.normalized)).toEqual([]);
+      expect(publisher.on(Subjects.dlq)).toEqual([
+        expect.objectContaining({ errors: [expect.objectContaining({ field: 'signal_time' })] }),
+      ]);
+    });
   });
 });

@@ -5,8 +5,10 @@ import {
   EventPublisher,
   type GatewayEvent,
   NonceStore,
+  type NormalizationResult,
   type NormalizedWebhook,
   normalizedEventOf,
+  NotStoredError,
   problem,
   RawEventV1,
   rawBodyFields,
@@ -21,7 +23,9 @@ import {
 import { SourcePolicies } from '@gateway/security';
 import { publishableBody } from '@gateway/sources-core';
 import { createHash } from 'node:crypto';
+import { dedupeKeyOf } from './dedupe-key';
 import { idempotencyKeyOf } from './idempotency-key';
+import { SignalFreshness } from './signal-freshness';
 
 export interface IngestReply {
   status: 'accepted' | 'duplicate';
@@ -40,18 +44,23 @@ export class IngressService {
     private readonly publisher: EventPublisher,
     private readonly nonces: NonceStore,
     private readonly policies: SourcePolicies,
+    private readonly freshness: SignalFreshness,
   ) {}
 
   /** A valid payload is accepted (raw + normalized); an invalid one is dead-lettered (raw + dlq, then 422). */
   async ingest(signal: NormalizedWebhook): Promise<IngestReply> {
-    const { raw, fingerprint } = rawEventOf(signal);
-    const { result } = signal;
+    const { raw, fingerprint } = rawEventOf(signal, this.policies.of(signal.sourceId).dedupe);
+    const stale = signal.result.ok
+      ? this.freshness.staleness(signal.sourceId, signal.result.signal, signal.webhook.receivedAt)
+      : undefined;
+    const result: NormalizationResult = stale ? { ok: false, errors: [stale] } : signal.result;
+    if (stale) signal.webhook.validation = 'invalid';
     try {
       const partner = result.ok
         ? this.normalizedOf(raw, result.signal)
         : this.deadLetterOf(raw, result.errors);
       const duplicate = await this.store(signal, raw, fingerprint, partner);
-      if (!result.ok) throw schemaProblem(signal, raw, result.errors);
+      if (!result.ok) throw refusal(signal, raw, result.errors, stale !== undefined);
       return { status: duplicate ? 'duplicate' : 'accepted', event_id: raw.event_id, corr_id: raw.corr_id };
     } catch (err) {
       // Nothing was confirmed, so the sender will retry this very request: let its nonce pass again.
@@ -72,17 +81,33 @@ export class IngressService {
   private async store(
     { webhook, sourceId, adapter }: NormalizedWebhook,
     raw: RawEventV1,
-    fingerprint: string,
+    fingerprint: string | undefined,
     [subject, msgId, event]: Partner,
   ): Promise<boolean> {
     const { corrId, storeDeadline, traceparent } = webhook;
     // A source whose events no trading consumer may act on (the canary) names its own subject.
     const own = adapter.eventSubject;
-    const rawSubject = own ?? Subjects.raw;
-    const rawOut = this.publisher.prepare(rawSubject, raw.event_id, raw, corrId, fingerprint, traceparent);
-    const partnerOut = this.publisher.prepare(own ?? subject, msgId, event, corrId, undefined, traceparent);
+    // A redelivery may only find its first delivery's raw event: it never stores one of its own.
+    const rawOut = this.publisher.prepare(
+      own ?? Subjects.raw,
+      raw.event_id,
+      raw,
+      corrId,
+      fingerprint,
+      webhook.redelivery,
+      traceparent,
+    );
+    const partnerOut = this.publisher.prepare(
+      own ?? subject,
+      msgId,
+      event,
+      corrId,
+      undefined,
+      false,
+      traceparent,
+    );
     const lane = this.policies.priorityOf(sourceId);
-    const rawAck = await this.publisher.send(rawOut, storeDeadline, lane);
+    const rawAck = await this.publisher.send(rawOut, storeDeadline, lane).catch(replayIfNotStored);
     // Events stored before fingerprints existed carry none: taken as the same body, as before.
     if (
       rawAck.duplicate &&
@@ -117,14 +142,31 @@ export class IngressService {
   }
 }
 
+/**
+ * A redelivery whose first delivery stored nothing (refused, or answered 503 with its nonce kept)
+ * is what it was before redeliveries were recognised: a replayed nonce.
+ */
+function replayIfNotStored(err: unknown): never {
+  if (err instanceof NotStoredError) {
+    throw problem('replayed_nonce', 'this nonce was already used, by a request that stored nothing');
+  }
+  throw err;
+}
+
 /** The event published beside the raw event, with its subject and message id. */
 type Partner = [subject: Subject, msgId: string, event: GatewayEvent];
 
-/** The 422 of a dead-lettered payload, once its raw event and dead letter are stored (nothing is lost). */
-function schemaProblem({ adapter }: NormalizedWebhook, raw: RawEventV1, errors: ValidationIssue[]) {
-  return problem('schema_validation_failed', `the payload does not match the ${adapter.route} schema`, {
-    extensions: { errors, raw_event_id: raw.event_id },
-  });
+/**
+ * The 422 of a dead-lettered payload, once its raw event and dead letter are stored (nothing is
+ * lost): its source's schema refused it, or (`stale`) its signal is older than the source takes.
+ */
+function refusal({ adapter }: NormalizedWebhook, raw: RawEventV1, errors: ValidationIssue[], stale: boolean) {
+  const extensions = { errors, raw_event_id: raw.event_id };
+  return stale
+    ? problem('signal_stale', 'the signal is older than this source takes (its max_age)', { extensions })
+    : problem('schema_validation_failed', `the payload does not match the ${adapter.route} schema`, {
+        extensions,
+      });
 }
 
 /**
@@ -132,13 +174,14 @@ function schemaProblem({ adapter }: NormalizedWebhook, raw: RawEventV1, errors: 
  * of the body with the passphrase in it would let anyone reading the stream guess it offline),
  * and that body's fingerprint (SHA-256), which is also the idempotency key when nothing else is.
  */
-function rawEventOf({ webhook, adapter, auth, sourceId }: NormalizedWebhook): {
-  raw: RawEventV1;
-  fingerprint: string;
-} {
+function rawEventOf(
+  { webhook, adapter, auth, sourceId }: NormalizedWebhook,
+  dedupe: readonly string[] | undefined,
+): { raw: RawEventV1; fingerprint?: string } {
   const body = publishableBody(webhook, adapter);
-  const fingerprint = createHash('sha256').update(body).digest('hex');
-  const key = idempotencyKeyOf(webhook, auth, fingerprint, adapter.idempotencyField);
+  const bodySha256 = createHash('sha256').update(body).digest('hex');
+  const fieldsKey = dedupeKeyOf(webhook, dedupe);
+  const key = idempotencyKeyOf(webhook, auth, bodySha256, adapter.idempotencyField, fieldsKey);
   const raw: RawEventV1 = {
     schema: Schemas.raw,
     event_id: rawEventId(sourceId, key),
@@ -149,5 +192,7 @@ function rawEventOf({ webhook, adapter, auth, sourceId }: NormalizedWebhook): {
     ...rawBodyFields(body),
     idempotency_key: key,
   };
-  return { raw, fingerprint };
+  // A key made of the dedupe fields names the signal, not the bytes: its repeat may differ in
+  // any other field and is still a duplicate, so no body fingerprint is compared for it.
+  return { raw, fingerprint: key === fieldsKey ? undefined : bodySha256 };
 }

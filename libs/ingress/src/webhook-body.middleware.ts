@@ -1,5 +1,5 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
-import { problem, WebhookContext } from '@gateway/contracts';
+import { onExchangeEnd, problem, WebhookContext } from '@gateway/contracts';
 import { BODY_BYTES_RESERVED, correlationIdOf, traceparentOf } from '@gateway/observability';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Gauge } from 'prom-client';
@@ -8,6 +8,7 @@ import { SourceRegistry, SourceRouteGuard } from '@gateway/sources-core';
 import type { NextFunction, Request, Response } from 'express';
 import getRawBody from 'raw-body';
 import { BodyMemoryBudget } from './body-memory.budget';
+import { idempotencyKeyHeader } from './idempotency-key';
 import { INGRESS_OPTIONS } from './ingress.module-definition';
 import type { IngressModuleOptions } from './ingress.options';
 
@@ -26,8 +27,10 @@ const RETRY_AFTER_BUSY = 1;
  *
  * Before a byte of the body is read, what the headers alone decide is decided (issue 16,
  * finding 3): the route and media type (404/415), the signature headers and the timestamp's
- * window, or a token route's client address (401/403); then the body's bytes must fit the body
- * memory budget shared by all requests in flight (503 + Retry-After at once when they do not).
+ * window, or a token route's client address (401/403), a malformed `Idempotency-Key` (400, before
+ * any nonce is claimed); then the body's bytes must fit the body memory budget shared by all
+ * requests in flight (503 + Retry-After at once when they do not). The request's store deadline
+ * counts from the body's last byte (WebhookContext.received): a slow sender is not the store's.
  */
 @Injectable()
 export class WebhookBodyMiddleware implements NestMiddleware {
@@ -70,6 +73,7 @@ export class WebhookBodyMiddleware implements NestMiddleware {
       const adapter = SourceRouteGuard.check(webhook);
       // req.ip is the socket's address, or X-Forwarded-For as far as `trust proxy` trusts its hops.
       this.auth.precheck(adapter, webhook, req.ip);
+      idempotencyKeyHeader(webhook);
     } catch (err) {
       return refuse(res, next, err);
     }
@@ -79,11 +83,10 @@ export class WebhookBodyMiddleware implements NestMiddleware {
       const detail = 'too many request bodies are in flight; retry shortly';
       return refuse(res, next, problem('overloaded', detail, { retryAfter: RETRY_AFTER_BUSY }));
     }
-    // 'close' comes once the answer is sent or the connection is gone, whichever ends the request.
-    res.once('close', () => this.budget.release(declared));
+    onExchangeEnd(res, () => this.budget.release(declared));
     getRawBody(req, { length, limit: maxBodyBytes }, (err, body) => {
       if (err) return refuse(res, next, err);
-      webhook.body = body;
+      webhook.received(body);
       next();
     });
   }

@@ -50,6 +50,8 @@ export class JetStreamAcks {
   constructor(
     private readonly nc: NatsConnection,
     private readonly timeoutMs: number,
+    /** Told of every write that got no acknowledgement in time (SilentServerProbe). */
+    private readonly onAckTimeout: () => void = () => undefined,
   ) {
     nc.subscribe(`${this.prefix}*`, { callback: (_err, msg) => this.settle(msg) });
   }
@@ -72,6 +74,7 @@ export class JetStreamAcks {
       const timer = setTimeout(() => {
         this.waiting.delete(token);
         reject(new Error(`no acknowledgement within ${wait} ms`));
+        this.onAckTimeout();
       }, wait);
       this.waiting.set(token, { resolve, reject, timer });
       if (this.outbox.push({ subject, data, headers, token }) === 1) setImmediate(this.sendOutbox);

@@ -3,6 +3,7 @@ import {
   EventPublisher,
   EventTooLargeError,
   GatewayEvent,
+  NotStoredError,
   type PreparedEvent,
   type Priority,
   type StoreAck,
@@ -14,6 +15,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 import { eventHeaders } from './event-headers';
 import { NatsConnectionManager } from './nats-connection.manager';
+import { JsErrorCode, jsErrorCode } from './nats-error-code';
 import { NATS_OPTIONS } from './nats.module-definition';
 import { NATS_PUBLISH_DURATION_SECONDS, NATS_PUBLISH_TOTAL } from './nats.metrics';
 import type { NatsModuleOptions } from './nats.options';
@@ -23,6 +25,9 @@ import { timeLeft } from './time-left';
 
 /** The header a raw event's body fingerprint (SHA-256 of the body as published) is stored in. */
 export const BODY_FINGERPRINT_HEADER = 'X-Body-Sha256';
+
+/** Never a message id of ours (those are UUIDs): the expected last id of a write that must be a duplicate. */
+const NO_MESSAGE_ID = '-';
 
 /** A prepared event as this publisher made it: the bytes and headers to send. */
 interface NatsEvent extends PreparedEvent {
@@ -76,10 +81,14 @@ export class JetStreamPublisher extends EventPublisher {
     event: GatewayEvent,
     corrId: string,
     fingerprint?: string,
+    onlyIfStored = false,
     traceparent?: string,
   ): PreparedEvent {
     const headers = eventHeaders(event, corrId, msgId);
     if (fingerprint !== undefined) headers.set(BODY_FINGERPRINT_HEADER, fingerprint);
+    // JetStream answers a stored id as a duplicate before it checks this; for a new id the check
+    // fails (no message id is ever this), so nothing is written: a write that may only be a duplicate.
+    if (onlyIfStored) headers.set('Nats-Expected-Last-Msg-Id', NO_MESSAGE_ID);
     if (traceparent !== undefined) headers.set('traceparent', traceparent);
     const data = Buffer.from(JSON.stringify(event));
     // What nats.js checks (payload + encoded headers against the server's max_payload), checked
@@ -119,6 +128,9 @@ export class JetStreamPublisher extends EventPublisher {
       );
       return { duplicate: true, storedFingerprint: stored };
     } catch (err) {
+      if (jsErrorCode(err) === JsErrorCode.WrongLastMsgId) {
+        throw new NotStoredError(`${prepared.msgId} is not stored on ${subject}`);
+      }
       instruments.error.inc();
       this.connection.writeFailed(subject, err);
       throw storeErrorOf(err, `publish to ${subject}`);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { NonceStore, type Priority, StoreUnavailableError } from '@gateway/contracts';
+import { type NonceClaim, NonceStore, type Priority, StoreUnavailableError } from '@gateway/contracts';
 import { createHash } from 'node:crypto';
-import { Empty, headers } from 'nats';
+import { headers, type KV } from 'nats';
 import { NatsConnectionManager } from './nats-connection.manager';
 import { JsErrorCode, jsErrorCode } from './nats-error-code';
 import { PublishBuffer } from './publish-buffer';
@@ -12,7 +12,8 @@ import { timeLeft } from './time-left';
 /**
  * Nonces in a JetStream KV bucket whose TTL covers the replay window. A claim is a KV create:
  * a write that JetStream accepts only while the key has no value, atomically on the server, so
- * when two replicas race for one nonce exactly one wins.
+ * when two replicas race for one nonce exactly one wins. The value is the digest of the request
+ * that claimed it (requestDigest), so a later claim can tell that request's redelivery from a replay.
  */
 @Injectable()
 export class KvNonceStore extends NonceStore {
@@ -30,27 +31,32 @@ export class KvNonceStore extends NonceStore {
     this.onlyIfNew.set('Nats-Expected-Last-Subject-Sequence', '0');
   }
 
-  async claim(nonce: string, deadline: number, priority: Priority = 'normal'): Promise<boolean> {
+  async claim(
+    nonce: string,
+    digest: string,
+    deadline: number,
+    priority: Priority = 'normal',
+  ): Promise<NonceClaim> {
     const acks = this.connection.jetStream();
     const key = keyOf(nonce);
     try {
+      // The value is the claiming request's digest: what tells its redelivery from a replay.
       await this.buffer.hold(
-        () => acks.publish(this.keyPrefix + key, '', this.onlyIfNew, timeLeft(deadline)),
+        () => acks.publish(this.keyPrefix + key, digest, this.onlyIfNew, timeLeft(deadline)),
         priority,
       );
-      return true;
+      return 'claimed';
     } catch (err) {
       if (!keyExists(err)) throw this.storeFailure(err);
     }
-    // The key has a history: a replay, or a nonce released after a 503 (a delete marker).
-    // nats.js's `create` tells them apart and re-claims a released one; this path is rare.
+    // The key has a history: the same request again, another one, or a nonce released after a
+    // 503 (a delete marker). This path is rare: one read, and a re-claim when it was released.
     const kv = this.connection.nonceBucket();
     try {
-      await this.buffer.hold(() => withinDeadline(kv.create(key, Empty), deadline), priority);
-      return true;
+      return await this.buffer.hold(() => withinDeadline(reclaim(kv, key, digest), deadline), priority);
     } catch (err) {
       if (!keyExists(err)) throw this.storeFailure(err);
-      return false;
+      return 'replayed';
     }
   }
 
@@ -68,6 +74,14 @@ export class KvNonceStore extends NonceStore {
       // NATS is away: the nonce stays claimed until its TTL, and the sender re-signs to retry.
     }
   }
+}
+
+/** What a nonce key's current entry says; a released one is claimed again (unless raced to it). */
+async function reclaim(kv: KV, key: string, digest: string): Promise<NonceClaim> {
+  const entry = await kv.get(key);
+  if (entry?.operation === 'PUT') return entry.string() === digest ? 'redelivery' : 'replayed';
+  await (entry ? kv.update(key, digest, entry.revision) : kv.create(key, digest));
+  return 'claimed';
 }
 
 /** nats.js's KV calls take no per-call timeout: bound this one by the request's deadline. */

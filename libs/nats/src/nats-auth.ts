@@ -1,4 +1,4 @@
-import { ConfigError, type RuntimeEnvironment } from '@gateway/config';
+import { ConfigError, readSecretFile, type RuntimeEnvironment, type SecretVariable } from '@gateway/config';
 import { readFileSync } from 'node:fs';
 import {
   type Authenticator,
@@ -12,8 +12,11 @@ import type { NatsClientEnvironment } from './nats-client.environment';
 
 /** How the client proves who it is and checks the server: at most one identity, TLS optional. */
 export interface NatsAuthOptions {
-  user?: { name: string; password: string };
+  /** `passwordFile`: NATS_PASSWORD_FILE, read again at every (re)connect. */
+  user?: { name: string; password: string; passwordFile?: string };
   token?: string;
+  /** NATS_TOKEN_FILE, read again at every (re)connect. */
+  tokenFile?: string;
   nkeySeedFile?: string;
   credsFile?: string;
   tls?: { caFile?: string; certFile?: string; keyFile?: string };
@@ -52,8 +55,13 @@ function checkedFile(variable: keyof typeof FILE_KINDS, path: string | undefined
  * The NATS identity and TLS settings from the environment, checked once at start-up: files exist,
  * are readable and hold what they should; pairs are complete; no two identities at once (the
  * server would take one and ignore the other, silently). Throws a ConfigError naming the variable.
+ * `files`: the secret files NATS_PASSWORD and NATS_TOKEN were read from (resolveSecretFiles), which
+ * the client reads again at every (re)connect, as it does the creds and seed files.
  */
-export function natsAuthOf(env: Omit<NatsClientEnvironment, keyof RuntimeEnvironment>): NatsAuthOptions {
+export function natsAuthOf(
+  env: Omit<NatsClientEnvironment, keyof RuntimeEnvironment>,
+  files: Partial<Record<SecretVariable, string>> = {},
+): NatsAuthOptions {
   const identities = [
     env.NATS_USER || env.NATS_PASSWORD ? 'NATS_USER/NATS_PASSWORD' : undefined,
     env.NATS_TOKEN ? 'NATS_TOKEN' : undefined,
@@ -79,8 +87,11 @@ export function natsAuthOf(env: Omit<NatsClientEnvironment, keyof RuntimeEnviron
   };
   return {
     user:
-      env.NATS_USER && env.NATS_PASSWORD ? { name: env.NATS_USER, password: env.NATS_PASSWORD } : undefined,
+      env.NATS_USER && env.NATS_PASSWORD
+        ? { name: env.NATS_USER, password: env.NATS_PASSWORD, passwordFile: files.NATS_PASSWORD }
+        : undefined,
     token: env.NATS_TOKEN || undefined,
+    tokenFile: env.NATS_TOKEN ? files.NATS_TOKEN : undefined,
     nkeySeedFile: checkedFile('NATS_NKEY_SEED_FILE', env.NATS_NKEY_SEED_FILE),
     credsFile: checkedFile('NATS_CREDS_FILE', env.NATS_CREDS_FILE),
     tls: tls.caFile || tls.certFile ? tls : undefined,
@@ -109,13 +120,34 @@ export function natsConnectionOptions(
 }
 
 function authenticatorOf(auth: NatsAuthOptions): Authenticator | undefined {
-  if (auth.user) return usernamePasswordAuthenticator(auth.user.name, auth.user.password);
-  if (auth.token) return tokenAuthenticator(auth.token);
+  if (auth.user) {
+    const { name, password, passwordFile } = auth.user;
+    return usernamePasswordAuthenticator(name, current('NATS_PASSWORD', password, passwordFile));
+  }
+  if (auth.token) return tokenAuthenticator(current('NATS_TOKEN', auth.token, auth.tokenFile));
   const { nkeySeedFile, credsFile } = auth;
   if (nkeySeedFile)
     return nkeyAuthenticator(() => new TextEncoder().encode(readFileSync(nkeySeedFile, 'utf8').trim()));
   if (credsFile) return credsAuthenticator(() => readFileSync(credsFile));
   return undefined;
+}
+
+/**
+ * The secret as its file holds it at each connect, so a rotated password or token is used at the
+ * next reconnect without a restart; while the file is unreadable or empty (a rotation under way)
+ * the last good value is used.
+ */
+function current(variable: SecretVariable, value: string, file?: string): string | (() => string) {
+  if (!file) return value;
+  let last = value;
+  return () => {
+    try {
+      last = readSecretFile(variable, file) || last;
+    } catch {
+      // keep the last good value: the connect says what the server thinks of it
+    }
+    return last;
+  };
 }
 
 /** The servers without their `user:pass@` / `token@`, and the first credentials found in them. */

@@ -19,6 +19,7 @@ import { NATS_OPTIONS } from './nats.module-definition';
 import { NATS_CONNECTED } from './nats.metrics';
 import type { NatsModuleOptions } from './nats.options';
 import { writeFailureKind } from './store-error';
+import { avoiding, SilentServerProbe } from './silent-server.probe';
 import { StreamProvisioner } from './stream.provisioner';
 
 export type NatsState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -64,6 +65,8 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
   private shuttingDown = false;
   /** Set when the connection is closed on purpose to be replaced (see dropStaleBuffer). */
   private replacing = false;
+  /** The server that stopped answering (SilentServerProbe): the next connection tries it last. */
+  private silentServer?: string;
   private staleBufferTimer?: NodeJS.Timeout;
   private checkTimer?: NodeJS.Timeout;
   private provisioning?: { nc: NatsConnection; run: Promise<void> };
@@ -81,7 +84,8 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       timeout: CONNECT_TIMEOUT_MS,
-      // A peer that vanishes without closing the socket is noticed within ~10 s, not 4 minutes.
+      // A peer that vanishes without closing the socket is noticed within ~10 s, not 4 minutes;
+      // sooner when a write goes unacknowledged meanwhile (SilentServerProbe).
       pingInterval: 5000,
       maxPingOut: 2,
       // nats.js builds an Error per request just to keep a stack trace for a timeout; at three
@@ -183,13 +187,14 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
     for (let attempt = 0; !this.shuttingDown;) {
       let nc: NatsConnection;
       try {
-        nc = await connect(this.connectOptions);
+        nc = await connect(avoiding(this.connectOptions, this.silentServer));
       } catch (err) {
         this.failures.fail(err);
         await sleep(backoff(attempt++));
         continue;
       }
       attempt = 0;
+      this.silentServer = undefined;
       if (this.shuttingDown) return void (await nc.close());
       this.attach(nc);
       const err = await nc.closed();
@@ -208,7 +213,8 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
 
   private attach(nc: NatsConnection): void {
     this.nc = nc;
-    this.acks = new JetStreamAcks(nc, this.options.publishTimeoutMs);
+    const probe = new SilentServerProbe(nc, this.failures, (silent) => this.replace(nc, silent));
+    this.acks = new JetStreamAcks(nc, this.options.publishTimeoutMs, probe.ackTimedOut);
     this.setState('connected');
     this.failures.connected();
     this.logger.log(`connected to ${nc.info?.server_name ?? ''} at ${nc.getServer()}`);
@@ -254,7 +260,17 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
     this.logger.warn(
       `NATS away for ${this.options.bufferMaxAgeMs} ms: dropping unsent messages and connecting afresh`,
     );
+    await this.replace(nc);
+  }
+
+  /**
+   * Closes `nc` on purpose: run() connects afresh at once, without counting it a failure, and to
+   * another server first when `silentServer` stopped answering.
+   */
+  private async replace(nc: NatsConnection, silentServer?: string): Promise<void> {
+    if (nc !== this.nc || this.shuttingDown) return;
     this.replacing = true;
+    this.silentServer = silentServer;
     await nc.close().catch(() => undefined);
   }
 

@@ -4,6 +4,8 @@ import { JetStreamApiError } from './jetstream-acks';
 export const JsErrorCode = {
   ConsumerNotFound: 10014,
   StreamNotFound: 10059,
+  /** A publish whose `Nats-Expected-Last-Msg-Id` is not the stream's last message id. */
+  WrongLastMsgId: 10070,
   /** A KV create (or expected-last-sequence publish) for a key that already has a value. */
   WrongLastSequence: 10071,
   /** The store refused the write: with discard `new`, "maximum messages/bytes exceeded". */

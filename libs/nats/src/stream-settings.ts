@@ -1,5 +1,6 @@
 import { STREAM_SUBJECTS, Subjects } from '@gateway/contracts';
 import { DiscardPolicy, nanos, type StreamConfig } from 'nats';
+import { recordOf } from './stream-ownership';
 
 /** One setting of an existing stream that differs from what the gateway wants. */
 export interface SettingDrift {
@@ -30,9 +31,24 @@ const seconds = (ns: number): string => `${Math.round(ns / 1e9)}s`;
 const bytes = (n: number): string => (n <= 0 ? 'unlimited' : `${n} bytes`);
 const age = (ns: number): string => (ns <= 0 ? 'unlimited' : seconds(ns));
 
+/** The settings of the stream the gateway owns (everything but the subjects, which it only adds to). */
+export type OwnedField = Exclude<SettingDrift['field'], 'subjects'>;
+
+/** The gateway's own value of each setting it owns, written as the drifts write them. */
+export function ownedValues(want: WantedStream): Record<OwnedField, string> {
+  return {
+    duplicate_window: seconds(nanos(want.duplicateWindowSec * 1000)),
+    num_replicas: String(want.replicas),
+    max_age: age(nanos(want.maxAgeSec * 1000)),
+    max_bytes: bytes(want.maxBytes > 0 ? want.maxBytes : -1),
+    discard: DiscardPolicy.New,
+  };
+}
+
 /** Every way `config` differs from `want`, each with its fix. */
 export function streamDrifts(config: StreamConfig, want: WantedStream): SettingDrift[] {
   const drifts: SettingDrift[] = [];
+  const values = ownedValues(want);
   const missing = Object.values(Subjects).filter((s) => !config.subjects.some((p) => covers(p, s)));
   if (missing.length > 0) {
     drifts.push({
@@ -48,7 +64,7 @@ export function streamDrifts(config: StreamConfig, want: WantedStream): SettingD
     drifts.push({
       field: 'duplicate_window',
       have: seconds(config.duplicate_window),
-      want: seconds(window),
+      want: values.duplicate_window,
       // Longer only costs memory; shorter stores a late retry twice.
       essential: config.duplicate_window < window,
       fix: (c) => ({ ...c, duplicate_window: window }),
@@ -58,7 +74,7 @@ export function streamDrifts(config: StreamConfig, want: WantedStream): SettingD
     drifts.push({
       field: 'num_replicas',
       have: String(config.num_replicas),
-      want: String(want.replicas),
+      want: values.num_replicas,
       essential: false,
       fix: (c) => ({ ...c, num_replicas: want.replicas }),
     });
@@ -68,7 +84,7 @@ export function streamDrifts(config: StreamConfig, want: WantedStream): SettingD
     drifts.push({
       field: 'max_age',
       have: age(config.max_age),
-      want: age(maxAge),
+      want: values.max_age,
       essential: false,
       fix: (c) => ({ ...c, max_age: maxAge }),
     });
@@ -78,7 +94,7 @@ export function streamDrifts(config: StreamConfig, want: WantedStream): SettingD
     drifts.push({
       field: 'max_bytes',
       have: bytes(config.max_bytes),
-      want: bytes(maxBytes),
+      want: values.max_bytes,
       essential: false,
       fix: (c) => ({ ...c, max_bytes: maxBytes }),
     });
@@ -87,7 +103,7 @@ export function streamDrifts(config: StreamConfig, want: WantedStream): SettingD
     drifts.push({
       field: 'discard',
       have: config.discard,
-      want: DiscardPolicy.New,
+      want: values.discard,
       essential: false,
       fix: (c) => ({ ...c, discard: DiscardPolicy.New }),
     });
@@ -95,10 +111,11 @@ export function streamDrifts(config: StreamConfig, want: WantedStream): SettingD
   return drifts;
 }
 
-/** The stream config the gateway creates. */
+/** The stream config the gateway creates, with the record of what it applied. */
 export function newStreamConfig(name: string, want: WantedStream): Partial<StreamConfig> {
   return {
     name,
+    description: recordOf(ownedValues(want)),
     subjects: STREAM_SUBJECTS,
     num_replicas: want.replicas,
     duplicate_window: nanos(want.duplicateWindowSec * 1000),

@@ -4,21 +4,30 @@ import { JsErrorCode, jsErrorCode } from './nats-error-code';
 import { NatsFailure } from './nats-failure';
 import { NATS_OPTIONS } from './nats.module-definition';
 import type { NatsModuleOptions } from './nats.options';
-import { describeDrifts, newStreamConfig, type SettingDrift, streamDrifts } from './stream-settings';
+import { type AppliedValues, appliedValues, recordOf, StreamOwnership } from './stream-ownership';
+import {
+  describeDrifts,
+  newStreamConfig,
+  ownedValues,
+  type SettingDrift,
+  streamDrifts,
+} from './stream-settings';
 import { StreamUsage } from './stream-usage';
 
 /**
- * Brings the stream and the nonce bucket in line (NATS_PROVISION=true) or only checks them
- * (false). Idempotent: it runs at every (re)connect, when a write finds the stream gone, and
- * periodically, because a server that lost its store, or an operator's `nats stream rm`, leaves
- * the gateway without them. Every change it makes is logged; every finding that keeps the gateway
- * from being ready is a NatsFailure naming what is missing or different.
+ * Creates what is missing of the stream and the nonce bucket and applies the gateway's own
+ * settings when they changed (NATS_PROVISION=true; who owns which setting: StreamOwnership), or
+ * only checks them (false). Idempotent: it runs at every (re)connect, when a write finds the
+ * stream gone, and periodically, because a server that lost its store, or an operator's
+ * `nats stream rm`, leaves the gateway without them. Every change it makes is logged; every
+ * finding that keeps the gateway from being ready is a NatsFailure naming what is missing or different.
  */
 @Injectable()
 export class StreamProvisioner {
   private readonly logger = new Logger('NatsProvisioner');
   /** Non-essential drifts already reported, so an unchanged finding is not logged at every check. */
   private readonly reported = new Set<string>();
+  private readonly ownership = new StreamOwnership();
 
   constructor(
     @Inject(NATS_OPTIONS) private readonly options: NatsModuleOptions,
@@ -58,15 +67,18 @@ export class StreamProvisioner {
           `stream ${stream} does not exist and cannot be created: ${err.message}`,
         );
       });
+      this.ownership.created(stream);
       this.logger.log(`stream ${stream} created: ${describeStream(this.options)}`);
       return;
     }
-    await this.reconcile(jsm, config, streamDrifts(config, this.options), 'stream_mismatch');
+    const drifts = streamDrifts(config, this.options);
+    await this.reconcile(jsm, config, drifts, 'stream_mismatch', ownedValues(this.options));
   }
 
   private async ensureBucket(nc: NatsConnection, jsm: JetStreamManager): Promise<void> {
     const { provision, replicas, nonceTtlSec } = this.options;
     const name = `KV_${this.nonceBucket}`;
+    const owned = { max_age: `${nonceTtlSec}s`, num_replicas: String(replicas) };
     const config = await this.existing(jsm, name);
     if (!config) {
       if (!provision) {
@@ -78,7 +90,13 @@ export class StreamProvisioner {
       // Created through nats.js, so the bucket is a KV bucket in every detail (subjects, rollups).
       await nc
         .jetstream({ timeout: this.options.publishTimeoutMs, checkAPI: false })
-        .views.kv(this.nonceBucket, { history: 1, ttl: nonceTtlSec * 1000, replicas });
+        .views.kv(this.nonceBucket, {
+          history: 1,
+          ttl: nonceTtlSec * 1000,
+          replicas,
+          description: recordOf(owned),
+        });
+      this.ownership.created(name);
       this.logger.log(
         `nonce bucket ${this.nonceBucket} created: ttl ${nonceTtlSec}s, ${replicas} replica(s)`,
       );
@@ -90,7 +108,7 @@ export class StreamProvisioner {
       drifts.push({
         field: 'max_age',
         have: `${Math.round(config.max_age / 1e9)}s`,
-        want: `${nonceTtlSec}s`,
+        want: owned.max_age,
         // Forgotten too early, a nonce could be replayed inside the replay window.
         essential: config.max_age > 0 && config.max_age < ttl,
         fix: (c) => ({ ...c, max_age: ttl }),
@@ -100,12 +118,12 @@ export class StreamProvisioner {
       drifts.push({
         field: 'num_replicas',
         have: String(config.num_replicas),
-        want: String(replicas),
+        want: owned.num_replicas,
         essential: false,
         fix: (c) => ({ ...c, num_replicas: replicas }),
       });
     }
-    await this.reconcile(jsm, config, drifts, 'bucket_mismatch');
+    await this.reconcile(jsm, config, drifts, 'bucket_mismatch', owned);
   }
 
   /** The stream's config, or undefined when it does not exist. */
@@ -126,21 +144,18 @@ export class StreamProvisioner {
     config: StreamConfig,
     drifts: SettingDrift[],
     cause: 'stream_mismatch' | 'bucket_mismatch',
+    wanted: AppliedValues,
   ): Promise<void> {
-    if (drifts.length === 0) return;
     if (this.options.provision) {
-      const fixed = drifts.reduce((c, d) => d.fix(c), config);
-      try {
-        await jsm.streams.update(config.name, fixed);
-      } catch (err) {
-        throw new NatsFailure(
-          cause,
-          `${config.name}: cannot change ${describeDrifts(drifts)}: ${(err as Error).message}`,
-        );
-      }
-      this.logger.log(`${config.name} changed: ${describeDrifts(drifts)}`);
+      const { apply, kept } = this.ownership.decide(config, drifts, wanted);
+      this.reportOnce(
+        kept,
+        `${config.name} differs from this gateway's settings and is kept as it is (an operator's edit or another configuration's; the gateway applies a value only when its own changes)`,
+      );
+      if (apply.length > 0) await this.update(jsm, config, apply, cause);
       return;
     }
+    if (drifts.length === 0) return;
     const essential = drifts.filter((d) => d.essential);
     if (essential.length > 0) {
       throw new NatsFailure(
@@ -148,7 +163,36 @@ export class StreamProvisioner {
         `${config.name} differs: ${describeDrifts(essential)}; NATS_PROVISION=false, so it is not changed`,
       );
     }
-    const finding = `${config.name} differs from the gateway's settings (left as is, NATS_PROVISION=false): ${describeDrifts(drifts)}`;
+    this.reportOnce(
+      drifts,
+      `${config.name} differs from the gateway's settings (left as is, NATS_PROVISION=false)`,
+    );
+  }
+
+  /** Corrects `drifts`, and records the values applied so a later look knows them for the gateway's. */
+  private async update(
+    jsm: JetStreamManager,
+    config: StreamConfig,
+    drifts: SettingDrift[],
+    cause: 'stream_mismatch' | 'bucket_mismatch',
+  ): Promise<void> {
+    const applied = { ...appliedValues(config), ...Object.fromEntries(drifts.map((d) => [d.field, d.want])) };
+    const fixed = { ...drifts.reduce((c, d) => d.fix(c), config), description: recordOf(applied) };
+    try {
+      await jsm.streams.update(config.name, fixed);
+    } catch (err) {
+      throw new NatsFailure(
+        cause,
+        `${config.name}: cannot change ${describeDrifts(drifts)}: ${(err as Error).message}`,
+      );
+    }
+    this.logger.log(`${config.name} changed: ${describeDrifts(drifts)}`);
+  }
+
+  /** A finding that changes nothing, logged when it is new rather than at every check. */
+  private reportOnce(drifts: SettingDrift[], what: string): void {
+    if (drifts.length === 0) return;
+    const finding = `${what}: ${describeDrifts(drifts)}`;
     if (!this.reported.has(finding)) this.logger.warn(finding);
     this.reported.add(finding);
   }

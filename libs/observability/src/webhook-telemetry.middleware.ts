@@ -1,5 +1,5 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
-import type { WebhookContext } from '@gateway/contracts';
+import { onExchangeEnd, type WebhookContext } from '@gateway/contracts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { correlationIdOf } from './correlation-id';
@@ -8,6 +8,12 @@ import { traceparentOf } from './trace-context';
 import { WebhookInstruments } from './webhook.instruments';
 
 type WebhookRequest = IncomingMessage & { webhook?: WebhookContext; traceparent?: string };
+
+/**
+ * The status a webhook is logged and counted with when its connection closed before its answer
+ * was sent (nginx's "client closed request"); no client ever receives it.
+ */
+const CLOSED_BEFORE_ANSWER = 499;
 
 /**
  * Records every webhook answer once, whatever stage produced it (a guard's 401 never reaches an
@@ -29,9 +35,17 @@ export class WebhookTelemetryMiddleware implements NestMiddleware {
     // Decided now, so even a request refused while its body is read carries one.
     const corrId = correlationIdOf(req, res);
     const traceparent = traceparentOf(req);
-    res.once('finish', () =>
-      this.record(corrId, traceparent, req.webhook, res.statusCode, performance.now() - started),
-    );
+    let answered = false;
+    res.once('finish', () => {
+      answered = true;
+      this.record(corrId, traceparent, req.webhook, res.statusCode, performance.now() - started);
+    });
+    // A connection gone before the answer left (a client that hung up, or a pipelined request
+    // whose turn never came) still gets its line and its count.
+    onExchangeEnd(res, () => {
+      if (!answered)
+        this.record(corrId, traceparent, req.webhook, CLOSED_BEFORE_ANSWER, performance.now() - started);
+    });
     next();
   }
 
@@ -43,7 +57,7 @@ export class WebhookTelemetryMiddleware implements NestMiddleware {
     ms: number,
   ): void {
     const source = webhook?.sourceLabel ?? 'unknown';
-    const code = webhook?.problemCode;
+    const code = status === CLOSED_BEFORE_ANSWER ? 'connection_closed' : webhook?.problemCode;
     this.instruments.record(source, status, code, ms / 1000);
     const line = {
       corr_id: corrId,
@@ -56,7 +70,9 @@ export class WebhookTelemetryMiddleware implements NestMiddleware {
       latency_ms: Math.round(ms * 100) / 100,
     };
     // Client errors are expected traffic, not faults: info, and never with a stack.
-    if (status >= 500) this.logger.error(line, 'webhook failed');
+    if (status === CLOSED_BEFORE_ANSWER)
+      this.logger.info(line, 'webhook connection closed before its answer');
+    else if (status >= 500) this.logger.error(line, 'webhook failed');
     else if (status >= 400) this.logger.info(line, 'webhook refused');
     else this.logger.info(line, 'webhook accepted');
   }

@@ -11,7 +11,12 @@ import {
 } from './webhook.metrics';
 
 /** Problem codes that mean "the payload was wrong" (gateway_validation_errors_total{type}). */
-const PAYLOAD_ERRORS = ['invalid_json', 'invalid_source', 'schema_validation_failed'] as const;
+const PAYLOAD_ERRORS = [
+  'invalid_json',
+  'invalid_source',
+  'schema_validation_failed',
+  'signal_stale',
+] as const;
 
 /** The contract answers 200 only for a duplicate; a new event is a 202. */
 const DUPLICATE_STATUS = 200;

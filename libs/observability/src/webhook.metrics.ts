@@ -7,6 +7,7 @@ export const WEBHOOKS_REJECTED_TOTAL = 'gateway_webhooks_rejected_total';
 export const WEBHOOKS_DUPLICATE_TOTAL = 'gateway_webhooks_duplicate_total';
 export const HTTP_REFUSALS_TOTAL = 'gateway_http_refusals_total';
 export const BODY_BYTES_RESERVED = 'gateway_body_bytes_reserved';
+export const SIGNAL_AGE_SECONDS = 'gateway_signal_age_seconds';
 
 export const webhookMetricProviders = [
   makeCounterProvider({
@@ -40,6 +41,13 @@ export const webhookMetricProviders = [
     name: HTTP_REFUSALS_TOTAL,
     help: 'Requests refused before any route ran (HTTP parser, Host, Expect), by problem code.',
     labelNames: ['code'],
+  }),
+  makeHistogramProvider({
+    name: SIGNAL_AGE_SECONDS,
+    help: 'Receipt time minus signal_time, for every valid signal carrying one, by source (one ahead of the clock counts 0).',
+    labelNames: ['source'],
+    // From a prompt alert (under a second) to the minutes a queue or a retry by hand takes.
+    buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600],
   }),
   makeGaugeProvider({
     name: BODY_BYTES_RESERVED,

@@ -10,7 +10,7 @@ import {
 } from '@gateway/testing';
 import type { ExecutionContext } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { uniformPolicy } from './policy/source-policy';
+import { type SourcePolicy, type SourcePolicyOptions, uniformPolicy } from './policy/source-policy';
 import { SourcePolicyGuard } from './policy/source-policy.guard';
 import { ReplayGuard } from './replay.guard';
 import { SecurityModule } from './security.module';
@@ -20,20 +20,26 @@ import { WebhookAuthGuard } from './webhook-auth.guard';
 
 const SHARED = 'shared-secret';
 const OWN = 'acme-own-secret';
+const POLICY: SourcePolicy = {
+  rate: 1,
+  burst: 2,
+  maxWaitMs: 0,
+  inFlight: 10,
+  priority: 'normal',
+  scope: 'replica',
+};
+/** `source` answers the very same gateway-scheme request again with its original event. */
+const redeliveredFor = (source: string, policy: SourcePolicyOptions): SourcePolicyOptions => ({
+  ...policy,
+  sources: { ...policy.sources, [source]: { ...POLICY, redelivery: 'original' } },
+});
 const OPTIONS: SecurityModuleOptions = {
   secrets: [{ id: 'shared', secret: SHARED }],
   sourceSecrets: { 'acme-bot': [{ id: 'acme', secret: OWN }] },
   replayWindowSec: 300,
   allowedSources: ['bot', 'acme-bot', 'other-bot'],
   // 1/s after a burst of 2, and no waiting: the third request of a source is a 429 at once.
-  policy: uniformPolicy(['bot', 'acme-bot', 'other-bot'], {
-    rate: 1,
-    burst: 2,
-    maxWaitMs: 0,
-    inFlight: 10,
-    priority: 'normal',
-    scope: 'replica',
-  }),
+  policy: redeliveredFor('other-bot', uniformPolicy(['bot', 'acme-bot', 'other-bot'], POLICY)),
   publishReserveMs: 1500,
 };
 
@@ -58,12 +64,12 @@ const BODY = '{"signal":"buy"}';
 /** A request that passed the route guard, signed with `secret` for `source`. */
 function signedRequest(
   secret: string,
-  { nonce = 'n-1', ts = undefined as number | undefined, source = 'bot' } = {},
+  { nonce = 'n-1', ts = undefined as number | undefined, source = 'bot', headers = {} } = {},
 ) {
   const request = webhookRequest({
     servedBy: specSource({ route: 'bot', sourceId: () => source }),
     body: BODY,
-    headers: gatewaySigned(secret, BODY, nonce, ts),
+    headers: { ...gatewaySigned(secret, BODY, nonce, ts), ...headers },
     routed: true,
   });
   return request;
@@ -115,6 +121,7 @@ describe('WebhookAuthGuard', () => {
     expect(webhook.reached('authenticated').auth).toEqual({
       timestamp: 1795780800,
       nonce: `mac:${mac}`,
+      singleUseNonce: true,
       signedBy: expect.anything(),
     });
   });
@@ -143,14 +150,33 @@ describe('ReplayGuard', () => {
     return request;
   };
 
-  it('claims the signed request once: the same again is 401 replayed_nonce', async () => {
+  // The claim is the MAC of the signed bytes; what else decides the event (here the unsigned
+  // Idempotency-Key header) must match too, or the request is a replay.
+  it('claims the signed request once: the same with another Idempotency-Key is 401 replayed_nonce', async () => {
     const ts = Math.floor(Date.now() / 1000);
     const first = authenticated({ nonce: 'once', ts });
     expect(await guards.replay.canActivate(first.context)).toBe(true);
+    expect(first.webhook.redelivery).toBe(false);
     expect(guards.nonces.claimed.has(first.webhook.reached('authenticated').auth.nonce!)).toBe(true);
-    expect(await codeOf(() => guards.replay.canActivate(authenticated({ nonce: 'once', ts }).context))).toBe(
-      'replayed_nonce',
-    );
+    const other = authenticated({ nonce: 'once', ts, headers: { 'idempotency-key': 'another-event' } });
+    expect(await codeOf(() => guards.replay.canActivate(other.context))).toBe('replayed_nonce');
+  });
+
+  // The gateway scheme's X-Nonce is a promise of one use: the very request again is a replay...
+  it('401 replayed_nonce for the very same gateway-scheme request again', async () => {
+    const ts = Math.floor(Date.now() / 1000);
+    await guards.replay.canActivate(authenticated({ nonce: 'twice', ts }).context);
+    const again = authenticated({ nonce: 'twice', ts });
+    expect(await codeOf(() => guards.replay.canActivate(again.context))).toBe('replayed_nonce');
+  });
+
+  // ...unless the source's policy answers it as a redelivery, with what the first one stored.
+  it('lets the very same request through as a redelivery where the policy says redelivery=original', async () => {
+    const ts = Math.floor(Date.now() / 1000);
+    await guards.replay.canActivate(authenticated({ nonce: 'twice', ts, source: 'other-bot' }).context);
+    const again = authenticated({ nonce: 'twice', ts, source: 'other-bot' });
+    expect(await guards.replay.canActivate(again.context)).toBe(true);
+    expect(again.webhook.redelivery).toBe(true);
   });
 
   // Two seconds past the 300 s window: a timestamp in whole seconds taken a moment before the

@@ -3,7 +3,9 @@ import {
   EventPublisher,
   EventTooLargeError,
   type GatewayEvent,
+  type NonceClaim,
   NonceStore,
+  NotStoredError,
   type PreparedEvent,
   type StoreAck,
   type Priority,
@@ -19,7 +21,7 @@ export interface StoredEvent {
   priority: Priority;
 }
 
-type FakePrepared = PreparedEvent & Omit<StoredEvent, 'priority'>;
+type FakePrepared = PreparedEvent & Omit<StoredEvent, 'priority'> & { onlyIfStored?: boolean };
 
 /**
  * The event store in memory, keyed by message id like JetStream's duplicate window: a second
@@ -37,19 +39,21 @@ export class InMemoryEventPublisher extends EventPublisher {
     event: GatewayEvent,
     _corrId: string,
     fingerprint?: string,
+    onlyIfStored?: boolean,
   ): PreparedEvent {
     if (Buffer.byteLength(JSON.stringify(event)) > this.maxEventBytes) {
       throw new EventTooLargeError('the event is over the store message size limit');
     }
-    const prepared: FakePrepared = { subject, msgId, event, fingerprint };
+    const prepared: FakePrepared = { subject, msgId, event, fingerprint, onlyIfStored };
     return prepared;
   }
 
   send(prepared: PreparedEvent, _deadline = 0, priority: Priority = 'normal'): Promise<StoreAck> {
     if (this.failWith) return Promise.reject(this.failWith);
-    const { subject, msgId, event, fingerprint } = prepared as FakePrepared;
+    const { subject, msgId, event, fingerprint, onlyIfStored } = prepared as FakePrepared;
     const original = this.stored.get(msgId);
     if (original) return Promise.resolve({ duplicate: true, storedFingerprint: original.fingerprint });
+    if (onlyIfStored) return Promise.reject(new NotStoredError(`${msgId} is not stored`));
     this.stored.set(msgId, { subject, msgId, event, fingerprint, priority });
     return Promise.resolve({ duplicate: false });
   }
@@ -60,16 +64,21 @@ export class InMemoryEventPublisher extends EventPublisher {
   }
 }
 
-/** The shared nonce store in memory: a nonce can be claimed once until it is released. */
+/**
+ * The shared nonce store in memory: a nonce can be claimed once until it is released, and again
+ * only by a request with the same digest (a redelivery).
+ */
 export class InMemoryNonceStore extends NonceStore {
-  readonly claimed = new Set<string>();
+  /** Each claimed nonce with the digest of the request that claimed it. */
+  readonly claimed = new Map<string, string>();
   failWith?: Error;
 
-  claim(nonce: string): Promise<boolean> {
+  claim(nonce: string, digest = ''): Promise<NonceClaim> {
     if (this.failWith) return Promise.reject(this.failWith);
-    if (this.claimed.has(nonce)) return Promise.resolve(false);
-    this.claimed.add(nonce);
-    return Promise.resolve(true);
+    const holder = this.claimed.get(nonce);
+    if (holder !== undefined) return Promise.resolve(holder === digest ? 'redelivery' : 'replayed');
+    this.claimed.set(nonce, digest);
+    return Promise.resolve('claimed');
   }
 
   release(nonce: string): Promise<void> {

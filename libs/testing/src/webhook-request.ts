@@ -13,6 +13,8 @@ export class FakeResponse extends EventEmitter {
   headersSent = false;
   contentType?: string;
   body?: string;
+  /** The request and its connection, for what waits for the connection to close. */
+  readonly req = { socket: Object.assign(new EventEmitter(), { destroyed: false }) };
 
   header(name: string, value: unknown): this {
     this.headers[name.toLowerCase()] = String(value);

@@ -1,4 +1,4 @@
-import type { ResolvedEnvironment } from '@gateway/config';
+import type { ResolvedEnvironment, SecretFileTexts } from '@gateway/config';
 import type { EventSchemaVersion } from '@gateway/contracts';
 import type { IngressModuleOptions } from '@gateway/ingress';
 import type { NatsModuleOptions } from '@gateway/nats';
@@ -17,8 +17,8 @@ export interface GatewayConfig {
   secretFiles: ResolvedEnvironment['files'];
   /** How often the secret files are read (0: only on SIGHUP). */
   secretPollIntervalMs: number;
-  /** Reads the secrets again (their files included) through the checks of the start. */
-  reloadCredentials: () => Credentials;
+  /** The secrets again through the checks of the start, the files' text taken from `texts`. */
+  reloadCredentials: (texts: SecretFileTexts) => Credentials;
   host: string;
   trustProxy?: string | number | boolean;
   headersTimeoutMs: number;

@@ -85,18 +85,24 @@ describe('loadConfig', () => {
     expect(config.nats.servers).toEqual(['nats://a:4222', 'nats://b:4222']);
   });
 
-  it('defaults the burst to ten seconds of the rate, v1 (RATE_LIMIT_RPS alone) to one second and no wait', () => {
-    expect(loadConfig({}).security.policy.defaults.burst).toBe(500);
+  it('gives each rate-limit variable one meaning: RATE_LIMIT_RPS alone changes the rate, the rest keep their defaults', () => {
+    // Documented defaults: a burst of ten seconds of the rate, a wait of the store budget less the publish timeout.
+    expect(loadConfig({}).security.policy.defaults).toMatchObject({ rate: 50, burst: 500, maxWaitMs: 700 });
     expect(loadConfig({ RATE_LIMIT_RPS: '20' }).security.policy.defaults).toMatchObject({
-      burst: 20,
-      maxWaitMs: 0,
+      rate: 20,
+      burst: 200,
+      maxWaitMs: 700,
     });
-    expect(
-      loadConfig({ RATE_LIMIT_RPS: '20', RATE_LIMIT_MAX_WAIT_MS: '300' }).security.policy.defaults.burst,
-    ).toBe(200);
-    expect(loadConfig({ RATE_LIMIT_RPS: '20', RATE_LIMIT_BURST: '100' }).security.policy.defaults.burst).toBe(
-      100,
-    );
+    expect(loadConfig({ RATE_LIMIT_BURST: '100' }).security.policy.defaults).toMatchObject({
+      rate: 50,
+      burst: 100,
+      maxWaitMs: 700,
+    });
+    expect(loadConfig({ RATE_LIMIT_MAX_WAIT_MS: '300' }).security.policy.defaults).toMatchObject({
+      rate: 50,
+      burst: 500,
+      maxWaitMs: 300,
+    });
   });
 
   describe('production secret', () => {
@@ -351,22 +357,31 @@ describe('loadConfig', () => {
       return path;
     };
 
-    it('reads API_KEY_HMAC_SECRET_FILE, lists it for the reload, and reads it again on reload', () => {
+    it('reads API_KEY_HMAC_SECRET_FILE, lists it for the reload, and reloads from the text it was given', () => {
       const path = file('[a]first-key-0123456789\n');
       const config = loadConfig({ ENV: 'production', API_KEY_HMAC_SECRET_FILE: path });
       expect(config.security.secrets).toEqual([{ id: 'a', secret: 'first-key-0123456789' }]);
       expect(config.secretFiles).toEqual({ API_KEY_HMAC_SECRET: path });
-      writeFileSync(path, '[b]second-key-0123456789');
-      expect(config.reloadCredentials().secrets).toEqual([{ id: 'b', secret: 'second-key-0123456789' }]);
+      // The reload checked this text; the file is not read a second time (it may be mid-rewrite).
+      writeFileSync(path, '');
+      expect(config.reloadCredentials({ API_KEY_HMAC_SECRET: '[b]second-key-0123456789\n' }).secrets).toEqual(
+        [{ id: 'b', secret: 'second-key-0123456789' }],
+      );
     });
 
-    it('reads SOURCE_PASSPHRASES_FILE, lists it for the reload, and reads it again on reload', () => {
+    it('refuses a key file written one key per line (keys are separated by commas)', () => {
+      const path = file('[a]first-key-0123456789\r\n[b]second-key-0123456789\r\n');
+      expect(configErrorOf({ ENV: 'production', API_KEY_HMAC_SECRET_FILE: path }).message).toBe(
+        'API_KEY_HMAC_SECRET key a holds a control character (a line break?): separate keys with commas',
+      );
+    });
+
+    it('reads SOURCE_PASSPHRASES_FILE, lists it for the reload, and reloads from the text it was given', () => {
       const path = file('desk:pp-1\n');
       const config = loadConfig({ ALLOWED_SOURCES: 'desk', SOURCE_PASSPHRASES_FILE: path });
       expect(config.security.tokenProfiles).toEqual([{ route: 'desk', passphrases: ['pp-1'] }]);
       expect(config.secretFiles).toEqual({ SOURCE_PASSPHRASES: path });
-      writeFileSync(path, 'desk:pp-1,pp-2');
-      expect(config.reloadCredentials().tokenProfiles).toEqual([
+      expect(config.reloadCredentials({ SOURCE_PASSPHRASES: 'desk:pp-1,pp-2' }).tokenProfiles).toEqual([
         { route: 'desk', passphrases: ['pp-1', 'pp-2'] },
       ]);
     });

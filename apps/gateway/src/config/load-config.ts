@@ -1,14 +1,19 @@
 import { AddressAllowlist, type TokenProfileOptions } from '@gateway/security';
 import {
+  assertNoControlCharacters,
   ConfigError,
   isDevelopment,
   list,
   loadEnvironment,
   MIN_KEY_BYTES,
+  NATS_SECRET_VARIABLES,
   parseKeyList,
   parseSourceKeys,
   parseSourcePassphrases,
   resolveSecretFiles,
+  type SecretVariable,
+  SECRET_VARIABLES,
+  type SecretFileTexts,
 } from '@gateway/config';
 import { natsAuthOf } from '@gateway/nats';
 import { version } from '../../../../package.json';
@@ -26,10 +31,11 @@ export const DEVELOPMENT_SECRET = 'dev-secret-change-me';
 /**
  * Validates the environment, with `<SECRET>_FILE` files read in, into a GatewayConfig; throws a
  * ConfigError naming the variable. Run again on a secret reload, so the keys a reload installs
- * pass exactly the checks of the start.
+ * pass exactly the checks of the start, on `fileTexts`: the files' text the reload checked (never
+ * read a second time, or a file rewritten in between would be read half written).
  */
-export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
-  const { env: resolved, files } = resolveSecretFiles(source);
+export function loadConfig(source: NodeJS.ProcessEnv, fileTexts?: SecretFileTexts): GatewayConfig {
+  const { env: resolved, files } = resolveSecretFiles(source, SECRET_VARIABLES, fileTexts);
   const env = loadEnvironment(Environment, resolved);
   const development = isDevelopment(env.ENV);
   const minKeyBytes = development ? 1 : MIN_KEY_BYTES;
@@ -44,17 +50,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
   }
   const usesDevelopmentSecret = secrets.length === 0;
   const allowedSources = list(env.ALLOWED_SOURCES);
-  // A deployment that sets only RATE_LIMIT_RPS (contract v1) keeps v1's bucket: a burst of one
-  // second of that rate and no waiting. The v2 defaults (ten seconds of burst, shaping waits)
-  // apply when the rate is left at its default, or the burst or the wait is set too.
-  const v1Bucket =
-    source.RATE_LIMIT_RPS !== undefined &&
-    source.RATE_LIMIT_BURST === undefined &&
-    source.RATE_LIMIT_MAX_WAIT_MS === undefined;
   const policy = loadSourcePolicy({
     rate: env.RATE_LIMIT_RPS,
-    burst: env.RATE_LIMIT_BURST ?? (v1Bucket ? Math.max(1, Math.ceil(env.RATE_LIMIT_RPS)) : undefined),
-    maxWaitMs: env.RATE_LIMIT_MAX_WAIT_MS ?? (v1Bucket ? 0 : undefined),
+    burst: env.RATE_LIMIT_BURST,
+    maxWaitMs: env.RATE_LIMIT_MAX_WAIT_MS,
     inFlight: env.SOURCE_IN_FLIGHT_MAX,
     allowedSources,
     publishTimeoutMs: env.NATS_PUBLISH_TIMEOUT_MS,
@@ -80,9 +79,11 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
   return {
     port: env.PORT,
     managementPort: env.MANAGEMENT_PORT,
-    secretFiles: files,
+    // The NATS password and token files are read by the NATS client at each (re)connect
+    // (natsAuthOf), not by the secret reload, which puts webhook keys in force.
+    secretFiles: withoutNatsSecrets(files),
     secretPollIntervalMs: env.SECRET_POLL_INTERVAL_MS,
-    reloadCredentials: () => loadConfig(source).security,
+    reloadCredentials: (texts) => loadConfig(source, texts).security,
     host: env.HOST,
     trustProxy: proxies,
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
@@ -97,7 +98,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
     nats: {
       servers: list(env.NATS_URL),
       name: env.SERVICE_NAME,
-      auth: natsAuthOf(env),
+      auth: natsAuthOf(env, files),
       stream: env.NATS_STREAM,
       provision: env.NATS_PROVISION === 'true',
       replicas: env.NATS_STREAM_REPLICAS,
@@ -125,6 +126,12 @@ export function loadConfig(source: NodeJS.ProcessEnv): GatewayConfig {
     },
     ingress: { maxBodyBytes: env.MAX_BODY_BYTES, bodyMemoryBudgetBytes: bodyMemoryBudget(env) },
   };
+}
+
+function withoutNatsSecrets(files: GatewayConfig['secretFiles']): GatewayConfig['secretFiles'] {
+  return Object.fromEntries(
+    Object.entries(files).filter(([variable]) => !NATS_SECRET_VARIABLES.includes(variable as SecretVariable)),
+  );
 }
 
 /** The body memory budget: it must admit at least one body of the largest size accepted. */
@@ -159,7 +166,9 @@ function tokenProfiles(
 }
 
 function tradingViewProfile(env: Environment): TokenProfileOptions {
+  const variable = 'TRADINGVIEW_PASSPHRASE';
   const passphrases = list(env.TRADINGVIEW_PASSPHRASE ?? '');
+  passphrases.forEach((p, i) => assertNoControlCharacters(variable, `${variable} passphrase ${i + 1}`, p));
   if (passphrases.length === 0)
     throw new ConfigError('TRADINGVIEW_PASSPHRASE names no passphrase', 'TRADINGVIEW_PASSPHRASE');
   if (env.TRADINGVIEW_IPS === undefined) return { route: 'tradingview', passphrases };

@@ -76,6 +76,24 @@ describe('loadSourcePolicy', () => {
     expect(sources.tradingview.verification).toBeUndefined();
   });
 
+  it('reads dedupe fields and max_age, off unless set', () => {
+    const { sources } = loadSourcePolicy({
+      ...BASE,
+      compact: 'tradingview:dedupe=strategy|ticker|action|time,max_age=60',
+    });
+    expect(sources.tradingview).toMatchObject({
+      dedupe: ['strategy', 'ticker', 'action', 'time'],
+      maxAgeSec: 60,
+    });
+    expect(sources['acme-bot'].dedupe).toBeUndefined();
+    expect(sources['acme-bot'].maxAgeSec).toBeUndefined();
+    const file = policyFile({ sources: { 'acme-bot': { dedupe: ['id', 'bar'], max_age: 30 } } });
+    expect(loadSourcePolicy({ ...BASE, file }).sources['acme-bot']).toMatchObject({
+      dedupe: ['id', 'bar'],
+      maxAgeSec: 30,
+    });
+  });
+
   it('reports every mistake, one line each, naming the source and the setting', () => {
     const lines = errorLines({
       compact:
@@ -86,7 +104,7 @@ describe('loadSourcePolicy', () => {
       'SOURCE_POLICY names stranger, which is not in ALLOWED_SOURCES',
       'SOURCE_POLICY acme-bot: rate must be a number (got "fast")',
       'SOURCE_POLICY acme-bot: priority must be one of critical, normal',
-      'SOURCE_POLICY acme-bot: unknown setting "speed" (known: rate, burst, max_wait_ms, in_flight, priority, scope, verification)',
+      'SOURCE_POLICY acme-bot: unknown setting "speed" (known: rate, burst, max_wait_ms, in_flight, priority, scope, dedupe, max_age, redelivery, verification)',
       'SOURCE_POLICY names acme-bot twice',
     ]);
   });
@@ -95,6 +113,12 @@ describe('loadSourcePolicy', () => {
     ['burst=0', 'burst must be between 1 and 1000000 (got 0)'],
     ['in_flight=1.5', 'in_flight must be an integer (got "1.5")'],
     ['scope=global', 'scope must be one of replica, cluster'],
+    ['max_age=0', 'max_age must be between 1 and 604800 (got 0)'],
+    ['max_age=1.5', 'max_age must be an integer (got "1.5")'],
+    ...['dedupe=ticker|ticker', 'dedupe=', 'dedupe=a b'].map((setting) => [
+      setting,
+      'dedupe must list 1-16 distinct payload field names (a JSON array in the file, name|name|... in SOURCE_POLICY)',
+    ]),
   ])('refuses %p', (setting, message) => {
     expect(errorLines({ compact: `acme-bot:${setting}` })).toEqual([`SOURCE_POLICY acme-bot: ${message}`]);
   });

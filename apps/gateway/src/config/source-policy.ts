@@ -1,5 +1,10 @@
 import { PRIORITIES, STORE_BUDGET_MS } from '@gateway/contracts';
-import { RATE_SCOPES, type SourcePolicy, type SourcePolicyOptions } from '@gateway/security';
+import {
+  RATE_SCOPES,
+  REDELIVERY_ANSWERS,
+  type SourcePolicy,
+  type SourcePolicyOptions,
+} from '@gateway/security';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './config-error';
 
@@ -35,7 +40,28 @@ const FIELDS: Record<string, (value: unknown, maxWaitLimit: number) => [keyof Se
   in_flight: (v) => number(v, 1, 1_000_000, true) ?? ['inFlight', Number(v)],
   priority: (v) => (oneOf(v, PRIORITIES) ? ['priority', v] : `must be one of ${PRIORITIES.join(', ')}`),
   scope: (v) => (oneOf(v, RATE_SCOPES) ? ['scope', v] : `must be one of ${RATE_SCOPES.join(', ')}`),
+  dedupe: (v) => {
+    const names = fieldNames(v);
+    return names ? ['dedupe', names] : DEDUPE_SHAPE;
+  },
+  max_age: (v) => number(v, 1, MAX_AGE_LIMIT_SEC, true) ?? ['maxAgeSec', Number(v)],
+  redelivery: (v) =>
+    oneOf(v, REDELIVERY_ANSWERS) ? ['redelivery', v] : `must be one of ${REDELIVERY_ANSWERS.join(', ')}`,
 };
+
+/** A week: older signals are not "late", they are history. */
+const MAX_AGE_LIMIT_SEC = 604_800;
+const FIELD_NAME = /^[^\s|]{1,64}$/;
+const DEDUPE_SHAPE =
+  'must list 1-16 distinct payload field names (a JSON array in the file, name|name|... in SOURCE_POLICY)';
+
+/** `dedupe`: a JSON array of names, or in SOURCE_POLICY `strategy|ticker|action|time`. */
+function fieldNames(value: unknown): string[] | undefined {
+  const names = typeof value === 'string' ? value.split('|').map((n) => n.trim()) : value;
+  if (!Array.isArray(names) || names.length < 1 || names.length > 16) return undefined;
+  if (!names.every((n): n is string => typeof n === 'string' && FIELD_NAME.test(n))) return undefined;
+  return new Set(names).size === names.length ? names : undefined;
+}
 
 /**
  * Every allowed source's policy (CONTRACT.md 6.4): the defaults from RATE_LIMIT_RPS,

@@ -16,6 +16,12 @@ function keyIds({ secrets, sourceSecrets = {} }: Credentials) {
   return { shared: secrets.map((k) => k.id), sources };
 }
 
+/** Sources with keys of their own in force that `next` no longer gives any: they would fall back to the shared keys. */
+function droppedSources(inForce: Credentials, next: Credentials): string[] {
+  const kept = next.sourceSecrets ?? {};
+  return Object.keys(inForce.sourceSecrets ?? {}).filter((source) => !Object.hasOwn(kept, source));
+}
+
 /**
  * Rotation without a restart (docs/security.md): when a secret file changes, and on SIGHUP, the
  * secrets are read again through the checks of the start and put in force in one swap (KeyRing).
@@ -26,6 +32,8 @@ function keyIds({ secrets, sourceSecrets = {} }: Credentials) {
 export class SecretReloader implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly watcher: SecretFilesWatcher;
   private readonly onHangUp = () => void this.reload('SIGHUP');
+  /** The credentials in force (those of the start, then of each reload put in force). */
+  private inForce: Credentials;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -35,6 +43,7 @@ export class SecretReloader implements OnApplicationBootstrap, OnApplicationShut
     @InjectMetric(SECRET_RELOAD_ERRORS_TOTAL) private readonly errors: Counter<'variable'>,
   ) {
     this.watcher = new SecretFilesWatcher(config.secretFiles);
+    this.inForce = config.security;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -65,11 +74,21 @@ export class SecretReloader implements OnApplicationBootstrap, OnApplicationShut
     if (problem) return this.refuse(problem.variable, `${fileVariable(problem.variable)} ${problem.reason}`);
     let credentials: Credentials;
     try {
-      credentials = this.config.reloadCredentials();
+      // From exactly the text just judged: a second read could find the file half rewritten.
+      credentials = this.config.reloadCredentials(this.watcher.texts());
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       return this.refuse(err.variable ?? changed[0] ?? 'unknown', err.message);
     }
+    const dropped = droppedSources(this.inForce, credentials);
+    if (dropped.length > 0) {
+      const names = dropped.join(', ');
+      return this.refuse(
+        'SOURCE_HMAC_SECRETS',
+        `SOURCE_HMAC_SECRETS no longer names ${names}: a reload never moves a source onto the shared keys (restart for that)`,
+      );
+    }
+    this.inForce = credentials;
     this.keys.replace(credentials);
     for (const variable of changed) this.reloads.labels(variable).inc();
     const keys = keyIds(credentials);

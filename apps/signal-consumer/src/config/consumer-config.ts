@@ -31,13 +31,14 @@ export interface ConsumerConfig {
 
 /** Throws a ConfigError naming the first bad variable. */
 export function loadConsumerConfig(source: NodeJS.ProcessEnv): ConsumerConfig {
-  // NATS credentials may come from files, as the gateway's do.
-  const env = loadEnvironment(ConsumerEnvironment, resolveSecretFiles(source, NATS_SECRET_VARIABLES).env);
+  // NATS credentials may come from files, as the gateway's do (read again at each reconnect).
+  const { env: resolved, files } = resolveSecretFiles(source, NATS_SECRET_VARIABLES);
+  const env = loadEnvironment(ConsumerEnvironment, resolved);
   return {
     logging: { serviceName: env.SERVICE_NAME, env: env.ENV, level: env.LOG_LEVEL },
     servers: list(env.NATS_URL),
     name: env.SERVICE_NAME,
-    auth: natsAuthOf(env),
+    auth: natsAuthOf(env, files),
     queue: env.NATS_QUEUE,
     eventSchemaVersion: env.EVENT_SCHEMA_VERSION,
   };

@@ -33,10 +33,21 @@ export class SourcePolicies {
    * first): the lane of the source it names, `normal` when it names none it can be held to.
    */
   claimedPriority(webhook: WebhookContext): Priority {
+    return this.claimedPolicy(webhook)?.priority ?? 'normal';
+  }
+
+  /** Whether the very request again is answered with its original event (SourcePolicy.redelivery). */
+  answersRedelivery(webhook: WebhookContext): boolean {
+    const answer = this.claimedPolicy(webhook)?.redelivery;
+    return answer ? answer === 'original' : !webhook.reached('authenticated').auth.singleUseNonce;
+  }
+
+  /** The policy of the source a request names, before the allowlist; undefined when it names none. */
+  private claimedPolicy(webhook: WebhookContext): SourcePolicy | undefined {
     try {
-      return this.priorityOf(webhook.reached('authenticated').adapter.sourceId(webhook));
+      return this.of(webhook.reached('authenticated').adapter.sourceId(webhook));
     } catch {
-      return 'normal';
+      return undefined;
     }
   }
 }

@@ -1,4 +1,4 @@
-import { NonceStore, ProblemException } from '@gateway/contracts';
+import { type NonceClaim, NonceStore, ProblemException } from '@gateway/contracts';
 import { type FakeResponse, specSource, webhookRequest } from '@gateway/testing';
 import { Reflector } from '@nestjs/core';
 import { ThrottlerException, ThrottlerStorageService } from '@nestjs/throttler';
@@ -12,8 +12,8 @@ import { sourceThrottlerOptions } from './source-throttler.options';
 
 class RecordingNonces extends NonceStore {
   released: string[] = [];
-  claim(): Promise<boolean> {
-    return Promise.resolve(true);
+  claim(): Promise<NonceClaim> {
+    return Promise.resolve('claimed');
   }
   release(nonce: string): Promise<void> {
     this.released.push(nonce);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { NonceStore, problem, StoreUnavailableError, webhookOf } from '@gateway/contracts';
+import { NonceStore, onExchangeEnd, problem, StoreUnavailableError, webhookOf } from '@gateway/contracts';
 import {
   InjectThrottlerOptions,
   InjectThrottlerStorage,
@@ -60,8 +60,7 @@ export class SourcePolicyGuard extends ThrottlerGuard {
         retryAfter: RETRY_AFTER_BUSY,
       });
     }
-    // 'close' follows every answer, and a connection the client dropped.
-    res.once('close', () => lane.leave());
+    onExchangeEnd(res, () => lane.leave());
     const deadline = webhook.storeDeadline;
     const budget = Math.min(lane.policy.maxWaitMs, deadline - Date.now() - this.publishReserveMs);
     let reservation;

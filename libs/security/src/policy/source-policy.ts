@@ -1,5 +1,12 @@
 import type { BucketLimits, Priority } from '@gateway/contracts';
 
+/**
+ * What the very request again (same nonce, bytes and headers) gets: `original`, a 200 with the
+ * event its first delivery stored; `refuse`, 401 `replayed_nonce`.
+ */
+export const REDELIVERY_ANSWERS = ['original', 'refuse'] as const;
+export type RedeliveryAnswer = (typeof REDELIVERY_ANSWERS)[number];
+
 /** `replica`: each replica has its own bucket; `cluster`: one bucket for all, shared through NATS. */
 export const RATE_SCOPES = ['replica', 'cluster'] as const;
 export type RateScope = (typeof RATE_SCOPES)[number];
@@ -16,6 +23,19 @@ export interface SourcePolicy extends BucketLimits {
   readonly inFlight: number;
   readonly priority: Priority;
   readonly scope: RateScope;
+  /**
+   * Top-level payload fields whose values, together, are the idempotency key when the sender
+   * names none (no `Idempotency-Key`, scheme id or payload id): one bar's repeated TradingView
+   * alert is then one event. Absent: off (the body's hash).
+   */
+  readonly dedupe?: readonly string[];
+  /** Seconds: a signal whose `signal_time` is older at receipt is refused, 422 `signal_stale`. Absent: off. */
+  readonly maxAgeSec?: number;
+  /**
+   * The answer to a redelivery. Absent: `original` for schemes whose senders redeliver by design
+   * (GitHub, Stripe, Standard Webhooks), `refuse` for the gateway scheme's single-use `X-Nonce`.
+   */
+  readonly redelivery?: RedeliveryAnswer;
   /**
    * How the source's senders prove who they are: owned by source verification (issue 14,
    * "Pluggable verification"), which defines and checks its shape; the policy only carries it

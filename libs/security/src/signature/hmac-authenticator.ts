@@ -41,7 +41,7 @@ export class HmacAuthenticator {
     const { scheme, timestamp, token, signature } = signedHeaders(webhook);
     if (scheme === 'gateway') {
       const match = gatewaySignatureKeys(this.keys.gateway, signature, timestamp, token, webhook.body);
-      return { timestamp: Number(timestamp), ...this.claimOf(match) };
+      return { timestamp: Number(timestamp), singleUseNonce: true, ...this.claimOf(match) };
     }
     const match = standardSignatureKeys(this.keys.standard, signature, token, timestamp, webhook.body);
     // The id alone is the sender's message identity (its retries reuse it with a new timestamp,

@@ -85,6 +85,34 @@ describe('PayloadReader', () => {
       expect(read.string(['strategy'])).toBeNull();
       expect(read.errors.map((e) => e.field)).toEqual(['strategy']);
     });
+
+    it.each([Number('12345678901234567890123'), 1.5, 2 ** 53])(
+      'refuses the number %p: its text would not be what was sent',
+      (ticker) => {
+        const read = new PayloadReader({ ticker });
+        expect(read.string(['ticker'])).toBeNull();
+        expect(read.errors.map((e) => e.field)).toEqual(['ticker']);
+      },
+    );
+
+    it.each([
+      'BTC\ud800USDT',
+      'BTC\u0000USDT',
+      'BTC\r\nUSDT',
+      'BTC\tUSDT',
+      'BTC\u200bUSDT',
+      'BTC\u202eUSDT',
+      'BTC\u2028USDT',
+      'BTC\u0085USDT',
+    ])('refuses %j: control, invisible or direction characters, or half a surrogate pair', (ticker) => {
+      const read = new PayloadReader({ ticker });
+      expect(read.string(['ticker'])).toBeNull();
+      expect(read.errors).toEqual([{ field: 'ticker', message: expect.stringMatching(/control/) }]);
+    });
+
+    it.each(['BTC/USDT', 'ÉTOILE', '株式7203', 'momentum 🚀', ' ETH-USD '])('keeps %j', (text) => {
+      expect(new PayloadReader({ t: text }).string(['t'])).toBe(text.trim());
+    });
   });
 
   describe('time', () => {
@@ -189,6 +217,16 @@ describe('PayloadReader', () => {
       expect(Object.keys(extra)).toEqual(['note']);
       expect(Object.getPrototypeOf(extra)).toBe(Object.prototype);
       expect(({} as Record<string, unknown>).x).toBeUndefined();
+    });
+
+    it('refuses a placeholder left at any depth, naming its path', () => {
+      const read = new PayloadReader({
+        note: '{{plot_0}}',
+        meta: { sl: '{{close}}', ok: 'fine' },
+        levels: [1, { tp: 'at {{high}}' }],
+      });
+      read.extra();
+      expect(read.errors.map((e) => e.field)).toEqual(['note', 'meta.sl', 'levels.1.tp']);
     });
 
     it('leaves out read, consumed and dropped keys', () => {

@@ -11,6 +11,10 @@ import {
 
 const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const PLACEHOLDER = /\{\{.*\}\}/;
+// Control characters (NUL, CR/LF, ...), invisible and direction ones (U+200B, U+202E, ...), line
+// separators and half a surrogate pair: text a strict consumer cannot read, or that displays as
+// another instrument than it is.
+const UNREADABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
 // Keys that would reach an object's prototype if copied naively; never carried into an event.
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_STRING = 256;
@@ -28,7 +32,11 @@ export class PayloadReader {
 
   constructor(private readonly payload: Record<string, unknown>) {}
 
-  /** A non-empty string (numbers are taken as their text, as TradingView renders `{{interval}}`). */
+  /**
+   * A non-empty string of readable text. A whole number is taken as its digits (as TradingView
+   * renders `{{interval}}`, and a ticker such as 7203); any other number would not write back as
+   * it was sent (`1.2345678901234568e+22`), so it is refused.
+   */
   string(aliases: Aliases, required: true): string;
   string(aliases: Aliases, required?: false): string | null;
   string(aliases: Aliases, required = false): string | null {
@@ -38,10 +46,16 @@ export class PayloadReader {
       if (required) this.fail(aliases[0], `is required (as ${aliases.join(' or ')})`);
       return null;
     }
-    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    if (typeof value === 'number') {
+      if (Number.isSafeInteger(value)) return String(value);
+      return this.fail(key, 'must be a string (a number only when whole and within ±(2^53 − 1))');
+    }
     if (typeof value !== 'string') return this.fail(key, 'must be a string');
     if (value.length > MAX_STRING) return this.fail(key, `must be at most ${MAX_STRING} characters`);
     if (PLACEHOLDER.test(value)) return this.fail(key, 'is an unexpanded placeholder');
+    if (UNREADABLE.test(value)) {
+      return this.fail(key, 'holds a control, invisible or direction character, or half a surrogate pair');
+    }
     return value;
   }
 
@@ -80,11 +94,18 @@ export class PayloadReader {
     return this.fail(key, 'must be an RFC 3339 timestamp or Unix time');
   }
 
-  /** Every field not read (and not `dropped`), for the event's `extra`. */
+  /**
+   * Every field not read (and not `dropped`), for the event's `extra`, as sent; a placeholder left
+   * in it, at any depth, is refused like one in a canonical field (consumers read stop-loss and
+   * take-profit levels from `extra`).
+   */
   extra(dropped: readonly string[] = []): Record<string, unknown> {
     const extra: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(this.payload)) {
-      if (!this.consumed.has(key) && !dropped.includes(key) && !PROTOTYPE_KEYS.has(key)) extra[key] = value;
+      if (!this.consumed.has(key) && !dropped.includes(key) && !PROTOTYPE_KEYS.has(key)) {
+        extra[key] = value;
+        this.failPlaceholders(key, value);
+      }
     }
     return extra;
   }
@@ -103,6 +124,17 @@ export class PayloadReader {
   /** The first alias present; later aliases stay in `extra` (e.g. `timenow` beside `time`). */
   private keyOf(aliases: Aliases): string {
     return aliases.find((a) => Object.hasOwn(this.payload, a)) ?? aliases[0];
+  }
+
+  /** Each placeholder in `value` (a string, or one in an array or object), by its path. */
+  private failPlaceholders(path: string, value: unknown): void {
+    if (typeof value === 'string') {
+      if (PLACEHOLDER.test(value)) this.fail(path, 'is an unexpanded placeholder');
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => this.failPlaceholders(`${path}.${i}`, item));
+    } else if (isPlainObject(value)) {
+      for (const [key, item] of Object.entries(value)) this.failPlaceholders(`${path}.${key}`, item);
+    }
   }
 
   private fail(field: string, message: string): null {
