@@ -153,6 +153,8 @@ describe('monitoring component (deploy/k8s/components/monitoring)', () => {
     const pod = cron.spec!.jobTemplate.spec!.template.spec!;
     const container = pod.containers[0];
     expect(container.command).toEqual(['node', '/opt/canary/send-canary.mjs']);
+    // The gateway's own build, the very reference its pods run.
+    expect(container.image).toBe(one<Deployment>('Deployment').spec!.template.spec!.containers[0].image);
     const settingsName = container.envFrom![0].configMapRef!.name;
     const canary = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === settingsName) as
       ConfigMap | undefined;
