@@ -94,7 +94,8 @@ describe('the canary and trace context', () => {
   it("is stored under the gateway's least-privilege NATS user (deploy/nats/gateway-users.conf)", async () => {
     const password = 'canary-lp-0c2d';
     const users = readFileSync(join(__dirname, '../deploy/nats/gateway-users.conf'), 'utf8')
-      .replaceAll('$AT_GATEWAY_NATS_PASSWORD', `"${password}"`)
+      // Every user's password variable (the gateway's, the DLQ replay's) given one value.
+      .replace(/\$AT_GATEWAY_\w*NATS_PASSWORD/g, `"${password}"`)
       .replace('users = [', 'users = [\n { user: admin, password: "admin-password" }');
     const secured = await new TestNatsServer(users).start();
     const restricted = await new GatewayProcess({
