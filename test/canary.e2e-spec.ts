@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SECRET } from './support/gateway';
 import { GatewayProcess } from './support/gateway-process';
+import { gatewayUsers } from './support/gateway-users';
 import { MountedSecret } from './support/mounted-secret';
 import { TestNatsServer } from './support/nats-server';
 import { post, signed, tradingViewAlert } from './support/signing';
@@ -93,10 +93,7 @@ describe('the canary and trace context', () => {
 
   it("is stored under the gateway's least-privilege NATS user (deploy/nats/gateway-users.conf)", async () => {
     const password = 'canary-lp-0c2d';
-    const users = readFileSync(join(__dirname, '../deploy/nats/gateway-users.conf'), 'utf8')
-      // Every user's password variable (the gateway's, the DLQ replay's) given one value.
-      .replace(/\$AT_GATEWAY_\w*NATS_PASSWORD/g, `"${password}"`)
-      .replace('users = [', 'users = [\n { user: admin, password: "admin-password" }');
+    const users = gatewayUsers({ gateway: password });
     const secured = await new TestNatsServer(users).start();
     const restricted = await new GatewayProcess({
       NATS_URL: secured.url,
