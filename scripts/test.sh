@@ -29,10 +29,12 @@ export NATS_SERVER_BIN
 # The deployment specs lint the metrics with promtool and render the Kubernetes base with kubectl.
 PROMTOOL_BIN=$(bash scripts/ensure-promtool.sh)
 KUBECTL_BIN=$(bash scripts/ensure-kubectl.sh)
+# The alerting spec loads the shipped rules into a real Prometheus server scraping real gateways.
+PROMETHEUS_BIN=$(bash scripts/ensure-prometheus.sh)
 # The rolling-restart spec puts two replicas behind a real HAProxy.
 HAPROXY_BIN=$(bash scripts/ensure-haproxy.sh)
 # The NATS TLS specs make their CA and certificates with openssl.
 OPENSSL_BIN=$(bash scripts/ensure-openssl.sh)
-export PROMTOOL_BIN KUBECTL_BIN HAPROXY_BIN OPENSSL_BIN
+export PROMTOOL_BIN PROMETHEUS_BIN KUBECTL_BIN HAPROXY_BIN OPENSSL_BIN
 npm run build --silent
 jest --config test/jest-e2e.config.js --runInBand

@@ -15,3 +15,4 @@ function tool(name: string, envVar: string): string {
 export const promtoolBin = (): string => tool('promtool', 'PROMTOOL_BIN');
 export const kubectlBin = (): string => tool('kubectl', 'KUBECTL_BIN');
 export const haproxyBin = (): string => tool('haproxy', 'HAPROXY_BIN');
+export const prometheusBin = (): string => tool('prometheus', 'PROMETHEUS_BIN');

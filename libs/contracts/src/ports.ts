@@ -1,5 +1,5 @@
 import type { GatewayEvent } from './events';
-import type { Subject } from './subjects';
+import type { PublishSubject } from './subjects';
 import type { BucketLimits, Reservation } from './token-bucket';
 
 /**
@@ -15,7 +15,7 @@ export type Priority = (typeof PRIORITIES)[number];
  * any makes "too large" (EventTooLargeError, 413) a refusal that stores nothing.
  */
 export interface PreparedEvent {
-  readonly subject: Subject;
+  readonly subject: PublishSubject;
   readonly msgId: string;
 }
 
@@ -37,15 +37,17 @@ export abstract class EventPublisher {
    * message size. `fingerprint` (of the body a raw event carries) is stored with the message, so a
    * later publish of the same id can tell whether it carries the same body. `onlyIfStored`: the
    * write may only find its id stored (a duplicate); when it is not, nothing is written and `send`
-   * rejects with NotStoredError.
+   * rejects with NotStoredError. `traceparent` (W3C Trace Context) is carried in the message's
+   * headers.
    */
   abstract prepare(
-    subject: Subject,
+    subject: PublishSubject,
     msgId: string,
     event: GatewayEvent,
     corrId: string,
     fingerprint?: string,
     onlyIfStored?: boolean,
+    traceparent?: string,
   ): PreparedEvent;
 
   /**
@@ -57,7 +59,7 @@ export abstract class EventPublisher {
 
   /** Prepares and sends one event. */
   publish(
-    subject: Subject,
+    subject: PublishSubject,
     msgId: string,
     event: GatewayEvent,
     corrId: string,

@@ -1,6 +1,7 @@
 import { DiscoveryService } from '@nestjs/core';
 import type { Signal, ValidationIssue } from './events';
 import type { JsonSchema } from './json-schema';
+import type { PublishSubject } from './subjects';
 import type { VerificationSpec } from './verification';
 import type { WebhookContext } from './webhook-context';
 
@@ -37,6 +38,11 @@ export interface SourceAdapter {
    * violations are the 422's `errors`, so `normalize` may rely on the shape it describes.
    */
   readonly payloadSchema: JsonSchema;
+  /**
+   * Where every event of this source goes, raw, normalized and dead letter alike, instead of
+   * their usual subjects: for a source whose events no trading consumer may act on (the canary).
+   */
+  readonly eventSubject?: PublishSubject;
   /** The source the request speaks for; may read the body and throw a 400 problem. */
   sourceId(webhook: WebhookContext): string;
   /**

@@ -39,6 +39,8 @@ export class WebhookContext {
   refusedSource?: string;
   /** Set by the ingress service: the raw event's id (the `event_id` answered, or the 422's `raw_event_id`). */
   eventId?: string;
+  /** W3C `traceparent` carried into its events' headers; set by the body middleware. */
+  traceparent?: string;
 
   /** When the body's last byte arrived (ms since the epoch); set by `received`. */
   private bodyReceivedAt?: number;

@@ -80,22 +80,33 @@ export class IngressService {
    * another body under a reused key (422, and no partner is sent: finding 6).
    */
   private async store(
-    { webhook, sourceId }: NormalizedWebhook,
+    { webhook, sourceId, adapter }: NormalizedWebhook,
     raw: RawEventV1,
     fingerprint: string | undefined,
     [subject, msgId, event]: Partner,
   ): Promise<boolean> {
-    const { corrId, storeDeadline } = webhook;
+    const { corrId, storeDeadline, traceparent } = webhook;
+    // A source whose events no trading consumer may act on (the canary) names its own subject.
+    const own = adapter.eventSubject;
     // A redelivery may only find its first delivery's raw event: it never stores one of its own.
     const rawOut = this.publisher.prepare(
-      Subjects.raw,
+      own ?? Subjects.raw,
       raw.event_id,
       raw,
       corrId,
       fingerprint,
       webhook.redelivery,
+      traceparent,
     );
-    const partnerOut = this.publisher.prepare(subject, msgId, event, corrId);
+    const partnerOut = this.publisher.prepare(
+      own ?? subject,
+      msgId,
+      event,
+      corrId,
+      undefined,
+      false,
+      traceparent,
+    );
     const lane = this.policies.priorityOf(sourceId);
     const rawAck = await this.publisher.send(rawOut, storeDeadline, lane).catch(replayIfNotStored);
     // Events stored before fingerprints existed carry none: taken as the same body, as before.

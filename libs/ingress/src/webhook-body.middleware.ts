@@ -1,6 +1,6 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import { onExchangeEnd, problem, WebhookContext } from '@gateway/contracts';
-import { BODY_BYTES_RESERVED, correlationIdOf } from '@gateway/observability';
+import { BODY_BYTES_RESERVED, correlationIdOf, traceparentOf } from '@gateway/observability';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Gauge } from 'prom-client';
 import { WebhookAuthGuard } from '@gateway/security';
@@ -55,6 +55,7 @@ export class WebhookBodyMiddleware implements NestMiddleware {
       new Date(),
       this.sources.find(route),
     );
+    webhook.traceparent = traceparentOf(req);
     req.webhook = webhook;
     const encoding = req.headers['content-encoding'];
     if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {

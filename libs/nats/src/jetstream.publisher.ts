@@ -7,8 +7,8 @@ import {
   type PreparedEvent,
   type Priority,
   type StoreAck,
-  Subject,
-  Subjects,
+  PUBLISH_SUBJECTS,
+  type PublishSubject,
 } from '@gateway/contracts';
 import type { MsgHdrs } from 'nats';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
@@ -48,7 +48,7 @@ interface SubjectInstruments {
 /** Publishes events and waits for JetStream's acknowledgement, bounded by the publish timeout. */
 @Injectable()
 export class JetStreamPublisher extends EventPublisher {
-  private readonly instruments: ReadonlyMap<Subject, SubjectInstruments>;
+  private readonly instruments: ReadonlyMap<PublishSubject, SubjectInstruments>;
 
   constructor(
     private readonly connection: NatsConnectionManager,
@@ -60,7 +60,7 @@ export class JetStreamPublisher extends EventPublisher {
   ) {
     super();
     this.instruments = new Map(
-      Object.values(Subjects).map((subject) => [
+      PUBLISH_SUBJECTS.map((subject) => [
         subject,
         {
           ok: published.labels(subject, 'ok'),
@@ -78,18 +78,20 @@ export class JetStreamPublisher extends EventPublisher {
   }
 
   prepare(
-    subject: Subject,
+    subject: PublishSubject,
     msgId: string,
     event: GatewayEvent,
     corrId: string,
     fingerprint?: string,
     onlyIfStored = false,
+    traceparent?: string,
   ): PreparedEvent {
     const headers = eventHeaders(event, corrId, msgId);
     if (fingerprint !== undefined) headers.set(BODY_FINGERPRINT_HEADER, fingerprint);
     // JetStream answers a stored id as a duplicate before it checks this; for a new id the check
     // fails (no message id is ever this), so nothing is written: a write that may only be a duplicate.
     if (onlyIfStored) headers.set('Nats-Expected-Last-Msg-Id', NO_MESSAGE_ID);
+    if (traceparent !== undefined) headers.set('traceparent', traceparent);
     const data = Buffer.from(JSON.stringify(event));
     // What nats.js checks (payload + encoded headers against the server's max_payload), checked
     // here before anything of the webhook is published, so a 413 stores nothing.
@@ -99,7 +101,7 @@ export class JetStreamPublisher extends EventPublisher {
       );
     }
     // After the size check, whose jetStream() refuses at once until NATS, and so the registry, is ready.
-    this.schemas.assertValid(subject, event);
+    this.schemas.assertValid(event);
     const prepared: NatsEvent = { subject, msgId, data, headers, fingerprint };
     return prepared;
   }

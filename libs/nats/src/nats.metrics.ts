@@ -7,6 +7,7 @@ export const PUBLISH_BUFFER_SIZE = 'gateway_publish_buffer_size';
 export const PUBLISH_BUFFER_CAPACITY = 'gateway_publish_buffer_capacity';
 export const NATS_FAILURES_TOTAL = 'gateway_nats_failures_total';
 export const NATS_FAILING = 'gateway_nats_failing';
+export const STREAM_USAGE_RATIO = 'gateway_stream_usage_ratio';
 
 export const natsMetricProviders = [
   makeCounterProvider({
@@ -42,5 +43,10 @@ export const natsMetricProviders = [
   makeGaugeProvider({
     name: PUBLISH_BUFFER_CAPACITY,
     help: 'The publish buffer bound (PUBLISH_BUFFER_MAX): beyond it webhooks get 503 at once.',
+  }),
+  makeGaugeProvider({
+    name: STREAM_USAGE_RATIO,
+    help: "The provisioned stream's use of its limits (bytes, messages), 0 to 1; 0 for a limit it does not have.",
+    labelNames: ['resource'],
   }),
 ];

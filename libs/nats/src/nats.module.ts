@@ -10,6 +10,7 @@ import { natsMetricProviders } from './nats.metrics';
 import { PublishBuffer } from './publish-buffer';
 import { SchemaRegistry } from './schema-registry';
 import { StreamProvisioner } from './stream.provisioner';
+import { StreamUsage } from './stream-usage';
 
 /** The NATS connection, the stream, and the ports built on them: EventPublisher, NonceStore and RateLeaseStore. */
 @Module({
@@ -17,6 +18,7 @@ import { StreamProvisioner } from './stream.provisioner';
     ...natsMetricProviders,
     NatsFailureTracker,
     SchemaRegistry,
+    StreamUsage,
     StreamProvisioner,
     NatsConnectionManager,
     PublishBuffer,

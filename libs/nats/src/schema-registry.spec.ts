@@ -1,4 +1,4 @@
-import { eventSchemaEntries, Schemas, Subjects } from '@gateway/contracts';
+import { eventSchemaEntries, Schemas } from '@gateway/contracts';
 import type { JetStreamManager, NatsConnection } from 'nats';
 import { NatsFailure } from './nats-failure';
 import type { NatsModuleOptions } from './nats.options';
@@ -41,7 +41,7 @@ describe('SchemaRegistry', () => {
 
     expect([...stored.keys()].sort()).toEqual(['signals.dlq.v1', 'signals.normalized.v1', 'signals.raw.v1']);
     const broken = { schema: Schemas.normalized, price: 'not a number' } as never;
-    expect(() => registry.assertValid(Subjects.normalized, broken)).toThrow(
+    expect(() => registry.assertValid(broken)).toThrow(
       /^the signals.normalized.v1 event does not match the registry's schema: .*; price must be a number or null$/,
     );
   });
@@ -86,8 +86,8 @@ describe('SchemaRegistry', () => {
   });
 
   it('refuses every event before the registry was read', () => {
-    expect(() => registryWith(true).assertValid(Subjects.raw, {} as never)).toThrow(
-      'no registered schema for signals.raw',
+    expect(() => registryWith(true).assertValid({ schema: Schemas.raw } as never)).toThrow(
+      'no registered schema signals.raw.v1',
     );
   });
 });

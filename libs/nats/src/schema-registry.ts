@@ -8,7 +8,6 @@ import {
   issuesOf,
   type JsonSchema,
   jsonOrUndefined,
-  type Subject,
 } from '@gateway/contracts';
 import type { ValidateFunction } from 'ajv';
 import type { JetStreamManager, KV, NatsConnection } from 'nats';
@@ -35,7 +34,8 @@ const HISTORY = 5;
 @Injectable()
 export class SchemaRegistry {
   private readonly logger = new Logger('SchemaRegistry');
-  private readonly bySubject = new Map<Subject, ValidateFunction>();
+  /** Compiled validators by schema id: the id an event names in `schema` (the canary's events too). */
+  private readonly byId = new Map<string, ValidateFunction>();
   /** The registry's bytes of each id last found equal to this build's schema: an unchanged value is not parsed again. */
   private readonly verified = new Map<string, string>();
 
@@ -52,13 +52,13 @@ export class SchemaRegistry {
   }
 
   /**
-   * The request path's check of an event against the registry's schema of its subject: one
+   * The request path's check of an event against the registry's copy of the schema it names: one
    * compiled validator call. Throws (a 500, nothing stored) for an event the registry refuses.
    */
-  assertValid(subject: Subject, event: GatewayEvent): void {
-    const validate = this.bySubject.get(subject);
-    if (validate === undefined) throw new Error(`no registered schema for ${subject}`);
+  assertValid(event: GatewayEvent): void {
     const { schema } = event;
+    const validate = this.byId.get(schema);
+    if (validate === undefined) throw new Error(`no registered schema ${schema}`);
     if (validate(event)) return;
     const errors = issuesOf(validate.errors, 'event').map((i) => `${i.field} ${i.message}`);
     throw new Error(`the ${schema} event does not match the registry's schema: ${errors.join('; ')}`);
@@ -90,7 +90,7 @@ export class SchemaRegistry {
     }
   }
 
-  private async ensureSchema(kv: KV, { id, subject, schema }: EventSchemaEntry): Promise<void> {
+  private async ensureSchema(kv: KV, { id, schema }: EventSchemaEntry): Promise<void> {
     let stored = await kv.get(id);
     if (stored === null || stored.operation !== 'PUT') {
       if (!this.options.provision) {
@@ -115,7 +115,7 @@ export class SchemaRegistry {
       throw new NatsFailure('schema_mismatch', mismatch(this.bucket, id, registered, schema));
     }
     // The registry's copy is what events are checked against; compiled the first time only.
-    if (!this.bySubject.has(subject)) this.bySubject.set(subject, compileSchema(createAjv(), registered!));
+    if (!this.byId.has(id)) this.byId.set(id, compileSchema(createAjv(), registered!));
     this.verified.set(id, text);
   }
 }

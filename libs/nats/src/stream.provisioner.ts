@@ -13,6 +13,7 @@ import {
   type SettingDrift,
   streamDrifts,
 } from './stream-settings';
+import { StreamUsage } from './stream-usage';
 
 /**
  * Creates what is missing of the stream and the nonce bucket and applies the gateway's own
@@ -32,6 +33,7 @@ export class StreamProvisioner {
   constructor(
     @Inject(NATS_OPTIONS) private readonly options: NatsModuleOptions,
     private readonly schemas: SchemaRegistry,
+    private readonly usage: StreamUsage,
   ) {}
 
   get nonceBucket(): string {
@@ -130,7 +132,10 @@ export class StreamProvisioner {
   /** The stream's config, or undefined when it does not exist. */
   private async existing(jsm: JetStreamManager, name: string): Promise<StreamConfig | undefined> {
     try {
-      return (await jsm.streams.info(name)).config;
+      const info = await jsm.streams.info(name);
+      // Read here anyway: the stream's use of its limits is exported from it (StreamUsage).
+      if (name === this.options.stream) this.usage.record(info);
+      return info.config;
     } catch (err) {
       if (jsErrorCode(err) === JsErrorCode.StreamNotFound) return undefined;
       throw err;

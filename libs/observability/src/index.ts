@@ -6,3 +6,4 @@ export * from './webhook-telemetry.middleware';
 export * from './build-info';
 export { WebhookInstruments } from './webhook.instruments';
 export * from './framework-quiet.logger';
+export { traceparentOf } from './trace-context';

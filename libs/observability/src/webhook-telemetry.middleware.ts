@@ -4,9 +4,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { correlationIdOf } from './correlation-id';
 import { ROOT_LOGGER } from './logger-options';
+import { traceparentOf } from './trace-context';
 import { WebhookInstruments } from './webhook.instruments';
 
-type WebhookRequest = IncomingMessage & { webhook?: WebhookContext; originalUrl?: string };
+type WebhookRequest = IncomingMessage & {
+  webhook?: WebhookContext;
+  originalUrl?: string;
+  traceparent?: string;
+};
 
 const MAX_PATH = 200;
 
@@ -35,11 +40,13 @@ export class WebhookTelemetryMiddleware implements NestMiddleware {
     const started = performance.now();
     // Decided now, so even a request refused while its body is read carries one.
     const corrId = correlationIdOf(req, res);
+    const traceparent = traceparentOf(req);
     let answered = false;
     res.once('finish', () => {
       answered = true;
       this.record(
         corrId,
+        traceparent,
         req.webhook,
         res.statusCode,
         performance.now() - started,
@@ -50,13 +57,8 @@ export class WebhookTelemetryMiddleware implements NestMiddleware {
     // whose turn never came) still gets its line and its count.
     onExchangeEnd(res, () => {
       if (!answered) {
-        this.record(
-          corrId,
-          req.webhook,
-          CLOSED_BEFORE_ANSWER,
-          performance.now() - started,
-          req.originalUrl ?? req.url,
-        );
+        const ms = performance.now() - started;
+        this.record(corrId, traceparent, req.webhook, CLOSED_BEFORE_ANSWER, ms, req.originalUrl ?? req.url);
       }
     });
     next();
@@ -64,6 +66,7 @@ export class WebhookTelemetryMiddleware implements NestMiddleware {
 
   private record(
     corrId: string,
+    traceparent: string,
     webhook: WebhookContext | undefined,
     status: number,
     ms: number,
@@ -74,6 +77,7 @@ export class WebhookTelemetryMiddleware implements NestMiddleware {
     this.instruments.record(source, status, code, ms / 1000);
     const line = {
       corr_id: corrId,
+      traceparent,
       source,
       status,
       code,

@@ -1,4 +1,5 @@
 import type { DynamicModule, Type } from '@nestjs/common';
+import { CanarySourceModule } from '@gateway/sources-canary';
 import { CustomSourceModule } from '@gateway/sources-custom';
 import { TradingViewModule } from '@gateway/sources-tradingview';
 
@@ -10,4 +11,8 @@ export type SourceModule = Type | DynamicModule;
  * apps read the same list without one app importing another. Add a source: one line here
  * (docs/adding-a-source.md).
  */
-export const SOURCE_MODULES: readonly SourceModule[] = [TradingViewModule, CustomSourceModule];
+export const SOURCE_MODULES: readonly SourceModule[] = [
+  TradingViewModule,
+  CustomSourceModule,
+  CanarySourceModule,
+];

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { CanarySource } from './canary.source';
+
+@Module({ providers: [CanarySource] })
+export class CanarySourceModule {}

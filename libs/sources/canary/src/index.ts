@@ -1,0 +1,2 @@
+export * from './canary.module';
+export * from './canary.source';
