@@ -13,6 +13,8 @@ import { MountedSecret } from './support/mounted-secret';
 import { freePort, TestNatsServer } from './support/nats-server';
 import { containerEnv, containerOf, gatewaySecret, one, render } from './support/rendered';
 import { StreamReader } from './support/stream';
+import { samplesOf } from './support/exposition';
+import type { IContainer } from 'kubernetes-models/v1';
 import { countByStatus, sendSpread, slowest, tradingViewRequest } from './support/timed';
 
 // Contract 7.1, what ships is what is tested: the gateway run with exactly the ConfigMap that
@@ -81,25 +83,15 @@ describe.each([
     natsFiles.dispose();
   });
 
-  it('logs the policy in force once per source, with the burst and wait of the defaults', () => {
+  it('logs the policy in force once per allowed source, with the burst and wait of the defaults', () => {
+    const allowed = containerEnv(manifests, containerOf(deployment)).ALLOWED_SOURCES.split(',');
+    const defaults = {
+      ...{ rate: 50, burst: 500, max_wait_ms: 700, in_flight: 1000, priority: 'normal', scope: 'replica' },
+      ...{ dedupe: 'off', max_age: 'off', redelivery: 'by-scheme' },
+    };
     for (const replica of replicas) {
       const lines = replica.logLines().filter((l) => l.context === 'Policy');
-      expect(lines.map((l) => [l.source, l.policy])).toEqual([
-        [
-          'tradingview',
-          {
-            ...{
-              rate: 50,
-              burst: 500,
-              max_wait_ms: 700,
-              in_flight: 1000,
-              priority: 'normal',
-              scope: 'replica',
-            },
-            ...{ dedupe: 'off', max_age: 'off', redelivery: 'by-scheme' },
-          },
-        ],
-      ]);
+      expect(lines.map((l) => [l.source, l.policy])).toEqual(allowed.map((source) => [source, defaults]));
     }
   });
 
@@ -107,8 +99,21 @@ describe.each([
     const requests = Array.from({ length: 500 }, (_, i) => tradingViewRequest(replicas[i % minReplicas].url));
     const replies = await sendSpread(requests, 1000);
     expect(countByStatus(replies)).toEqual({ 202: 500 });
-    // TradingView waits 3 s for an answer, then counts the alert as failed.
-    expect(slowest(replies)).toBeLessThan(3000);
+    // TradingView waits 3 s for an answer, then counts the alert as failed: each replica answered
+    // every one within its 2.5 s budget, by its own measure (the client's clock on a shared
+    // machine would time the machine).
+    for (const replica of replicas) {
+      const metrics = samplesOf(await (await fetch(`${replica.managementUrl}/metrics`)).text());
+      const answered = (le?: string) =>
+        metrics.find(
+          (m) =>
+            m.name === `gateway_webhook_duration_seconds_${le ? 'bucket' : 'count'}` &&
+            m.labels.source === 'tradingview' &&
+            (le === undefined || m.labels.le === le),
+        )?.value;
+      expect(answered('2.5')).toBe(answered());
+    }
+    process.stdout.write(`${dir}: candle close, slowest answer ${Math.round(slowest(replies))} ms\n`);
     const events = await reader();
     const stored = await events.census().finally(() => events.close());
     const ids = replies.map((r) => r.eventId);
@@ -152,6 +157,70 @@ describe.each([
     expect(acceptedButNotStoredOnce(outcomes, stored)).toEqual([]);
     expect([...stored.values()].every((n) => n === 1)).toBe(true);
   }, 90_000);
+});
+
+describe('the canary CronJob of deploy/k8s/overlays/production, as rendered', () => {
+  const manifests = render('deploy/k8s/overlays/production');
+  const cronJob = one(manifests, 'CronJob', 'at-gateway-canary');
+  const secrets = new MountedSecret();
+  const script = new MountedSecret();
+  let nats: TestNatsServer;
+  let gateway: GatewayProcess;
+
+  beforeAll(async () => {
+    nats = await new TestNatsServer().start();
+    secrets.update(gatewaySecret({ API_KEY_HMAC_SECRET: SECRET }));
+    // The script as the CronJob mounts it: the rendered ConfigMap's file.
+    const scriptMap = manifests.find(
+      (m) => m.kind === 'ConfigMap' && m.metadata.name.startsWith('at-gateway-canary-script'),
+    )!;
+    script.update(scriptMap.data!);
+    const deployment = one(manifests, 'Deployment', 'at-gateway');
+    const env = containerEnv(manifests, containerOf(deployment), { '/etc/at-gateway/secrets': secrets.dir });
+    // The overlay's NATS (TLS, its own user) is the secured case above; here the canary's path.
+    for (const name of [
+      'PORT',
+      'HOST',
+      'MANAGEMENT_PORT',
+      'NATS_USER',
+      'NATS_TLS_CA_FILE',
+      'NATS_PASSWORD_FILE',
+    ])
+      delete env[name];
+    gateway = await new GatewayProcess({ ...env, NATS_URL: nats.url, NATS_STREAM_REPLICAS: '1' }).start({
+      managementPort: true,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await nats?.dispose();
+    secrets.dispose();
+    script.dispose();
+  });
+
+  it('runs its command with its ConfigMap and Secret: the canary is accepted, onto signals.canary only', async () => {
+    const container = cronJob.spec.jobTemplate.spec.template.spec.containers[0] as IContainer;
+    const env = containerEnv(manifests, container, {
+      '/etc/at-gateway/secrets': secrets.dir,
+    });
+    // The public entry is the test's gateway, as NATS is the test's server above.
+    env.CANARY_URL = gateway.url;
+    const [command, ...args] = container.command!.map((part) =>
+      part.startsWith('/opt/canary/') ? join(script.dir, part.slice('/opt/canary/'.length)) : part,
+    );
+    expect(command).toBe('node');
+    const run = spawnSync(process.execPath, args, {
+      env: { PATH: process.env.PATH, ...env },
+      encoding: 'utf8',
+    });
+
+    expect(run.status).toBe(0);
+    const events = await StreamReader.open(nats.url, 'trading-events');
+    const stored = await events.census().finally(() => events.close());
+    // Its raw and normalized event, both on signals.canary, nothing on the subjects consumers act on.
+    expect([...stored.entries()]).toEqual([[expect.stringMatching(/^signals\.canary /), 2]]);
+  });
 });
 
 describe('deploy/k8s/overlays/production, as rendered', () => {

@@ -48,7 +48,7 @@ export function containerEnv(
   for (const e of container.env ?? []) env[e.name] = e.value ?? '';
   for (const [name, value] of Object.entries(env)) {
     for (const [path, local] of Object.entries(mounts)) {
-      if (value.startsWith(`${path}/`)) env[name] = local + value.slice(path.length);
+      if (value === path || value.startsWith(`${path}/`)) env[name] = local + value.slice(path.length);
     }
   }
   return env;
