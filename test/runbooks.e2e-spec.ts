@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { connect, headers } from 'nats';
+import { Schemas } from '@gateway/contracts';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,6 +115,23 @@ function unknownObjects(words: string[]): string[] {
   return problems;
 }
 
+/** A dead letter whose raw event the stream does not hold: the healer gives it up at its next pass. */
+async function deadLetterWithoutItsRawEvent(url: string): Promise<void> {
+  const nc = await connect({ servers: url });
+  const h = headers();
+  h.set('Event-Schema', Schemas.dlq);
+  const entry = {
+    schema: Schemas.dlq,
+    raw_event_id: randomUUID(),
+    corr_id: 'corr-lost',
+    source: 'tradingview',
+    errors: [{ field: 'ticker', message: 'is required' }],
+    received_at: new Date().toISOString(),
+  };
+  await nc.jetstream().publish('signals.dlq', JSON.stringify(entry), { headers: h });
+  await nc.close();
+}
+
 describe('every runbook command works as written against what ships', () => {
   const secrets = new MountedSecret().update({ API_KEY_HMAC_SECRET: SECRET });
   const diagnostics = mkdtempSync(join(tmpdir(), 'gw-diagnostics-'));
@@ -131,6 +151,8 @@ describe('every runbook command works as written against what ships', () => {
       NATS_STREAM: 'e2e-runbooks',
       API_KEY_HMAC_SECRET_FILE: secrets.path('API_KEY_HMAC_SECRET'),
       SECRET_POLL_INTERVAL_MS: '100',
+      // The dead-letter healer's pass every second, so the entry below is given up at once.
+      DLQ_HEAL_INTERVAL_SEC: '1',
       ENV: 'test',
       LOG_LEVEL: 'info',
       // As the monitoring component sets it, its writable directory mapped to this test's own.
@@ -146,6 +168,8 @@ describe('every runbook command works as written against what ships', () => {
     });
     secrets.update({ API_KEY_HMAC_SECRET: '' });
     await logged('secret reload refused');
+    await deadLetterWithoutItsRawEvent(nats.url);
+    await logged('dead letter left for a person');
     await nats.stop();
     await logged('"msg":"NATS unreachable');
     await post(`${gateway.url}/webhooks/tradingview`, body, {
