@@ -26,9 +26,9 @@ const RETRY_AFTER_BUSY = 1;
  * answer closes the connection instead (body-parser would first drain whatever the client sends).
  *
  * Before a byte of the body is read, what the headers alone decide is decided, so an
- * unauthenticated upload costs no memory: the route and media type (404/415), the signature headers and the timestamp's
- * window, or a token route's client address (401/403), a malformed `Idempotency-Key` (400, before
- * any nonce is claimed); then the body's bytes must fit the body memory budget shared by all
+ * unauthenticated upload costs no memory: the route and media type (404/415), the signature
+ * headers and the timestamp's window, or a token route's client address (401/403), a malformed
+ * `Idempotency-Key` (400, before any nonce is claimed); then the body's bytes must fit the body memory budget shared by all
  * requests in flight (503 + Retry-After at once when they do not). The request's store deadline
  * counts from the body's last byte (WebhookContext.received): a slow sender is not the store's.
  */
