@@ -4,7 +4,7 @@ import { BODY_BYTES_RESERVED, correlationIdOf, traceparentOf } from '@gateway/ob
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Gauge } from 'prom-client';
 import { WebhookAuthGuard } from '@gateway/security';
-import { SourceRegistry, SourceRouteGuard } from '@gateway/sources-core';
+import { routeOf, SourceRegistry } from '@gateway/sources-core';
 import type { NextFunction, Request, Response } from 'express';
 import getRawBody from 'raw-body';
 import { BodyMemoryBudget } from './body-memory.budget';
@@ -70,7 +70,8 @@ export class WebhookBodyMiddleware implements NestMiddleware {
       return refuse(res, next, problem('payload_too_large', detail));
     }
     try {
-      const adapter = SourceRouteGuard.check(webhook);
+      // Each check here runs once per request: the guards start from the stage recorded here.
+      const { adapter } = webhook.establish('routed', routeOf(webhook));
       // req.ip is the socket's address, or X-Forwarded-For as far as `trust proxy` trusts its hops.
       this.auth.precheck(adapter, webhook, req.ip);
       idempotencyKeyHeader(webhook);

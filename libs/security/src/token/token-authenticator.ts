@@ -39,8 +39,8 @@ export class TokenAuthenticator {
     }
   }
 
-  authenticate(webhook: WebhookContext, clientAddress: string | undefined): AuthResult {
-    this.precheck(webhook.route, clientAddress);
+  /** After `precheck` passed for this request (the body intake ran it): the address is not checked again. */
+  authenticate(webhook: WebhookContext): AuthResult {
     // Not a JSON object (not JSON, past the JSON limits): no passphrase to find.
     const payload = webhook.jsonObject();
     const given = payload?.[this.profile.field];
