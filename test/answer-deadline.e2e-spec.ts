@@ -12,13 +12,13 @@ const PUBLISH_TIMEOUT_MS = 1500;
 // The nonce claim is answered this late: in time, but with less than NATS_PUBLISH_TIMEOUT_MS of
 // the answer budget left for the publishes that follow.
 const CLAIM_STALL_MS = 1300;
-/** CONTRACT.md 1.2: every answer leaves within 2.5 s. */
+/** docs/contract.md 1.2: every answer leaves within 2.5 s. */
 const ANSWER_BUDGET_MS = 2500;
 
 const isClaim = (subject: string) => subject.startsWith('$KV.');
 const isEvent = (subject: string) => subject.startsWith('signals.');
 
-// CONTRACT.md 1.2: every answer leaves within 2.5 s, also when JetStream is slow rather than gone.
+// docs/contract.md 1.2: every answer leaves within 2.5 s, also when JetStream is slow rather than gone.
 // A webhook waits on JetStream twice in a row (the nonce claim, then the publishes); each wait
 // alone may take NATS_PUBLISH_TIMEOUT_MS, so together they must share one deadline, or a stall on
 // each would add up to 2.8 s, after TradingView has given up. A proxy in front of NATS holds back

@@ -5,7 +5,7 @@ import { TestNatsServer } from './support/nats-server';
 import { StreamReader } from './support/stream';
 import { countByStatus, sendSpread, slowest, tradingViewRequest } from './support/timed';
 
-// CONTRACT.md 6.4: many strategies fire on the same candle close, so one source sends hundreds of
+// docs/contract.md 6.4: many strategies fire on the same candle close, so one source sends hundreds of
 // alerts within a second. TradingView does not retry: with the default policy every one of them
 // must be stored and answered 2xx within 3 s (TradingView's own timeout).
 describe('a candle-close burst at the default policy', () => {

@@ -6,7 +6,7 @@ import { TestNatsServer } from './support/nats-server';
 import { post, signed, tradingViewAlert } from './support/signing';
 import { StreamReader } from './support/stream';
 
-// CONTRACT.md 1.2 and 3 under fire: the nats-server is SIGKILLed and restarted while signed
+// docs/contract.md 1.2 and 3 under fire: the nats-server is SIGKILLed and restarted while signed
 // webhooks keep arriving. Afterwards every 2xx has its events stored exactly once, every other
 // answer is a 503, none took longer than TradingView's patience allows, and the same process
 // serves again.

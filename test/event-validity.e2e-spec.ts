@@ -5,7 +5,7 @@ import { TestNatsServer } from './support/nats-server';
 import { sendSigned } from './support/signing';
 import { StreamReader } from './support/stream';
 
-// Issue 16, finding 2: every stored event passes its own JSON Schema, whatever the payload held.
+// Every stored event passes its own JSON Schema, whatever the payload held.
 // StreamReader checks each message it reads against its subject's schema and throws on the first
 // that fails, so reading back what a request stored is the assertion.
 describe('every event valid by construction', () => {

@@ -6,7 +6,7 @@ import { TestNatsServer } from './support/nats-server';
 import { signed, tradingViewAlert, sendSigned } from './support/signing';
 import { StreamReader } from './support/stream';
 
-// Every outcome row of CONTRACT.md 1.2 that does not need NATS to fail, seen from outside.
+// Every outcome row of docs/contract.md 1.2 that does not need NATS to fail, seen from outside.
 describe('POST /webhooks/<source>', () => {
   const STREAM = 'e2e-ingest';
   let nats: TestNatsServer;

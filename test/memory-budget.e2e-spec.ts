@@ -11,7 +11,7 @@ import { TestNatsServer } from './support/nats-server';
 import { signed } from './support/signing';
 import { StreamReader } from './support/stream';
 
-// Issue 16, finding 3: the body bytes held across all requests in flight are bounded by
+// The body bytes held across all requests in flight are bounded by
 // BODY_MEMORY_BUDGET_BYTES, and what the headers alone decide is decided before a body is read.
 // The reproductions: 400 connections each uploading a 1,048,000-byte body and holding back its
 // last byte (RSS 96 -> 508 MiB before), and 100 signed near-1 MiB alerts at once (~520 MiB).

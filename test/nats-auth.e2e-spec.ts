@@ -17,7 +17,7 @@ import { TestNatsServer } from './support/nats-server';
 import { sendSigned, tradingViewAlert } from './support/signing';
 import { StreamReader } from './support/stream';
 
-// CONTRACT.md 6.1: each way a production NATS authenticates its clients and encrypts the link,
+// docs/contract.md 6.1: each way a production NATS authenticates its clients and encrypts the link,
 // through the contract's variables, against a real nats-server configured that way.
 const dir = mkdtempSync(join(tmpdir(), 'gw-auth-'));
 const file = (name: string, content: string | Uint8Array): string => {
@@ -54,7 +54,7 @@ async function ingestsThrough(
   }
 }
 
-describe('a secured NATS (CONTRACT.md 6.1)', () => {
+describe('a secured NATS (docs/contract.md 6.1)', () => {
   const servers: TestNatsServer[] = [];
   const ca = new TestCa();
   const serve = (config: string) => {

@@ -15,7 +15,7 @@ import { TestNatsServer } from './support/nats-server';
 import { waitFor } from './support/wait-for';
 import { sendSigned, tradingViewAlert } from './support/signing';
 
-// CONTRACT.md 6.1: refused credentials or an untrusted server certificate: the gateway keeps
+// docs/contract.md 6.1: refused credentials or an untrusted server certificate: the gateway keeps
 // trying (no exit, no crash loop), /readyz is 503, webhooks get 503 (never 500), and the log
 // says why in one line, not one line per retry.
 const SECRET = 'e2e-secret-0f9c2b';

@@ -10,7 +10,7 @@ import { post, sendSigned, signed, tradingViewAlert } from './support/signing';
 import { StreamReader } from './support/stream';
 import { waitFor } from './support/wait-for';
 
-// CONTRACT.md 6.1: the gateway works under a NATS user that may do no more than it needs. The
+// docs/contract.md 6.1: the gateway works under a NATS user that may do no more than it needs. The
 // users are deploy/nats/gateway-users.conf verbatim (plus an admin for the test's own checks).
 const PASSWORD = 'lp-password-0b1c';
 const ADMIN = { user: 'admin', pass: 'admin-password' };

@@ -4,7 +4,7 @@ import { TestNatsServer } from './support/nats-server';
 import { sendSigned, tradingViewAlert } from './support/signing';
 import { StreamReader } from './support/stream';
 
-// CONTRACT.md 6.1: a stream or bucket that disappears while the gateway runs is provisioned
+// docs/contract.md 6.1: a stream or bucket that disappears while the gateway runs is provisioned
 // again, webhooks get 2xx again within seconds and nothing answered 2xx is lost; a full stream
 // (discard new) answers 503 with Retry-After, never 500.
 interface Outcome {

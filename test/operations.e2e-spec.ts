@@ -2,7 +2,7 @@ import { SECRET, TestGateway } from './support/gateway';
 import { TestNatsServer } from './support/nats-server';
 import { post, signed, tradingViewAlert } from './support/signing';
 
-// What operators and probes see (CONTRACT.md 3).
+// What operators and probes see (docs/contract.md 3).
 describe('probes and metrics', () => {
   let nats: TestNatsServer;
   let gateway: TestGateway;

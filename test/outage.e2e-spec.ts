@@ -2,7 +2,7 @@ import { SECRET, TestGateway } from './support/gateway';
 import { TestNatsServer } from './support/nats-server';
 import { post, signed, tradingViewAlert } from './support/signing';
 
-// Fail-closed (CONTRACT.md 1.2, 3): with NATS gone nothing is accepted, the pod stays alive,
+// Fail-closed (docs/contract.md 1.2, 3): with NATS gone nothing is accepted, the pod stays alive,
 // readiness fails, and service resumes by itself when NATS is back.
 describe('NATS outage', () => {
   let nats: TestNatsServer;

@@ -59,6 +59,37 @@ describe('the gateway process', () => {
     ]);
   });
 
+  // No interceptor ever sees a request a guard refuses: the telemetry middleware records it when
+  // its answer leaves (docs/architecture.md, "Where every answer is counted").
+  it("counts and logs a guard's refusal once: a wrong key's 401", async () => {
+    const gateway = await new GatewayProcess(env()).start();
+    try {
+      const body = tradingViewAlert();
+      const reply = await post(`${gateway.url}/webhooks/tradingview`, body, {
+        'content-type': 'application/json',
+        ...signed('not-the-secret', body),
+      });
+      expect(reply.status).toBe(401);
+      const line = await gateway.webhookLine(reply);
+      expect(line).toMatchObject({
+        level: 'info',
+        msg: 'webhook refused',
+        status: 401,
+        source: 'tradingview',
+        code: 'invalid_signature',
+      });
+      const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+      expect(metrics).toMatch(/^gateway_webhooks_received_total\{source="tradingview",status="401"\} 1$/m);
+      expect(metrics).toMatch(
+        /^gateway_webhooks_rejected_total\{source="tradingview",code="invalid_signature"\} 1$/m,
+      );
+      await gateway.logSettled();
+      expect(gateway.logLines().filter((l) => l.corr_id === line.corr_id)).toHaveLength(1);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
   it('writes one JSON line per webhook with the operator fields, and no secret or signature', async () => {
     const gateway = await new GatewayProcess(env()).start();
     try {

@@ -8,7 +8,7 @@ import { rawHttp, wireRequest } from './support/raw-http';
 import { signed } from './support/signing';
 import { StreamReader } from './support/stream';
 
-// Issue 16, finding 7: what is refused before any route runs answers like any refusal (a problem,
+// What is refused before any route runs answers like any refusal (a problem,
 // one info line, a count), and an accepted body is stored as the bytes that were received.
 describe('protocol edges', () => {
   const STREAM = 'e2e-protocol-edges';

@@ -20,7 +20,7 @@ async function eventually(condition: () => Promise<boolean>, what: string, timeo
   }
 }
 
-// CONTRACT.md 3: messages handed to the NATS client wait in a buffer the gateway bounds itself,
+// docs/contract.md 3: messages handed to the NATS client wait in a buffer the gateway bounds itself,
 // by count (PUBLISH_BUFFER_MAX) and by age (PUBLISH_BUFFER_MAX_AGE_MS); nats.js alone would keep
 // everything and flush it whenever NATS comes back.
 describe('the publish buffer bounded by count', () => {

@@ -4,7 +4,7 @@ import { GatewayProcess } from './support/gateway-process';
 import { TestNatsServer } from './support/nats-server';
 import { customRequest, sendTimed, tradingViewRequest } from './support/timed';
 
-// CONTRACT.md 6.4: critical sources keep a share of the publish buffer, so under pressure normal
+// docs/contract.md 6.4: critical sources keep a share of the publish buffer, so under pressure normal
 // sources are refused first. A frozen NATS (SIGSTOP) holds every write in the buffer.
 describe('the critical lane of the publish buffer', () => {
   let nats: TestNatsServer;

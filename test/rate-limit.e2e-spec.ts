@@ -3,7 +3,7 @@ import { SECRET, TestGateway } from './support/gateway';
 import { TestNatsServer } from './support/nats-server';
 import { post, signed } from './support/signing';
 
-// Per-source token buckets (CONTRACT.md 1.5): RATE_LIMIT_BURST at once, then RATE_LIMIT_RPS. With
+// Per-source token buckets (docs/contract.md 1.5): RATE_LIMIT_BURST at once, then RATE_LIMIT_RPS. With
 // RATE_LIMIT_MAX_WAIT_MS=0 nothing is shaped: over the rate is a 429 at once (test/source-isolation
 // covers the waits).
 describe('per-source rate limit', () => {

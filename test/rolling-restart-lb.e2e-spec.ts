@@ -12,7 +12,7 @@ const CHECK_INTERVAL_MS = 100;
 // within it. Production's default (10 s) covers a 2-5 s check interval the same way.
 const SHUTDOWN_DELAY_MS = 2500;
 
-// CONTRACT.md 6.3: a rolling restart behind a load balancer that never retries loses nothing.
+// docs/contract.md 6.3: a rolling restart behind a load balancer that never retries loses nothing.
 // Two replicas behind HAProxy; keep-alive signed load through it; each replica in turn gets
 // SIGTERM, exits, and starts again on its port while the load runs.
 describe('rolling restart behind a load balancer (HAProxy, no retries)', () => {

@@ -22,7 +22,7 @@ function keepAliveWebhook(url: string): Promise<RawReply> {
 
 // A rolling deploy as one replica sees it: SIGTERM arrives while webhooks keep coming. For
 // SHUTDOWN_DELAY_MS readiness fails while webhooks are still answered, each answer closing its
-// connection (CONTRACT.md 6.3); then later ones find the door shut (a load balancer has sent them
+// connection (docs/contract.md 6.3); then later ones find the door shut (a load balancer has sent them
 // to another replica by then: test/rolling-restart-lb.e2e-spec.ts); nothing answered 2xx is lost,
 // and the process exits 0.
 describe('rolling shutdown: SIGTERM under load', () => {

@@ -6,7 +6,7 @@ import { TestNatsServer } from './support/nats-server';
 import { sendSigned, tradingViewAlert } from './support/signing';
 import { StreamReader } from './support/stream';
 
-// CONTRACT.md 7.4: the event schemas live in a NATS KV bucket keyed by schema id; the gateway
+// docs/contract.md 7.4: the event schemas live in a NATS KV bucket keyed by schema id; the gateway
 // registers its own, publishes every event with `Event-Schema: <id>`, and will not become ready
 // beside a registry that holds another document under an id it publishes.
 const STREAM = 'e2e-registry';

@@ -8,7 +8,7 @@ import { post, signed, tradingViewAlert } from './support/signing';
 
 const key = () => randomBytes(16).toString('hex');
 
-// CONTRACT.md 6.2: secrets from files, fail-closed environments, and what each port serves.
+// docs/contract.md 6.2: secrets from files, fail-closed environments, and what each port serves.
 describe('secrets and exposure of the gateway process', () => {
   let nats: TestNatsServer;
   let secret: MountedSecret;
@@ -60,7 +60,7 @@ describe('secrets and exposure of the gateway process', () => {
     });
   });
 
-  // issue 16, finding 5: `real-secret,whsec_` started in production and `whsec_` signed as an empty key.
+  // Found by an attack on a running gateway: `real-secret,whsec_` started in production and `whsec_` signed as an empty key.
   it.each([
     ['an empty whsec_ key', 'whsec_', 'API_KEY_HMAC_SECRET key 2 is empty'],
     [

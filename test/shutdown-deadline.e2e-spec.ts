@@ -25,7 +25,7 @@ async function terminate(gateway: GatewayProcess): Promise<Exit | undefined> {
   return Promise.race([exited, sleep(SHUTDOWN_GRACE_MS + KUBELET_MARGIN_MS).then(() => undefined)]);
 }
 
-// CONTRACT.md 6.3: after SIGTERM the gateway drains and exits 0 within SHUTDOWN_GRACE_MS; past it,
+// docs/contract.md 6.3: after SIGTERM the gateway drains and exits 0 within SHUTDOWN_GRACE_MS; past it,
 // counted from the signal, it leaves anyway (exit 1), whatever the drain is waiting for.
 describe('SIGTERM: exit within SHUTDOWN_GRACE_MS', () => {
   let nats: TestNatsServer;

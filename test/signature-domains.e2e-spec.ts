@@ -4,7 +4,7 @@ import { TestNatsServer } from './support/nats-server';
 import { post, tradingViewAlert } from './support/signing';
 import { StreamReader } from './support/stream';
 
-// Issue 16, finding 1: one signed byte string read under another scheme, or with its field
+// One signed byte string read under another scheme, or with its field
 // boundaries moved, is the same signed request, and is let in at most once.
 describe('signatures across schemes and field boundaries', () => {
   const STREAM = 'e2e-signature-domains';

@@ -14,7 +14,7 @@ import {
 } from './support/timed';
 import { waitFor } from './support/wait-for';
 
-// CONTRACT.md 6.4: one source's flood, of requests or of slow writes, never takes what the others
+// docs/contract.md 6.4: one source's flood, of requests or of slow writes, never takes what the others
 // need. Each source has its own bucket and in-flight cap; TradingView is marked critical.
 describe('sources under pressure', () => {
   const STREAM = 'e2e-isolation';

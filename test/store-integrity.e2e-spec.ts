@@ -4,7 +4,7 @@ import { TestNatsServer } from './support/nats-server';
 import { sendSigned } from './support/signing';
 import { StreamReader } from './support/stream';
 
-// Issue 16, findings 4 and 6: an answer stores all of a webhook's events or none of them, and an
+// An answer stores all of a webhook's events or none of them, and an
 // idempotency key is bound to the body it first came with.
 describe('all or nothing, and idempotency keys bound to their body', () => {
   const STREAM = 'e2e-store-integrity';
@@ -42,7 +42,7 @@ describe('all or nothing, and idempotency keys bound to their body', () => {
     await nats?.dispose();
   });
 
-  describe('finding 4: a body whose events outgrow NATS max_payload (1 MiB) stores nothing', () => {
+  describe('a body whose events outgrow NATS max_payload (1 MiB) stores nothing', () => {
     it('a text body of quotes: its raw event is twice its size, its dead letter small: 413, nothing stored', async () => {
       const { reply, stored } = await storedBy(() =>
         send('tradingview', '"'.repeat(600_000), {}, 'text/plain'),
@@ -68,7 +68,7 @@ describe('all or nothing, and idempotency keys bound to their body', () => {
     });
   });
 
-  describe('finding 6: Idempotency-Key reused with another body', () => {
+  describe('Idempotency-Key reused with another body', () => {
     const alert = (over: Record<string, unknown> = {}) =>
       JSON.stringify({ ticker: 'BTCUSDT', action: 'buy', price: '64123.5', ...over });
 

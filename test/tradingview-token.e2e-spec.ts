@@ -5,7 +5,7 @@ import { TestNatsServer } from './support/nats-server';
 import { post, signed, tradingViewAlert } from './support/signing';
 import { StreamReader } from './support/stream';
 
-// CONTRACT.md 1.1b: TradingView cannot sign, so with TRADINGVIEW_AUTH=token its route takes its
+// docs/contract.md 1.1b: TradingView cannot sign, so with TRADINGVIEW_AUTH=token its route takes its
 // published addresses plus a body passphrase. The built gateway runs as a process, so what it
 // logs is checked too.
 describe('TRADINGVIEW_AUTH=token', () => {

@@ -4,12 +4,12 @@ import { post, type Reply } from './signing';
 export const SOCKET_BUFFERED_BYTES = 64 * 1024;
 /** The gateway's default MAX_BODY_BYTES. */
 const MAX_BODY_BYTES = 1024 * 1024;
-/** The media types each served route takes (CONTRACT.md 1). */
+/** The media types each served route takes (docs/contract.md 1). */
 const MEDIA_TYPES: Record<string, string[]> = {
   tradingview: ['application/json', 'text/plain'],
   custom: ['application/json'],
 };
-/** A replay window of the default REPLAY_WINDOW_SEC, with the header shapes of CONTRACT.md 1.1. */
+/** A replay window of the default REPLAY_WINDOW_SEC, with the header shapes of docs/contract.md 1.1. */
 const WINDOW_SEC = 300;
 const UNIX_SECONDS = /^\d{1,12}$/;
 const PRINTABLE_TOKEN = /^[\x20-\x7e]{1,128}$/;

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { SECRET } from './gateway';
 
-/** Headers of the gateway's signature scheme (CONTRACT.md 1.1), as a sender computes them. */
+/** Headers of the gateway's signature scheme (docs/contract.md 1.1), as a sender computes them. */
 export function signed(
   secret: string,
   body: string,

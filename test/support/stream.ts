@@ -103,7 +103,7 @@ function assertValid(seq: number, { subject, headers, data }: StoredMessage): vo
   if (headers['x-schema'] !== data.schema) {
     throw new Error(`stream message #${seq}: X-Schema ${headers['x-schema']} but schema ${data.schema}`);
   }
-  // The registry id consumers look the schema up by (CONTRACT.md 7.4).
+  // The registry id consumers look the schema up by (docs/contract.md 7.4).
   if (headers['event-schema'] !== data.schema) {
     throw new Error(
       `stream message #${seq}: Event-Schema ${headers['event-schema']} but schema ${data.schema}`,

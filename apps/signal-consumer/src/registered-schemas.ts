@@ -11,7 +11,7 @@ import type { ValidateFunction } from 'ajv';
 import type { ConsumerConfig } from './config/consumer-config';
 
 /**
- * The schemas this consumer checks events against: the registry's (CONTRACT.md 7.4), not a copy
+ * The schemas this consumer checks events against: the registry's (docs/contract.md 7.4), not a copy
  * built into it, read and compiled once at start. An event names its schema in the
  * `Event-Schema` header; the consumer handles the one it is written against.
  */

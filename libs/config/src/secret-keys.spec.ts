@@ -37,7 +37,7 @@ describe('parseKeyList', () => {
     expect(createHash('sha256').update(LONG).digest('hex')).not.toContain(fp.slice(3));
   });
 
-  // issue 16, finding 5: `real-secret,whsec_` started in production and `whsec_` signed as an empty key.
+  // Found by an attack on a running gateway: `real-secret,whsec_` started in production and `whsec_` signed as an empty key.
   it.each([
     ['whsec_ with nothing after it', `${LONG},whsec_`, /key 2 is empty/],
     ['whsec_ with bad base64', `${LONG},whsec_!!!`, /key 2 starts with whsec_ but the rest is not base64/],

@@ -1,4 +1,4 @@
-/** The versioned events of CONTRACT.md section 2. Downstream consumers depend on these shapes. */
+/** The versioned events of docs/contract.md section 2. Downstream consumers depend on these shapes. */
 export const Schemas = {
   raw: 'signals.raw.v1',
   normalized: 'signals.normalized.v1',

@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 
 /**
- * Every stable, machine-readable error code (CONTRACT.md 1.2) with its HTTP status and title:
+ * Every stable, machine-readable error code (docs/contract.md 1.2) with its HTTP status and title:
  * clients branch on the code, never on text, so a code's status and title live here and only here.
  */
 export const PROBLEMS = {

@@ -25,7 +25,7 @@ describe('signalTimeOf: the one reading of a signal time', () => {
     Infinity,
     NaN,
     1e20,
-    // Issue 16, finding 2: past the years 0000-9999, written `+010000-…`, which date-time refuses.
+    // A timestamp past the years 0000-9999, written `+010000-…`, which date-time refuses.
     253402300800000,
     -62167219201,
     8.64e15,

@@ -5,10 +5,10 @@ import type { SignedBy } from './webhook-stages';
  * How a source's senders prove who they are, as the source declares it (`SourceAdapter.verification`,
  * its default first). Built in:
  * - `'hmac'`: the gateway's `X-Signature` scheme or Standard Webhooks, whichever headers the
- *   request carries (CONTRACT.md 1.1, 1.1a), with the HMAC secrets;
+ *   request carries (docs/contract.md 1.1, 1.1a), with the HMAC secrets;
  * - `'standard-webhooks'`: Standard Webhooks only;
  * - a `TokenVerification`: client address and a body passphrase, for a sender that cannot sign
- *   (TradingView, CONTRACT.md 1.1b).
+ *   (TradingView, docs/contract.md 1.1b).
  * Any other name is the `scheme` of a `@WebhookVerifier()` provider, e.g. a GitHub-style source's.
  */
 export type VerificationSpec = string | TokenVerification;

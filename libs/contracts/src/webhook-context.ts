@@ -55,7 +55,7 @@ export class WebhookContext {
     readonly corrId: string,
     readonly headers: Readonly<Record<string, string | string[] | undefined>>,
     readonly receivedAt = new Date(),
-    /** The source served at `route`, if any: the route guard turns it into a 404 or a `Routed`. */
+    /** The source served at `route`, if any: the route check turns it into a 404 or a `Routed`. */
     readonly servedBy?: SourceAdapter,
   ) {}
 

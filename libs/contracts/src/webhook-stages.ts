@@ -6,11 +6,11 @@ import type { WebhookContext } from './webhook-context';
  * result of the one before it (`WebhookContext.reached`) and records its own
  * (`WebhookContext.establish`), so a later stage never has to assert that an earlier one ran:
  *
- *   SourceRouteGuard → Routed → WebhookAuthGuard → Authenticated → (ReplayGuard)
+ *   routeOf (in the body intake) → Routed → WebhookAuthGuard → Authenticated → (ReplayGuard)
  *   → SourceAllowlistGuard → Allowed → (SourcePolicyGuard) → NormalizationPipe → NormalizedWebhook
  */
 
-/** The route guard: a source is served at this route, in the request's media type. */
+/** The route check (`routeOf`): a source is served at this route, in the request's media type. */
 export interface Routed {
   readonly adapter: SourceAdapter;
 }

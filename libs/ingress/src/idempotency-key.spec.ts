@@ -12,7 +12,7 @@ const keyOf = (body: string, headers: Record<string, string> = {}, idempotencyKe
   );
 };
 
-describe('idempotencyKeyOf (CONTRACT.md 1.3)', () => {
+describe('idempotencyKeyOf (docs/contract.md 1.3)', () => {
   it('takes the Idempotency-Key header first', () => {
     expect(keyOf('{"id":"in-body"}', { 'idempotency-key': 'from-header' }, 'msg_1')).toBe('from-header');
   });

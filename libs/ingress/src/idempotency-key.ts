@@ -3,7 +3,7 @@ import { type AuthResult, problem, WebhookContext } from '@gateway/contracts';
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
- * CONTRACT.md 1.3: the `Idempotency-Key` header, else the scheme's message id (Standard
+ * docs/contract.md 1.3: the `Idempotency-Key` header, else the scheme's message id (Standard
  * Webhooks, a GitHub-style delivery id), else the payload's id field (the source's
  * `idempotencyField`: `id` unless it says otherwise, none when it says `null`), else the key its
  * source policy's dedupe fields make (`fieldsKey`, dedupe-key.ts), else the SHA-256 of the body as

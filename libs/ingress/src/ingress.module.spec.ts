@@ -2,11 +2,24 @@ import { getToken } from '@willsoto/nestjs-prometheus';
 import { Global, Injectable, Module, type INestApplication } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { EventPublisher, type NormalizationResult, type SourceAdapter, Subjects } from '@gateway/contracts';
+import {
+  EventPublisher,
+  type HmacKeys,
+  type NormalizationResult,
+  problem,
+  type RequestHead,
+  type SignatureVerifier,
+  type SignedRequest,
+  type SourceAdapter,
+  Subjects,
+  type Verified,
+  WebhookVerifier,
+} from '@gateway/contracts';
 import { BODY_BYTES_RESERVED, SIGNAL_AGE_SECONDS, WebhookTelemetryMiddleware } from '@gateway/observability';
 import { SecurityModule, uniformPolicy } from '@gateway/security';
 import { WebhookSource } from '@gateway/sources-core';
 import { FakePortsModule, gatewaySigned, type InMemoryEventPublisher, specSignal } from '@gateway/testing';
+import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { IngressModule } from './ingress.module';
@@ -31,7 +44,56 @@ class BotSource implements SourceAdapter {
   }
 }
 
-@Module({ providers: [BotSource] })
+/** How often each check ran: the route check (it reads the source's media types), the precheck, the verify. */
+const checks = { route: 0, precheck: 0, verify: 0 };
+
+/** A scheme of a source's own that counts its calls: `X-Mac` is the hex HMAC of `<X-At>.<body>`. */
+@WebhookVerifier()
+@Injectable()
+class CountingMacVerifier implements SignatureVerifier {
+  readonly scheme = 'counting-mac';
+
+  precheck(head: RequestHead): { timestamp: number } {
+    checks.precheck++;
+    const at = head.header('x-at');
+    if (!at || !head.header('x-mac')) throw problem('missing_signature', 'X-At and X-Mac are required');
+    return { timestamp: Number(at) };
+  }
+
+  verify(request: SignedRequest, keys: HmacKeys): Verified {
+    checks.verify++;
+    const at = request.header('x-at')!;
+    const mac = Buffer.from(request.header('x-mac')!, 'hex');
+    return {
+      timestamp: Number(at),
+      signedBy: keys.sha256([`${at}.`, request.body], [mac]),
+      replayKey: `mac.${at}.${mac.toString('hex')}`,
+    };
+  }
+}
+
+@WebhookSource()
+@Injectable()
+class CountedSource implements SourceAdapter {
+  readonly route = 'counted';
+  readonly verification = ['counting-mac'] as const;
+  readonly payloadSchema = { type: 'object' };
+
+  get contentTypes(): string[] {
+    checks.route++;
+    return ['application/json'];
+  }
+
+  sourceId(): string {
+    return 'counted';
+  }
+
+  normalize(): NormalizationResult {
+    return { ok: true, signal: specSignal() };
+  }
+}
+
+@Module({ providers: [BotSource, CountedSource, CountingMacVerifier] })
 class BotModule {}
 
 /** Telemetry is the observability library's; here every request just passes through it. */
@@ -70,9 +132,9 @@ describe('IngressModule', () => {
           useFactory: () => ({
             secrets: [{ id: 'k1', secret: SECRET }],
             replayWindowSec: 300,
-            allowedSources: ['bot'],
+            allowedSources: ['bot', 'counted'],
             // 1/s after a burst of 2, no waiting: the third request is a 429 at once.
-            policy: uniformPolicy(['bot'], {
+            policy: uniformPolicy(['bot', 'counted'], {
               rate: 1,
               burst: 2,
               maxWaitMs: 0,
@@ -132,5 +194,42 @@ describe('IngressModule', () => {
       json: { code: 'replayed_nonce' },
     });
     expect(publisher.on(Subjects.raw)).toHaveLength(2);
+  });
+
+  // The body intake decides what the headers alone decide before reading the body; the guards
+  // start from its result and never decide it again.
+  describe('runs each check once per request', () => {
+    const sendCounted = async (at: number) => {
+      const body = '{"action":"buy"}';
+      const mac = createHmac('sha256', SECRET).update(`${at}.${body}`).digest('hex');
+      const before = { ...checks };
+      const res = await fetch(url.replace('/bot', '/counted'), {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'x-at': String(at), 'x-mac': mac },
+      });
+      const ran = {
+        route: checks.route - before.route,
+        precheck: checks.precheck - before.precheck,
+        verify: checks.verify - before.verify,
+      };
+      return { status: res.status, code: ((await res.json()) as { code?: string }).code, ran };
+    };
+
+    it('a stored webhook: the route check, the precheck and the signature once each', async () => {
+      expect(await sendCounted(Math.floor(Date.now() / 1000))).toEqual({
+        status: 202,
+        code: undefined,
+        ran: { route: 1, precheck: 1, verify: 1 },
+      });
+    });
+
+    it('a stale timestamp: refused by the precheck, from the headers, the signature never checked', async () => {
+      expect(await sendCounted(Math.floor(Date.now() / 1000) - 3600)).toEqual({
+        status: 401,
+        code: 'stale_timestamp',
+        ran: { route: 1, precheck: 1, verify: 0 },
+      });
+    });
   });
 });

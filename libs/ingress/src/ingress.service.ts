@@ -74,10 +74,10 @@ export class IngressService {
   /**
    * Stores the raw event, then its partner (normalized or dead letter); true when both were
    * stored before. Both are serialised and size-checked before either is sent, so a 413 stores
-   * nothing (issue 16, finding 4). The raw event goes first and carries the body's fingerprint:
+   * nothing. The raw event goes first and carries the body's fingerprint:
    * when its id (the idempotency key's) is already stored, the stored one's fingerprint says
    * whether this is the same body (a retry: its partner is sent, normally a duplicate too) or
-   * another body under a reused key (422, and no partner is sent: finding 6).
+   * another body under a reused key (422, and no partner is sent).
    */
   private async store(
     { webhook, sourceId, adapter }: NormalizedWebhook,

@@ -4,7 +4,7 @@ import { BODY_BYTES_RESERVED, correlationIdOf, traceparentOf } from '@gateway/ob
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Gauge } from 'prom-client';
 import { WebhookAuthGuard } from '@gateway/security';
-import { SourceRegistry, SourceRouteGuard } from '@gateway/sources-core';
+import { routeOf, SourceRegistry } from '@gateway/sources-core';
 import type { NextFunction, Request, Response } from 'express';
 import getRawBody from 'raw-body';
 import { BodyMemoryBudget } from './body-memory.budget';
@@ -25,10 +25,10 @@ const RETRY_AFTER_BUSY = 1;
  * compressed body cannot expand into a large one. A refused body is never read to its end: the
  * answer closes the connection instead (body-parser would first drain whatever the client sends).
  *
- * Before a byte of the body is read, what the headers alone decide is decided (issue 16,
- * finding 3): the route and media type (404/415), the signature headers and the timestamp's
- * window, or a token route's client address (401/403), a malformed `Idempotency-Key` (400, before
- * any nonce is claimed); then the body's bytes must fit the body memory budget shared by all
+ * Before a byte of the body is read, what the headers alone decide is decided, so an
+ * unauthenticated upload costs no memory: the route and media type (404/415), the signature
+ * headers and the timestamp's window, or a token route's client address (401/403), a malformed
+ * `Idempotency-Key` (400, before any nonce is claimed); then the body's bytes must fit the body memory budget shared by all
  * requests in flight (503 + Retry-After at once when they do not). The request's store deadline
  * counts from the body's last byte (WebhookContext.received): a slow sender is not the store's.
  */
@@ -70,7 +70,8 @@ export class WebhookBodyMiddleware implements NestMiddleware {
       return refuse(res, next, problem('payload_too_large', detail));
     }
     try {
-      const adapter = SourceRouteGuard.check(webhook);
+      // Each check here runs once per request: the guards start from the stage recorded here.
+      const { adapter } = webhook.establish('routed', routeOf(webhook));
       // req.ip is the socket's address, or X-Forwarded-For as far as `trust proxy` trusts its hops.
       this.auth.precheck(adapter, webhook, req.ip);
       idempotencyKeyHeader(webhook);

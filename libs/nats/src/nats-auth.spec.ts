@@ -35,7 +35,7 @@ function errorOf(env: Record<string, string>): string {
   throw new Error(`accepted ${JSON.stringify(env)}`);
 }
 
-describe('natsAuthOf (CONTRACT.md 6.1)', () => {
+describe('natsAuthOf (docs/contract.md 6.1)', () => {
   it('needs nothing: an open NATS, or credentials in NATS_URL', () => {
     expect(natsAuthOf({})).toEqual({});
   });

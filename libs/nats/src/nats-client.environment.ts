@@ -2,7 +2,7 @@ import { RuntimeEnvironment } from '@gateway/config';
 import { IsOptional, IsString } from 'class-validator';
 
 /**
- * The environment variables that say how to reach a secured NATS (CONTRACT.md 6.1), shared by
+ * The environment variables that say how to reach a secured NATS (docs/contract.md 6.1), shared by
  * every app that connects: each app's own environment class extends this one (and through it
  * RuntimeEnvironment: ENV, LOG_LEVEL). Only their shape
  * is checked here; `natsAuthOf` checks what they name (files readable, pairs complete).

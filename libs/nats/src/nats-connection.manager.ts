@@ -21,6 +21,7 @@ import type { NatsModuleOptions } from './nats.options';
 import { writeFailureKind } from './store-error';
 import { avoiding, SilentServerProbe } from './silent-server.probe';
 import { StreamProvisioner } from './stream.provisioner';
+import { StreamReadiness } from './stream-readiness';
 
 export type NatsState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
@@ -34,9 +35,6 @@ export interface NatsStatus {
   last_failure: FailureReport | null;
 }
 
-const PROVISION_RETRY_MS = 1000;
-/** How often a ready gateway re-checks its stream and bucket, to notice one deleted while idle. */
-const CHECK_INTERVAL_MS = 5000;
 const STARTUP_WAIT_MS = 3000;
 const CONNECT_TIMEOUT_MS = 2000;
 const BACKOFF_MAX_MS = 5000;
@@ -51,7 +49,8 @@ const backoff = (attempt: number) =>
  * certificate, a server that is away, a stream that was deleted are all waited out (not ready,
  * webhooks 503) with the cause logged once per change, never a crash loop. Its state drives
  * readiness, `/healthz` and the fail-closed path: while it is not ready, callers get a
- * StoreUnavailableError at once instead of a publish that waits for a timeout.
+ * StoreUnavailableError at once instead of a publish that waits for a timeout. Whether the stream
+ * and bucket are in place, and the schedule that keeps checking, is StreamReadiness's.
  */
 @Injectable()
 export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -59,24 +58,27 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
   private readonly connectOptions: ConnectionOptions;
   private nc?: NatsConnection;
   private acks?: JetStreamAcks;
-  private kv?: KV;
   private state: NatsState = 'connecting';
-  private streamReady = false;
+  private readonly readiness: StreamReadiness;
   private shuttingDown = false;
   /** Set when the connection is closed on purpose to be replaced (see dropStaleBuffer). */
   private replacing = false;
   /** The server that stopped answering (SilentServerProbe): the next connection tries it last. */
   private silentServer?: string;
   private staleBufferTimer?: NodeJS.Timeout;
-  private checkTimer?: NodeJS.Timeout;
-  private provisioning?: { nc: NatsConnection; run: Promise<void> };
 
   constructor(
     @Inject(NATS_OPTIONS) private readonly options: NatsModuleOptions,
-    private readonly provisioner: StreamProvisioner,
+    provisioner: StreamProvisioner,
     private readonly failures: NatsFailureTracker,
     @InjectMetric(NATS_CONNECTED) private readonly connectedGauge: Gauge,
   ) {
+    const view = {
+      current: () => this.nc,
+      connected: () => this.state === 'connected',
+      stopping: () => this.shuttingDown,
+    };
+    this.readiness = new StreamReadiness(provisioner, failures, view, () => this.updateGauge());
     this.connectOptions = {
       ...natsConnectionOptions(options.servers, options.name, options.auth),
       // Reconnects never stop (nats.js stops after 10 by default); a connection closed anyway
@@ -101,7 +103,7 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
    */
   async onApplicationBootstrap(): Promise<void> {
     void this.run();
-    this.checkTimer = setInterval(() => void this.check(), CHECK_INTERVAL_MS).unref();
+    this.readiness.start();
     const deadline = Date.now() + STARTUP_WAIT_MS;
     while (!this.ready && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
@@ -109,7 +111,7 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
   async onApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
     clearTimeout(this.staleBufferTimer);
-    clearInterval(this.checkTimer);
+    this.readiness.stop();
     if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
     this.state = 'closed';
   }
@@ -118,7 +120,7 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
     const nc = this.state === 'connected' ? this.nc : undefined;
     return {
       state: this.state,
-      streamReady: this.streamReady,
+      streamReady: this.readiness.ready,
       server: nc ? { name: nc.info?.server_name ?? '', address: nc.getServer() } : null,
       ...this.failures.report,
     };
@@ -126,7 +128,7 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
 
   /** Connected and the stream and nonce bucket are in place. */
   get ready(): boolean {
-    return this.state === 'connected' && this.streamReady;
+    return this.state === 'connected' && this.readiness.ready;
   }
 
   /** Where JetStream writes go; refused at once while NATS or the stream is not ready. */
@@ -136,8 +138,9 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
   }
 
   nonceBucket(): KV {
-    if (!this.ready || !this.kv) throw this.unavailable();
-    return this.kv;
+    const kv = this.readiness.nonceBucket;
+    if (!this.ready || !kv) throw this.unavailable();
+    return kv;
   }
 
   /**
@@ -164,12 +167,12 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
       this.failures.fail(
         new NatsFailure('stream_full', `stream ${this.options.stream} is full: ${(err as Error).message}`),
       );
-    } else if (kind === 'gone' && this.streamReady && this.nc) {
+    } else if (kind === 'gone' && this.readiness.ready && this.nc) {
       const cause = subject.startsWith('$KV.') ? 'bucket_missing' : 'stream_missing';
       this.failures.fail(
         new NatsFailure(cause, `no stream answered a write to ${subject.split('.', 2).join('.')}`),
       );
-      void this.provision(this.nc);
+      void this.readiness.provision(this.nc);
     }
   }
 
@@ -179,7 +182,7 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
   }
 
   private unavailable(): StoreUnavailableError {
-    return new StoreUnavailableError(`NATS ${this.state}${this.streamReady ? '' : ', stream not ready'}`);
+    return new StoreUnavailableError(`NATS ${this.state}${this.readiness.ready ? '' : ', stream not ready'}`);
   }
 
   /** Connect, serve until the connection closes, connect again: until shutdown. */
@@ -199,7 +202,7 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
       this.attach(nc);
       const err = await nc.closed();
       if (this.shuttingDown) return;
-      this.streamReady = false;
+      this.readiness.lost();
       this.setState('reconnecting');
       this.acks?.failAll('NATS connection closed');
       if (this.replacing) {
@@ -219,7 +222,7 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
     this.failures.connected();
     this.logger.log(`connected to ${nc.info?.server_name ?? ''} at ${nc.getServer()}`);
     void this.watchStatus(nc);
-    void this.provision(nc);
+    void this.readiness.provision(nc);
   }
 
   private async watchStatus(nc: NatsConnection): Promise<void> {
@@ -237,7 +240,7 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
         this.staleBufferTimer = undefined;
         this.logger.log(`reconnected to ${nc.info?.server_name ?? ''} at ${nc.getServer()}`);
         this.setState('connected');
-        void this.provision(nc);
+        void this.readiness.provision(nc);
       } else if (s.type === Events.Error) {
         // The server's -ERR: a refused login, an expired JWT, or a subject this user may not use.
         const denied = s.permissionContext;
@@ -272,55 +275,6 @@ export class NatsConnectionManager implements OnApplicationBootstrap, OnApplicat
     this.replacing = true;
     this.silentServer = silentServer;
     await nc.close().catch(() => undefined);
-  }
-
-  /** One provisioning loop per connection at a time: repeated triggers join the running one. */
-  private provision(nc: NatsConnection): Promise<void> {
-    this.streamReady = false;
-    this.updateGauge();
-    if (this.provisioning?.nc === nc) return this.provisioning.run;
-    const provisioning = {
-      nc,
-      run: this.provisionUntilReady(nc).finally(() => {
-        if (this.provisioning === provisioning) this.provisioning = undefined;
-      }),
-    };
-    this.provisioning = provisioning;
-    return provisioning.run;
-  }
-
-  private async provisionUntilReady(nc: NatsConnection): Promise<void> {
-    while (this.state === 'connected' && nc === this.nc && !nc.isClosed() && !this.shuttingDown) {
-      try {
-        this.kv = await this.provisioner.provision(nc);
-        if (nc !== this.nc || this.state !== 'connected') return;
-        this.streamReady = true;
-        this.updateGauge();
-        this.failures.recovered();
-        return;
-      } catch (err) {
-        // A request cut off by a disconnect says nothing about the stream: the disconnect is reported.
-        if (nc !== this.nc || this.state !== 'connected') return;
-        this.failures.fail(err);
-        await sleep(PROVISION_RETRY_MS);
-      }
-    }
-  }
-
-  /**
-   * While ready: the stream and bucket are still there and as they should be. A finding (missing,
-   * mismatched) makes the gateway not ready until provisioned again; a slow answer is no finding.
-   */
-  private async check(): Promise<void> {
-    const nc = this.nc;
-    if (!this.ready || this.provisioning || !nc) return;
-    try {
-      this.kv = await this.provisioner.provision(nc);
-    } catch (err) {
-      if (!(err instanceof NatsFailure) || nc !== this.nc) return;
-      this.failures.fail(err);
-      void this.provision(nc);
-    }
   }
 
   private setState(state: NatsState): void {

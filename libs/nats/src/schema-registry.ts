@@ -24,7 +24,7 @@ export const DEFAULT_SCHEMA_REGISTRY_BUCKET = 'at-schemas';
 const HISTORY = 5;
 
 /**
- * The event schemas in the registry (a NATS KV bucket keyed by schema id, CONTRACT.md 7.4).
+ * The event schemas in the registry (a NATS KV bucket keyed by schema id, docs/contract.md 7.4).
  * With NATS_PROVISION=true the gateway creates the bucket and registers the schemas it publishes;
  * with false it only reads them. Either way a registry that holds another document under an id
  * the gateway publishes keeps it from being ready: a released schema never changes, so two

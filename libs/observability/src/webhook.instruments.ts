@@ -22,7 +22,7 @@ const PAYLOAD_ERRORS = [
 const DUPLICATE_STATUS = 200;
 
 const PROBLEM_CODES = Object.keys(PROBLEMS) as ProblemCode[];
-/** Every answer a webhook can get (CONTRACT.md 1.2), whose series exist from the start. */
+/** Every answer a webhook can get (docs/contract.md 1.2), whose series exist from the start. */
 const WEBHOOK_STATUSES = [...new Set([200, 202, ...Object.values(PROBLEMS).map((p) => p.status)])];
 
 /** An error answer that no exception filter named (it should not happen): still counted. */

@@ -61,7 +61,7 @@ type Guards = Awaited<ReturnType<typeof securityModule>>;
 
 const BODY = '{"signal":"buy"}';
 
-/** A request that passed the route guard, signed with `secret` for `source`. */
+/** A request that passed the route check, signed with `secret` for `source`. */
 function signedRequest(
   secret: string,
   { nonce = 'n-1', ts = undefined as number | undefined, source = 'bot', headers = {} } = {},
@@ -86,7 +86,7 @@ async function codeOf(run: () => unknown): Promise<ProblemCode> {
   throw new Error('passed');
 }
 
-/** The security guards in @WebhookRoute()'s order, after the route guard. */
+/** The security guards in @WebhookRoute()'s order, after the route check. */
 async function passAll(guards: Guards, context: ExecutionContext): Promise<void> {
   for (const guard of [guards.auth, guards.replay, guards.allowlist, guards.rate]) {
     expect(await guard.canActivate(context)).toBe(true);
@@ -153,7 +153,7 @@ describe('WebhookAuthGuard', () => {
     });
   });
 
-  it('refuses to run before the route guard established the source', () => {
+  it('refuses to run before the route check established the source', () => {
     const { context } = webhookRequest({ servedBy: specSource(), body: BODY });
     expect(() => guards.auth.canActivate(context)).toThrow(/"routed" has not run/);
   });

@@ -40,7 +40,7 @@ export interface SecurityModuleOptions extends Credentials {
 }
 
 /**
- * The secrets of a route served by its source's token verification (CONTRACT.md 1.1b for
+ * The secrets of a route served by its source's token verification (docs/contract.md 1.1b for
  * TradingView): the body field and time fields are the source's, declared in code.
  */
 export interface TokenProfileOptions {

@@ -14,10 +14,10 @@ export class WebhookAuthGuard implements CanActivate {
   constructor(private readonly verifiers: VerifierRegistry) {}
 
   /**
-   * The checks that need no body, run by the body intake before it reads one (issue 16, finding
-   * 3): each source's verification declares its own (`RouteVerifier.precheck`), e.g. signature
-   * headers present and well-formed and the timestamp inside the window (401), or a token route's
-   * client address (403). An unauthenticated upload is then refused from its headers.
+   * The checks that need no body, run by the body intake before it reads one: each source's
+   * verification declares its own (`RouteVerifier.precheck`), e.g. signature headers present and
+   * well-formed and the timestamp inside the window (401), or a token route's client address
+   * (403). An unauthenticated upload is then refused from its headers, unread.
    */
   precheck(adapter: SourceAdapter, webhook: RequestHead, clientAddress: string | undefined): void {
     this.verifiers.forSource(adapter).precheck(webhook, clientAddress);

@@ -57,7 +57,7 @@ export interface WebhookRequestOptions {
   servedBy?: SourceAdapter;
   /** The client address Express reports (`req.ip`). */
   ip?: string;
-  /** Past the route guard: `servedBy` established as the request's `Routed` stage. */
+  /** Past the route check: `servedBy` established as the request's `Routed` stage. */
   routed?: boolean;
   /** When the request arrived (its store deadline follows from it); now by default. */
   receivedAt?: Date;

@@ -16,7 +16,7 @@ function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {
 }
 
 describe('loadConfig', () => {
-  describe('defaults (CONTRACT.md 1.5, 2, 5) with an empty environment', () => {
+  describe('defaults (docs/contract.md 1.5, 2, 5) with an empty environment', () => {
     const config = loadConfig({});
 
     it('listens on port 8001', () => {
@@ -33,7 +33,7 @@ describe('loadConfig', () => {
       expect(config.nats.replicas).toBe(1);
     });
 
-    it('bounds the publish buffer at 1000 messages and 30 s (CONTRACT.md 3)', () => {
+    it('bounds the publish buffer at 1000 messages and 30 s (docs/contract.md 3)', () => {
       expect(config.nats.bufferMaxMessages).toBe(1000);
       expect(config.nats.bufferMaxAgeMs).toBe(30_000);
     });
@@ -307,7 +307,7 @@ describe('loadConfig', () => {
     });
   });
 
-  describe('NATS (CONTRACT.md 6.1)', () => {
+  describe('NATS (docs/contract.md 6.1)', () => {
     it('provisions a stream kept 7 days and at most 1 GiB by default', () => {
       const { nats } = loadConfig({});
       expect([nats.provision, nats.maxAgeSec, nats.maxBytes]).toEqual([true, 7 * 86400, 2 ** 30]);

@@ -12,7 +12,7 @@ export const RATE_SCOPES = ['replica', 'cluster'] as const;
 export type RateScope = (typeof RATE_SCOPES)[number];
 
 /**
- * One source's policy under pressure (CONTRACT.md 6.4, docs/operations.md): its token bucket
+ * One source's policy under pressure (docs/contract.md 6.4, docs/operations.md): its token bucket
  * (`rate`/s sustained, `burst` at once), how long a request over the rate may wait for a token
  * before its 429, how many of its webhooks one replica works on at once, and its lane.
  */
@@ -37,8 +37,8 @@ export interface SourcePolicy extends BucketLimits {
    */
   readonly redelivery?: RedeliveryAnswer;
   /**
-   * How the source's senders prove who they are: owned by source verification (issue 14,
-   * "Pluggable verification"), which defines and checks its shape; the policy only carries it
+   * How the source's senders prove who they are: owned by source verification (docs/security.md,
+   * "Verification a source declares"), which defines and checks its shape; the policy only carries it
    * from the policy file's `verification` member.
    */
   readonly verification?: Readonly<Record<string, unknown>>;

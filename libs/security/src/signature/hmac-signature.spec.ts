@@ -20,7 +20,7 @@ const body = Buffer.from('{"ticker":"BTCUSDT","action":"buy"}');
 const ts = '1764244800';
 const nonce = 'n-0001';
 
-/** CONTRACT.md 1.1: hex HMAC-SHA256(secret, `<ts>.<nonce>.<body>`), written independently of the code. */
+/** docs/contract.md 1.1: hex HMAC-SHA256(secret, `<ts>.<nonce>.<body>`), written independently of the code. */
 const gatewaySig = (secret: string, b: Buffer = body) =>
   createHmac('sha256', secret)
     .update(Buffer.concat([Buffer.from(`${ts}.${nonce}.`), b]))
@@ -153,7 +153,7 @@ describe('signingKeys with per-source secrets', () => {
   });
 });
 
-describe('the replay identity of a signature (docs/security.md, finding 1)', () => {
+describe('the replay identity of a signature (docs/security.md, "Replay: one claim per signed byte string")', () => {
   const keys = signingKeys(secrets('s3cret'));
   const nowish = '1764244801'; // a nonce that is a Unix time, as some senders make them
 

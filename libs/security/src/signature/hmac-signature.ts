@@ -17,7 +17,7 @@ export interface SignatureMatch {
    * Hex of the MAC the first matching key computed over the signed material. It identifies the
    * signed bytes whatever scheme carried them (the gateway scheme's `<ts>.<nonce>.<body>` and
    * Standard Webhooks' `<id>.<ts>.<body>` can be the same bytes), so it is what replay protection
-   * claims (docs/security.md, finding 1). Ours, never the one the request offered.
+   * claims (docs/security.md, "Replay: one claim per signed byte string"). Ours, never the one the request offered.
    */
   readonly mac?: string;
 }
@@ -49,7 +49,7 @@ export function matchingKeys(
 }
 
 /**
- * The gateway scheme (CONTRACT.md 1.1): `sha256=` + hex HMAC-SHA256 of `<timestamp>.<nonce>.<body>`;
+ * The gateway scheme (docs/contract.md 1.1): `sha256=` + hex HMAC-SHA256 of `<timestamp>.<nonce>.<body>`;
  * the bare hex is accepted too.
  */
 export function gatewaySignatureKeys(
@@ -65,7 +65,7 @@ export function gatewaySignatureKeys(
 }
 
 /**
- * Standard Webhooks (CONTRACT.md 1.1a): space-separated `v1,<base64 HMAC of "<id>.<ts>.<body>">`
+ * Standard Webhooks (docs/contract.md 1.1a): space-separated `v1,<base64 HMAC of "<id>.<ts>.<body>">`
  * entries; any valid one wins.
  */
 export function standardSignatureKeys(

@@ -17,7 +17,7 @@ export interface TokenProfile {
 }
 
 /**
- * For senders that cannot sign (TradingView sets no headers, CONTRACT.md 1.1b): the client
+ * For senders that cannot sign (TradingView sets no headers, docs/contract.md 1.1b): the client
  * address must be allowed (X-Forwarded-For counts only as far as TRUST_PROXY trusts it, which
  * Express has already applied to `req.ip`), then the body's passphrase must match. The body is
  * parsed only for an allowed address. Replay protection is the idempotency key plus the staleness
@@ -39,8 +39,8 @@ export class TokenAuthenticator {
     }
   }
 
-  authenticate(webhook: WebhookContext, clientAddress: string | undefined): AuthResult {
-    this.precheck(webhook.route, clientAddress);
+  /** After `precheck` passed for this request (the body intake ran it): the address is not checked again. */
+  authenticate(webhook: WebhookContext): AuthResult {
     // Not a JSON object (not JSON, past the JSON limits): no passphrase to find.
     const payload = webhook.jsonObject();
     const given = payload?.[this.profile.field];

@@ -13,6 +13,9 @@ export interface RouteVerifier {
    * address not allowed), so a refused sender costs no body read.
    */
   precheck(head: RequestHead, clientAddress: string | undefined): void;
-  /** The whole request: who sent it, or the problem (401/403) that refuses it. */
+  /**
+   * The whole request, once `precheck` passed for it: who sent it, or the problem (401/403) that
+   * refuses it. What the precheck decided is not decided again.
+   */
   authenticate(webhook: WebhookContext, clientAddress: string | undefined): AuthResult;
 }

@@ -29,8 +29,8 @@ export class SchemeRouteVerifier implements RouteVerifier {
     assertFresh(this.verifier.precheck(head).timestamp, this.windowSec);
   }
 
+  /** After `precheck` passed for this request (the body intake ran it): not repeated here. */
   authenticate(webhook: WebhookContext): AuthResult {
-    this.precheck(webhook);
     const verified = this.verifier.verify(webhook, this.keys);
     if (verified.signedBy.owners.length === 0) {
       throw problem('invalid_signature', 'the signature does not match the request');

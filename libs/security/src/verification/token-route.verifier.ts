@@ -12,7 +12,7 @@ export class TokenRouteVerifier implements RouteVerifier {
     this.token.precheck(head.route, clientAddress);
   }
 
-  authenticate(webhook: WebhookContext, clientAddress: string | undefined): AuthResult {
-    return this.token.authenticate(webhook, clientAddress);
+  authenticate(webhook: WebhookContext): AuthResult {
+    return this.token.authenticate(webhook);
   }
 }

@@ -3,12 +3,11 @@ import { DiscoveryModule } from '@nestjs/core';
 import { NormalizationPipe } from './normalization.pipe';
 import { SourceNormalizer } from './source.normalizer';
 import { SourceRegistry } from './source.registry';
-import { SourceRouteGuard } from './source-route.guard';
 
 /** The source registry and the pieces every source route shares. */
 @Module({
   imports: [DiscoveryModule],
-  providers: [SourceRegistry, SourceNormalizer, SourceRouteGuard, NormalizationPipe],
-  exports: [SourceRegistry, SourceNormalizer, SourceRouteGuard, NormalizationPipe],
+  providers: [SourceRegistry, SourceNormalizer, NormalizationPipe],
+  exports: [SourceRegistry, SourceNormalizer, NormalizationPipe],
 })
 export class SourcesCoreModule {}

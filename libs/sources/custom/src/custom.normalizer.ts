@@ -4,7 +4,7 @@ import { PayloadReader, resultOf } from '@gateway/sources-core';
 // The canonical format takes the canonical words only.
 const ACTIONS: Record<string, TradeAction> = { buy: 'buy', sell: 'sell', close: 'close' };
 
-/** Validates a payload already in the canonical format (CONTRACT.md 4.2). */
+/** Validates a payload already in the canonical format (docs/contract.md 4.2). */
 export function normalizeCustom(payload: Record<string, unknown>): NormalizationResult {
   const read = new PayloadReader(payload);
   // `source` chose the route's source and `id` the idempotency key; neither is signal data.

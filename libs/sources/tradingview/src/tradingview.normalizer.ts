@@ -15,7 +15,7 @@ const ACTIONS: Record<string, TradeAction> = {
 /** Fields that carry a secret and must never reach an event. */
 export const TRADINGVIEW_SECRET_FIELDS = ['passphrase'];
 
-/** Maps a TradingView alert template's fields to the canonical signal (CONTRACT.md 4.1). */
+/** Maps a TradingView alert template's fields to the canonical signal (docs/contract.md 4.1). */
 export function normalizeTradingView(payload: Record<string, unknown>): NormalizationResult {
   const read = new PayloadReader(payload);
   return resultOf(read, {

@@ -4,7 +4,7 @@ import { WebhookSource } from '@gateway/sources-core';
 import { normalizeTradingView, TRADINGVIEW_SECRET_FIELDS } from './tradingview.normalizer';
 import payloadSchema from './tradingview.payload.schema.json';
 
-/** The addresses TradingView posts webhooks from (CONTRACT.md 1.1b); TRADINGVIEW_IPS may replace them. */
+/** The addresses TradingView posts webhooks from (docs/contract.md 1.1b); TRADINGVIEW_IPS may replace them. */
 export const TRADINGVIEW_ADDRESSES = ['52.89.214.238', '34.212.75.30', '54.218.53.128', '52.32.178.7'];
 
 /**
