@@ -80,10 +80,15 @@ describe('rolling shutdown: SIGTERM under load', () => {
     // Without an answer means the door was shut: the port refused the connection, or a connection
     // made just before the listener closed, whose request the busy process had not yet read, was
     // closed as idle with the others (Node counts a connection idle until a request is parsed on
-    // it): reset, and nothing of it stored (checked below). Never a timeout, an aborted or a
-    // half-answered request.
+    // it): reset, or closed with a FIN that the client reports as `UND_ERR_SOCKET` "other side
+    // closed" (seen once in CI on Node 26), and nothing of it stored (checked below: a request
+    // whose answer was cut short after its event was stored would fail that census). Never a
+    // timeout or an aborted request.
     const unanswered = outcomes.filter((o) => o.status === 0);
-    expect(unanswered.filter((o) => !['ECONNREFUSED', 'ECONNRESET'].includes(o.errorCode!))).toEqual([]);
+    const doorShut = (o: Outcome) =>
+      ['ECONNREFUSED', 'ECONNRESET'].includes(o.errorCode!) ||
+      (o.errorCode === 'UND_ERR_SOCKET' && o.code === 'other side closed');
+    expect(unanswered.filter((o) => !doorShut(o))).toEqual([]);
     expect(unanswered.filter((o) => o.errorCode === 'ECONNREFUSED').length).toBeGreaterThan(0);
   });
 

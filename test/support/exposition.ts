@@ -27,3 +27,24 @@ export function familiesWithPrefix(text: string, prefix: string): string {
       .join('\n') + '\n'
   );
 }
+
+/**
+ * By the gateway's own `gateway_webhook_duration_seconds` at `metricsUrl`: how many of `source`'s
+ * webhooks it answered, and how many of them within `le` seconds (a client's clock on a shared
+ * machine would time the machine, not the gateway).
+ */
+export async function answeredWithin(
+  metricsUrl: string,
+  source: string,
+  le: string,
+): Promise<{ answered?: number; within?: number }> {
+  const samples = samplesOf(await (await fetch(metricsUrl)).text());
+  const value = (suffix: string, bucket?: string) =>
+    samples.find(
+      (s) =>
+        s.name === `gateway_webhook_duration_seconds_${suffix}` &&
+        s.labels.source === source &&
+        (bucket === undefined || s.labels.le === bucket),
+    )?.value;
+  return { answered: value('count'), within: value('bucket', le) };
+}
