@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type NatsConnection } from 'nats';
 import { TestGateway } from './support/gateway';
 import { TestNatsServer } from './support/nats-server';
@@ -22,7 +23,12 @@ async function load(url: string, senders: number, forMs: number): Promise<Outcom
     Array.from({ length: senders }, async () => {
       while (Date.now() < end) {
         const startedAt = Date.now();
-        const reply = await sendSigned(url, 'tradingview', tradingViewAlert());
+        // Never answered within the 2.5 s budget and a margin: recorded as status 0, which fails
+        // the spec's "202 or 503" check by name rather than by jest's timeout.
+        const reply = await Promise.race([
+          sendSigned(url, 'tradingview', tradingViewAlert()),
+          sleep(5000).then(() => ({ status: 0, json: null as { event_id?: string } | null })),
+        ]);
         outcomes.push({
           startedAt,
           endedAt: Date.now(),
@@ -59,7 +65,7 @@ describe('self-healing', () => {
     ['stream', 'heal-events'],
     ['nonce bucket', 'KV_heal-events-nonces'],
   ])(
-    '%s deleted under load: 2xx again while the load lasts (5.5 s after), every 2xx stored exactly once',
+    '%s deleted under load: 2xx again while the load lasts (10.5 s after), every 2xx stored exactly once',
     async (what, name) => {
       gateway = await new TestGateway({
         NATS_URL: nats.url,
@@ -68,22 +74,32 @@ describe('self-healing', () => {
       }).start();
       const jsm = await admin.jetstreamManager();
       let deletedAt = 0;
+      let deletionFailed: unknown;
       const deletion = new Promise<void>((resolve) =>
         setTimeout(() => {
-          void jsm.streams.delete(name).then(() => {
-            deletedAt = Date.now();
-            resolve();
-          });
+          void jsm.streams.delete(name).then(
+            () => {
+              deletedAt = Date.now();
+              resolve();
+            },
+            (err: unknown) => {
+              deletionFailed = err;
+              resolve();
+            },
+          );
         }, 1500),
       );
-      const outcomes = await load(gateway.url, 8, 7000);
+      // 10.5 s of load after the deletion: recovery is measured (below), not timed by this
+      // client, whose clock on a shared machine under this load times the machine.
+      const outcomes = await load(gateway.url, 8, 12_000);
       await deletion;
+      expect(deletionFailed).toBeUndefined();
 
       expect(outcomes.filter((o) => o.status !== 202 && o.status !== 503)).toEqual([]);
       const after = outcomes.filter((o) => o.startedAt > deletedAt);
       const firstOk = after.filter((o) => o.status === 202).sort((a, b) => a.endedAt - b.endedAt)[0];
       expect(firstOk).toBeDefined();
-      // 2xx again while the load still runs (5.5 s after the deletion): how fast is reported below,
+      // 2xx again while the load still runs (10.5 s after the deletion): how fast is reported below,
       // not asserted (the client's clock on a shared machine times the machine, not the gateway).
       const recoveredMs = firstOk.endedAt - deletedAt;
 
