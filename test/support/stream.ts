@@ -1,4 +1,5 @@
-import { CANARY_SUBJECT, EventValidator } from '@gateway/contracts';
+import { CANARY_SUBJECT } from '@gateway/contracts';
+import { EventValidator } from '@gateway/json-schema';
 import { connect, type ConnectionOptions, NatsConnection } from 'nats';
 
 export interface StoredMessage {

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { EventValidator } from '@gateway/contracts';
+import { EventValidator } from '@gateway/json-schema';
 import { createRootLogger, loggerOptions } from '@gateway/observability';
 import { SourcesCoreModule } from '@gateway/sources-core';
 import { LoggerModule } from 'nestjs-pino';

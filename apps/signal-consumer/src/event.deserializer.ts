@@ -1,5 +1,5 @@
 import type { ConsumerDeserializer, IncomingEvent } from '@nestjs/microservices';
-import { jsonOrUndefined } from '@gateway/contracts';
+import { jsonOrUndefined } from '@gateway/nats';
 
 /** What arrives when a message is not JSON at all. */
 export class UndecodableMessage {

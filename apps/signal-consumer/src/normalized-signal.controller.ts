@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, NatsContext, Payload } from '@nestjs/microservices';
-import { type EventCheck, NormalizedEventV1, Subjects } from '@gateway/contracts';
+import { NormalizedEventV1, Subjects } from '@gateway/contracts';
+import type { EventCheck } from '@gateway/json-schema';
 import type { MsgHdrs } from 'nats';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { UndecodableMessage } from './event.deserializer';

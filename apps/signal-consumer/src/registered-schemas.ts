@@ -1,11 +1,5 @@
-import {
-  compileSchema,
-  createAjv,
-  type EventCheck,
-  issuesOf,
-  type JsonSchema,
-  Subjects,
-} from '@gateway/contracts';
+import { type JsonSchema, Subjects } from '@gateway/contracts';
+import { compileSchema, createAjv, type EventCheck, issuesOf } from '@gateway/json-schema';
 import { natsConnectionOptions, readRegisteredSchemas } from '@gateway/nats';
 import type { ValidateFunction } from 'ajv';
 import type { ConsumerConfig } from './config/consumer-config';

@@ -1,3 +1,7 @@
+// What more than one library or app must agree on, and nothing that computes for only one of them:
+// the events (types, subjects, ids, JSON Schemas, the mapping to them), the problem codes, the ports
+// and their errors, the SourceAdapter and verification interfaces with the decorators that find
+// them, and the rules several libraries must read alike (source ids, signal times, a stale signal).
 export * from './subjects';
 export * from './events';
 export * from './event-id';
@@ -14,11 +18,8 @@ export * from './store-errors';
 export * from './json-limits';
 export * from './json-schema';
 export * from './event-schemas';
-export * from './event-validator';
 export * from './normalized-event';
-export * from './schema-compatibility';
 export * from './raw-body';
 export * from './verification';
-export * from './json-bytes';
 export * from './exchange-end';
 export * from './signal-freshness';

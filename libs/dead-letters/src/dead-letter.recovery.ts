@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
   DlqEventV1,
-  EventValidator,
   isStaleSignalIssue,
   NormalizedEventV1,
   normalizedEventOf,
@@ -11,6 +10,7 @@ import {
   ValidationIssue,
   WebhookContext,
 } from '@gateway/contracts';
+import { EventValidator } from '@gateway/json-schema';
 import { SourceNormalizer, SourceRegistry } from '@gateway/sources-core';
 import { RawEventFinder } from './raw-event.finder';
 

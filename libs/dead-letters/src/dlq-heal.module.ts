@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { EventValidator } from '@gateway/contracts';
+import { EventValidator } from '@gateway/json-schema';
 import { SourcesCoreModule } from '@gateway/sources-core';
 import { DeadLetterConsumer } from './dead-letter.consumer';
 import { DeadLetterRecovery } from './dead-letter.recovery';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { isPlainObject, jsonOrUndefined, Subjects } from '@gateway/contracts';
+import { isPlainObject, Subjects } from '@gateway/contracts';
+import { jsonOrUndefined } from '@gateway/nats';
 import { DeliverPolicy, type Consumer } from 'nats';
 import { DeadLetterStream } from './dead-letter-stream';
 

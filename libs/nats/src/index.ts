@@ -10,3 +10,4 @@ export { covers } from './stream-settings';
 export { eventHeaders } from './event-headers';
 export { DEFAULT_SCHEMA_REGISTRY_BUCKET } from './schema-registry';
 export { readRegisteredSchemas } from './registered-schemas';
+export { jsonOrUndefined } from './json-bytes';

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   type BucketLimits,
-  type BucketState,
   RateLeaseStore,
   type Reservation,
-  reserveTokens,
   StoreUnavailableError,
 } from '@gateway/contracts';
+import { type BucketState, reserveTokens } from '@gateway/security';
 import type { KV } from 'nats';
 import { keyExists, withinDeadline } from './kv-nonce.store';
 import { NatsConnectionManager } from './nats-connection.manager';

@@ -1,17 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  breakingChanges,
-  compileSchema,
-  createAjv,
-  type EventSchemaEntry,
-  type GatewayEvent,
-  issuesOf,
-  type JsonSchema,
-  jsonOrUndefined,
-} from '@gateway/contracts';
+import type { EventSchemaEntry, GatewayEvent, JsonSchema } from '@gateway/contracts';
+import { breakingChanges, compileSchema, createAjv, issuesOf } from '@gateway/json-schema';
 import type { ValidateFunction } from 'ajv';
 import type { JetStreamManager, KV, NatsConnection } from 'nats';
 import { isDeepStrictEqual } from 'node:util';
+import { jsonOrUndefined } from './json-bytes';
 import { JsErrorCode, jsErrorCode } from './nats-error-code';
 import { NatsFailure } from './nats-failure';
 import { NATS_OPTIONS } from './nats.module-definition';

@@ -12,4 +12,5 @@ export { SourcePolicies } from './policy/source-policies';
 export * from './policy/source-policy';
 export * from './policy/source-policy.metrics';
 export { KeyRing } from './key-ring';
+export { type BucketState, reserveTokens } from './rate-limit/token-bucket';
 export { WEBHOOKS_VERIFIED_TOTAL } from './security.metrics';

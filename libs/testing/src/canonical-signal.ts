@@ -1,10 +1,10 @@
 import {
-  EventValidator,
   normalizedEventOf,
   type NormalizationResult,
   type Signal,
   type ValidationIssue,
 } from '@gateway/contracts';
+import { EventValidator } from '@gateway/json-schema';
 
 const SIGNAL_FIELDS = [
   'instrument',

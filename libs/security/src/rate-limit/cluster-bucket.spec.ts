@@ -1,12 +1,11 @@
 import {
   type BucketLimits,
-  type BucketState,
   RateLeaseStore,
   type Reservation,
-  reserveTokens,
   StoreUnavailableError,
 } from '@gateway/contracts';
 import { ClusterBucket } from './cluster-bucket';
+import { type BucketState, reserveTokens } from './token-bucket';
 
 /** The lease store's contract in memory (the NATS one does the same with a CAS per lease). */
 class MemoryLeaseStore extends RateLeaseStore {

@@ -1,5 +1,6 @@
-import { type BucketLimits, type BucketState, type Reservation, reserveTokens } from '@gateway/contracts';
+import type { BucketLimits, Reservation } from '@gateway/contracts';
 import type { RateLimiter } from './rate-limiter';
+import { type BucketState, reserveTokens } from './token-bucket';
 
 /**
  * A source's token bucket on this replica alone: no round trip, so the reservation is immediate.

@@ -1,10 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import {
-  issuesOf,
-  type NormalizationResult,
-  type SourceAdapter,
-  type WebhookContext,
-} from '@gateway/contracts';
+import type { NormalizationResult, SourceAdapter, WebhookContext } from '@gateway/contracts';
+import { issuesOf } from '@gateway/json-schema';
 import { jsonObjectOf } from './payload-reader';
 import { SourceRegistry } from './source.registry';
 

@@ -1,14 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import {
-  compileSchema,
-  createAjv,
   isSourceId,
   SOURCE_ID_RULE,
   type SourceAdapter,
   type VerificationSpec,
   type WebhookContext,
 } from '@gateway/contracts';
+import { compileSchema, createAjv } from '@gateway/json-schema';
 import type { ValidateFunction } from 'ajv';
 import { WebhookSource } from './webhook-source.decorator';
 

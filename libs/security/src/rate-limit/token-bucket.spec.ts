@@ -1,4 +1,5 @@
-import { BucketLimits, BucketState, reserveTokens } from './token-bucket';
+import type { BucketLimits } from '@gateway/contracts';
+import { type BucketState, reserveTokens } from './token-bucket';
 
 // 10 tokens/s (one every 100 ms), 5 at once.
 const LIMITS: BucketLimits = { rate: 10, burst: 5 };

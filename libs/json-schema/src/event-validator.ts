@@ -1,7 +1,11 @@
 import type { ValidateFunction } from 'ajv';
-import { EVENT_SCHEMAS, EventSchemaVersion } from './event-schemas';
-import type { ValidationIssue } from './events';
-import { compileSchema, createAjv, issuesOf, JsonSchema } from './json-schema';
+import {
+  EVENT_SCHEMAS,
+  type EventSchemaVersion,
+  type JsonSchema,
+  type ValidationIssue,
+} from '@gateway/contracts';
+import { compileSchema, createAjv, issuesOf } from './ajv';
 
 export type EventCheck = { ok: true } | { ok: false; errors: ValidationIssue[] };
 

@@ -1,4 +1,4 @@
-import type { JsonSchema } from './json-schema';
+import type { JsonSchema } from '@gateway/contracts';
 
 // Keywords that document but do not constrain: they may change freely within a version.
 const ANNOTATIONS = new Set(['title', 'description', 'examples', '$comment', 'deprecated']);

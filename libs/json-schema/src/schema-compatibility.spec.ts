@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JsonSchema } from './json-schema';
+import type { JsonSchema } from '@gateway/contracts';
 import { breakingChanges } from './schema-compatibility';
 
-const SCHEMAS = join(__dirname, '../schemas');
+// The event schemas are files of the contracts library, committed beside their frozen copies.
+const SCHEMAS = join(__dirname, '../../contracts/schemas');
 const RELEASED = join(SCHEMAS, 'released');
 /** A schema as the edits below see it: properties and required present, all else anything. */
 interface Schema extends JsonSchema {
