@@ -11,9 +11,13 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPol
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { IContainer, IProbe } from 'kubernetes-models/v1';
-import { fileVariable, SECRET_VARIABLES } from '@gateway/config';
+import { fileVariable } from '@gateway/config';
 import { Environment } from '../apps/gateway/src/config/environment';
-import { loadConfig } from '../apps/gateway/src/config/load-config';
+import {
+  GATEWAY_SECRET_VARIABLES,
+  loadConfig,
+  SOURCE_VARIABLES,
+} from '../apps/gateway/src/config/load-config';
 import { TestGateway } from './support/gateway';
 import { freePort, TestNatsServer } from './support/nats-server';
 import { kubectlBin } from './support/tools';
@@ -21,11 +25,15 @@ import { kubectlBin } from './support/tools';
 const ROOT = join(__dirname, '..');
 const BASE = join(ROOT, 'deploy/k8s/base');
 
-/** The gateway's own variable names, from the class that validates them at start, and the secrets' files. */
+/**
+ * The gateway's own variable names, from the class that validates them at start, those its
+ * sources declare, and the secrets' files.
+ */
 const ENV_NAMES = new Set([
   ...Object.keys(new Environment()),
-  ...SECRET_VARIABLES,
-  ...SECRET_VARIABLES.map(fileVariable),
+  ...SOURCE_VARIABLES,
+  ...GATEWAY_SECRET_VARIABLES,
+  ...GATEWAY_SECRET_VARIABLES.map(fileVariable),
 ]);
 
 /** A production key for the checks that load the configuration as the pod would. */
@@ -105,7 +113,7 @@ describe('Kubernetes base (deploy/k8s/base)', () => {
     const mount = container.volumeMounts?.find((m) => m.name === volume?.name);
     expect(mount).toMatchObject({ readOnly: true });
     expect(mount?.subPath).toBeUndefined();
-    for (const name of SECRET_VARIABLES) {
+    for (const name of GATEWAY_SECRET_VARIABLES) {
       expect(configMap.data).not.toHaveProperty(name);
       expect(container.env?.find((e) => e.name === name)).toBeUndefined();
       const file = container.env?.find((e) => e.name === fileVariable(name));

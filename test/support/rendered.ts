@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { IContainer } from 'kubernetes-models/v1';
-import { SECRET_VARIABLES } from '@gateway/config';
+import { GATEWAY_SECRET_VARIABLES } from '../../apps/gateway/src/config/load-config';
 import { kubectlBin } from './tools';
 
 const ROOT = join(__dirname, '../..');
@@ -56,6 +56,6 @@ export function containerEnv(
 
 /** The Secret at-gateway-secrets as docs/deployment.md has it created: every key, empty when not in use. */
 export const gatewaySecret = (keys: Record<string, string>): Record<string, string> => ({
-  ...Object.fromEntries(SECRET_VARIABLES.map((name) => [name, ''])),
+  ...Object.fromEntries(GATEWAY_SECRET_VARIABLES.map((name) => [name, ''])),
   ...keys,
 });

@@ -2,20 +2,22 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from './config-error';
 
 /**
- * Every variable that holds a secret. Each has a `<NAME>_FILE` twin naming a file that holds the
- * value (the Docker and Kubernetes convention): a mounted Secret never shows in the process
- * environment, and the file can be rotated in place (docs/security.md).
+ * Every variable of the gateway's own that holds a secret; a source may declare more (a token
+ * verification's passphrases, `SourceSettings`), which the gateway reads alike. Each has a
+ * `<NAME>_FILE` twin naming a file that holds the value (the Docker and Kubernetes convention): a
+ * mounted Secret never shows in the process environment, and the file can be rotated in place
+ * (docs/security.md).
  */
-export const SECRET_VARIABLES = [
+export const SECRET_VARIABLES: readonly string[] = [
   'API_KEY_HMAC_SECRET',
   'SOURCE_HMAC_SECRETS',
-  'TRADINGVIEW_PASSPHRASE',
   'SOURCE_PASSPHRASES',
   'NATS_PASSWORD',
   'NATS_TOKEN',
-] as const;
+];
 
-export type SecretVariable = (typeof SECRET_VARIABLES)[number];
+/** A variable holding a secret: one of SECRET_VARIABLES or one a source declares. */
+export type SecretVariable = string;
 
 /** The secrets every app that connects to NATS reads (the DLQ replay and the consumer too). */
 export const NATS_SECRET_VARIABLES: readonly SecretVariable[] = ['NATS_PASSWORD', 'NATS_TOKEN'];

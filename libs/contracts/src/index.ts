@@ -12,6 +12,7 @@ export * from './signal-time';
 export * from './source-id';
 export * from './plain-object';
 export * from './source-adapter';
+export * from './source-settings';
 export * from './ports';
 export * from './token-bucket';
 export * from './store-errors';

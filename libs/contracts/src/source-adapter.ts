@@ -18,13 +18,14 @@ export interface SourceAdapter {
   /** Media types (without parameters) the source accepts; anything else is a 415. */
   readonly contentTypes: readonly string[];
   /**
-   * Top-level body fields that carry a secret (a TradingView passphrase): cut out of the raw event
+   * Top-level body fields that carry a secret (a token verification's passphrase): cut out of the raw event
    * before it is published or hashed, and never copied into `extra`.
    */
   readonly secretFields?: readonly string[];
   /**
    * How its senders prove who they are (verification.ts), its default first; a deployment may
-   * pick another one it lists (`TRADINGVIEW_AUTH=token`). The security library applies it.
+   * pick another one it lists, through the variable the source declares for it
+   * (`SourceSettings.verificationVariable`). The security library applies it.
    */
   readonly verification: readonly [VerificationSpec, ...VerificationSpec[]];
   /**

@@ -8,7 +8,7 @@ import type { SignedBy } from './webhook-stages';
  *   request carries (docs/contract.md 1.1, 1.1a), with the HMAC secrets;
  * - `'standard-webhooks'`: Standard Webhooks only;
  * - a `TokenVerification`: client address and a body passphrase, for a sender that cannot sign
- *   (TradingView, docs/contract.md 1.1b).
+ *   (docs/contract.md 1.1b).
  * Any other name is the `scheme` of a `@WebhookVerifier()` provider, e.g. a GitHub-style source's.
  */
 export type VerificationSpec = string | TokenVerification;
@@ -24,7 +24,7 @@ export interface TokenVerification {
   readonly addresses: readonly string[];
 }
 
-/** The name a verification goes by in configuration (`TRADINGVIEW_AUTH=token`) and in errors. */
+/** The name a verification goes by in configuration (a source's `verificationVariable`) and in errors. */
 export const schemeOf = (spec: VerificationSpec): string => (typeof spec === 'string' ? spec : spec.scheme);
 
 /** What a verifier may look at before the body is read. */

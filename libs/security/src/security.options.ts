@@ -22,8 +22,8 @@ export interface Credentials {
 export interface SecurityModuleOptions extends Credentials {
   /**
    * Per route, which of its source's declared verifications serves it when not the first one
-   * (`TRADINGVIEW_AUTH=token` is `{ tradingview: 'token' }`); a scheme the source does not declare
-   * stops the start.
+   * (`{ '<route>': 'token' }` when the variable the source declares for the choice says `token`);
+   * a scheme the source does not declare stops the start.
    */
   verification?: Readonly<Record<string, string>>;
   /** Largest accepted |now - timestamp|, and how long a nonce is remembered. */
@@ -40,11 +40,11 @@ export interface SecurityModuleOptions extends Credentials {
 }
 
 /**
- * The secrets of a route served by its source's token verification (docs/contract.md 1.1b for
- * TradingView): the body field and time fields are the source's, declared in code.
+ * The secrets of a route served by its source's token verification (docs/contract.md 1.1b): the
+ * body field and time fields are the source's, declared in code.
  */
 export interface TokenProfileOptions {
-  /** The route it applies to, e.g. `tradingview`. */
+  /** The route it applies to, e.g. `acme-bot`. */
   route: string;
   /** Accepted passphrases, several during a rotation. */
   passphrases: string[];

@@ -1,19 +1,10 @@
 import { NAME, NATS_URLS, NATS_URLS_MESSAGE } from '@gateway/config';
 import { EVENT_SCHEMA_VERSIONS, type EventSchemaVersion, SOURCE_ID_PATTERN } from '@gateway/contracts';
 import { DEFAULT_SCHEMA_REGISTRY_BUCKET, NatsClientEnvironment } from '@gateway/nats';
+import { DEFAULT_ALLOWED_SOURCES } from '@gateway/sources-catalog';
 import { Type } from 'class-transformer';
 import { DEFAULT_BODY_MEMORY_BUDGET_BYTES } from './memory-budget';
-import {
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  ValidateIf,
-} from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { DURATION_MESSAGE, NATS_DURATION, NATS_SIZE, SIZE_MESSAGE } from './nats-limits';
 
 // A comma-separated list of source ids (SOURCE_ID_PATTERN without its anchors).
@@ -23,7 +14,8 @@ const SOURCE_LIST = new RegExp(`^\\s*${ID}(\\s*,\\s*${ID})*\\s*$`);
 /**
  * The environment variables of docs/contract.md section 5, with their defaults. Validated once at
  * start-up: a bad value stops the process before it listens. NATS identity and TLS
- * (NATS_USER, NATS_CREDS_FILE, NATS_TLS_*, ...) come from NatsClientEnvironment.
+ * (NATS_USER, NATS_CREDS_FILE, NATS_TLS_*, ...) come from NatsClientEnvironment; the variables a
+ * source declares for itself, from its `SourceSettings` (source-settings.ts).
  */
 export class Environment extends NatsClientEnvironment {
   @IsString() @IsNotEmpty() SERVICE_NAME = 'at-gateway';
@@ -56,7 +48,7 @@ export class Environment extends NatsClientEnvironment {
   @Type(() => Number) @IsInt() @Min(1) @Max(86400) DLQ_HEAL_INTERVAL_SEC = 600;
   /** Builds that may try one dead letter before it is left to a person. */
   @Type(() => Number) @IsInt() @Min(1) @Max(100) DLQ_HEAL_MAX_ATTEMPTS = 10;
-  // Bounded so that every answer still leaves within 2.5 s (TradingView gives up at 3 s).
+  // Bounded so that every answer still leaves within 2.5 s (docs/contract.md: senders give up at 3 s).
   @Type(() => Number) @IsInt() @Min(100) @Max(2000) NATS_PUBLISH_TIMEOUT_MS = 1500;
   /** Publishes awaiting an acknowledgement; beyond it webhooks get 503 at once (nats.js never says no). */
   @Type(() => Number) @IsInt() @Min(1) @Max(100000) PUBLISH_BUFFER_MAX = 1000;
@@ -72,7 +64,7 @@ export class Environment extends NatsClientEnvironment {
   @Type(() => Number) @IsInt() @Min(1) @Max(86400) REPLAY_WINDOW_SEC = 300;
   @Type(() => Number) @IsInt() @Min(1) @Max(604800) IDEMPOTENCY_TTL_SEC = 3600;
   @Matches(SOURCE_LIST, { message: 'ALLOWED_SOURCES must be a comma-separated list of source ids' })
-  ALLOWED_SOURCES = 'tradingview';
+  ALLOWED_SOURCES = DEFAULT_ALLOWED_SOURCES.join(',');
   /** The defaults of every source's policy (docs/operations.md); SOURCE_POLICY(_FILE) sets them per source. */
   @Type(() => Number) @Min(0.01) @Max(100000) RATE_LIMIT_RPS = 50;
   /** Default: ten seconds of RATE_LIMIT_RPS (500 at 50/s: a candle close of 500 alerts passes). */
@@ -82,7 +74,7 @@ export class Environment extends NatsClientEnvironment {
   @Type(() => Number) @IsInt() @Min(1) @Max(1000000) SOURCE_IN_FLIGHT_MAX = 1000;
   /** Per-source policy, `<source>:<key>=<value>[,...]` entries separated by `;` (`*`: every source). */
   @IsOptional() @IsString() SOURCE_POLICY?: string;
-  /** Per-source policy as a JSON file (the alternative to SOURCE_POLICY, with `verification`). */
+  /** Per-source policy as a JSON file: the alternative to SOURCE_POLICY, the same settings. */
   @IsOptional() @IsString() SOURCE_POLICY_FILE?: string;
   /** Percent of PUBLISH_BUFFER_MAX kept for critical sources (only when a source is critical). */
   @Type(() => Number) @IsInt() @Min(0) @Max(90) PUBLISH_BUFFER_CRITICAL_SHARE = 20;
@@ -94,16 +86,10 @@ export class Environment extends NatsClientEnvironment {
   @Max(64 * 1024 * 1024 * 1024)
   BODY_MEMORY_BUDGET_BYTES = DEFAULT_BODY_MEMORY_BUDGET_BYTES;
 
-  @IsIn(['hmac', 'token']) TRADINGVIEW_AUTH = 'hmac';
-  @ValidateIf((env: Environment) => env.TRADINGVIEW_AUTH === 'token')
-  @IsString()
-  @IsNotEmpty({ message: 'TRADINGVIEW_PASSPHRASE is required when TRADINGVIEW_AUTH=token' })
-  TRADINGVIEW_PASSPHRASE?: string;
-  /** Replaces the addresses the TradingView source declares (its four published ones). */
-  @IsOptional() @IsString() TRADINGVIEW_IPS?: string;
   /**
    * Passphrases of sources served by a token verification of their own declaring (docs/adding-a-source.md):
-   * `<source>:<passphrase>[,<passphrase>]` entries separated by `;`.
+   * `<source>:<passphrase>[,<passphrase>]` entries separated by `;`. A source may instead declare
+   * variables of its own (`SourceSettings` in the source catalog, read by source-settings.ts).
    */
   @IsOptional() @IsString() SOURCE_PASSPHRASES?: string;
 

@@ -1,6 +1,5 @@
-import { AddressAllowlist, type TokenProfileOptions } from '@gateway/security';
+import type { TokenProfileOptions } from '@gateway/security';
 import {
-  assertNoControlCharacters,
   ConfigError,
   isDevelopment,
   list,
@@ -11,20 +10,31 @@ import {
   parseSourceKeys,
   parseSourcePassphrases,
   resolveSecretFiles,
-  type SecretVariable,
-  SECRET_VARIABLES,
   type SecretFileTexts,
 } from '@gateway/config';
-import { eventSchemaEntries } from '@gateway/contracts';
+import { eventSchemaEntries, type SourceSettings } from '@gateway/contracts';
 import { natsAuthOf, natsConnectionOptions } from '@gateway/nats';
+import { SOURCE_SETTINGS } from '@gateway/sources-catalog';
 import { version } from '../../../../package.json';
 import { Environment } from './environment';
 import type { GatewayConfig } from './gateway-config';
 import { parseDuration, parseSize } from './nats-limits';
 import { loadSourcePolicy } from './source-policy';
+import {
+  chosenVerifications,
+  secretVariablesOf,
+  sourceTokenProfiles,
+  sourceVariablesOf,
+} from './source-settings';
 import { trustProxy } from './trust-proxy';
 
 export { ConfigError };
+
+/** Every secret variable the gateway reads: its own, then those the catalog's sources declare. */
+export const GATEWAY_SECRET_VARIABLES: readonly string[] = secretVariablesOf(SOURCE_SETTINGS);
+
+/** The variables the catalog's sources declare for themselves, beside those of `Environment`. */
+export const SOURCE_VARIABLES: readonly string[] = sourceVariablesOf(SOURCE_SETTINGS);
 
 /** Used only with ENV development or test when no secret is set, so `npm start` works out of the box. */
 export const DEVELOPMENT_SECRET = 'dev-secret-change-me';
@@ -36,11 +46,17 @@ const SHUTDOWN_DELAY_MS = 8000;
  * Validates the environment, with `<SECRET>_FILE` files read in, into a GatewayConfig; throws a
  * ConfigError naming the variable. Run again on a secret reload, so the keys a reload installs
  * pass exactly the checks of the start, on `fileTexts`: the files' text the reload checked (never
- * read a second time, or a file rewritten in between would be read half written).
+ * read a second time, or a file rewritten in between would be read half written). `sources`: the
+ * variables sources declare for themselves (the catalog's).
  */
-export function loadConfig(source: NodeJS.ProcessEnv, fileTexts?: SecretFileTexts): GatewayConfig {
-  const { env: resolved, files } = resolveSecretFiles(source, SECRET_VARIABLES, fileTexts);
+export function loadConfig(
+  source: NodeJS.ProcessEnv,
+  fileTexts?: SecretFileTexts,
+  sources: readonly SourceSettings[] = SOURCE_SETTINGS,
+): GatewayConfig {
+  const { env: resolved, files } = resolveSecretFiles(source, secretVariablesOf(sources), fileTexts);
   const env = loadEnvironment(Environment, resolved);
+  const verification = chosenVerifications(resolved, sources);
   const development = isDevelopment(env.ENV);
   const minKeyBytes = development ? 1 : MIN_KEY_BYTES;
   const secrets = parseKeyList('API_KEY_HMAC_SECRET', env.API_KEY_HMAC_SECRET ?? '', minKeyBytes);
@@ -89,7 +105,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, fileTexts?: SecretFileText
     // (natsAuthOf), not by the secret reload, which puts webhook keys in force.
     secretFiles: withoutNatsSecrets(files),
     secretPollIntervalMs: env.SECRET_POLL_INTERVAL_MS,
-    reloadCredentials: (texts) => loadConfig(source, texts).security,
+    reloadCredentials: (texts) => loadConfig(source, texts, sources).security,
     host: env.HOST,
     trustProxy: proxies,
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
@@ -127,8 +143,8 @@ export function loadConfig(source: NodeJS.ProcessEnv, fileTexts?: SecretFileText
     security: {
       secrets: usesDevelopmentSecret ? [{ id: 'development', secret: DEVELOPMENT_SECRET }] : secrets,
       sourceSecrets: parseSourceKeys(env.SOURCE_HMAC_SECRETS, allowedSources, minKeyBytes),
-      verification: env.TRADINGVIEW_AUTH === 'token' ? { tradingview: 'token' } : {},
-      tokenProfiles: tokenProfiles(env, proxies, allowedSources),
+      verification,
+      tokenProfiles: tokenProfiles(env, resolved, sources, proxies, allowedSources),
       replayWindowSec: env.REPLAY_WINDOW_SEC,
       allowedSources,
       policy,
@@ -152,7 +168,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, fileTexts?: SecretFileText
 
 function withoutNatsSecrets(files: GatewayConfig['secretFiles']): GatewayConfig['secretFiles'] {
   return Object.fromEntries(
-    Object.entries(files).filter(([variable]) => !NATS_SECRET_VARIABLES.includes(variable as SecretVariable)),
+    Object.entries(files).filter(([variable]) => !NATS_SECRET_VARIABLES.includes(variable)),
   );
 }
 
@@ -165,19 +181,22 @@ function bodyMemoryBudget(env: Environment): number {
 }
 
 /**
- * The secrets of token verifications: TradingView's under `TRADINGVIEW_AUTH=token` (docs/contract.md
- * 1.1b), and those of any source whose own declaration is a token profile (`SOURCE_PASSPHRASES`).
- * The body field, time fields and default addresses are each source's, declared in its code.
+ * The secrets of token verifications: those of sources that declare variables of their own for
+ * them (`SourceSettings.token`, docs/contract.md 1.1b), and those of any source whose own
+ * declaration is a token profile (`SOURCE_PASSPHRASES`). The body field, time fields and default
+ * addresses are each source's, declared in its code.
  */
 function tokenProfiles(
   env: Environment,
+  resolved: NodeJS.ProcessEnv,
+  sources: readonly SourceSettings[],
   proxies: ReturnType<typeof trustProxy>,
   allowedSources: readonly string[],
 ): TokenProfileOptions[] {
   const profiles = Object.entries(parseSourcePassphrases(env.SOURCE_PASSPHRASES, allowedSources)).map(
     ([route, passphrases]): TokenProfileOptions => ({ route, passphrases }),
   );
-  if (env.TRADINGVIEW_AUTH === 'token') profiles.push(tradingViewProfile(env));
+  profiles.push(...sourceTokenProfiles(resolved, sources));
   // Trusting every hop takes the left-most X-Forwarded-For entry, which any client writes itself.
   if (profiles.length > 0 && proxies === true) {
     throw new ConfigError(
@@ -185,21 +204,4 @@ function tokenProfiles(
     );
   }
   return profiles;
-}
-
-function tradingViewProfile(env: Environment): TokenProfileOptions {
-  const variable = 'TRADINGVIEW_PASSPHRASE';
-  const passphrases = list(env.TRADINGVIEW_PASSPHRASE ?? '');
-  passphrases.forEach((p, i) => assertNoControlCharacters(variable, `${variable} passphrase ${i + 1}`, p));
-  if (passphrases.length === 0)
-    throw new ConfigError('TRADINGVIEW_PASSPHRASE names no passphrase', 'TRADINGVIEW_PASSPHRASE');
-  if (env.TRADINGVIEW_IPS === undefined) return { route: 'tradingview', passphrases };
-  const allowedAddresses = list(env.TRADINGVIEW_IPS);
-  try {
-    new AddressAllowlist(allowedAddresses);
-  } catch (err) {
-    throw new ConfigError(`TRADINGVIEW_IPS ${(err as Error).message}`);
-  }
-  if (allowedAddresses.length === 0) throw new ConfigError('TRADINGVIEW_IPS names no address');
-  return { route: 'tradingview', passphrases, allowedAddresses };
 }

@@ -65,15 +65,14 @@ describe('loadSourcePolicy', () => {
     expect(sources['other.bot']).toMatchObject({ rate: 50, burst: 500, inFlight: 200, priority: 'normal' });
   });
 
-  it('reads the JSON policy file, carrying each source verification for the verifiers', () => {
-    const verification = { scheme: 'github', secrets_file: '/run/secrets/gh' };
+  it('reads the JSON policy file', () => {
     const file = policyFile({
-      sources: { '*': { rate: 20 }, 'acme-bot': { rate: 2.5, burst: 5, in_flight: 10, verification } },
+      sources: { '*': { rate: 20 }, 'acme-bot': { rate: 2.5, burst: 5, in_flight: 10 } },
     });
     const { sources, defaults } = loadSourcePolicy({ ...BASE, file });
     expect(defaults).toMatchObject({ rate: 20, burst: 200 });
-    expect(sources['acme-bot']).toMatchObject({ rate: 2.5, burst: 5, inFlight: 10, verification });
-    expect(sources.tradingview.verification).toBeUndefined();
+    expect(sources['acme-bot']).toMatchObject({ rate: 2.5, burst: 5, inFlight: 10 });
+    expect(sources.tradingview).toMatchObject({ rate: 20, burst: 200 });
   });
 
   it('reads dedupe fields and max_age, off unless set', () => {
@@ -104,7 +103,7 @@ describe('loadSourcePolicy', () => {
       'SOURCE_POLICY names stranger, which is not in ALLOWED_SOURCES',
       'SOURCE_POLICY acme-bot: rate must be a number (got "fast")',
       'SOURCE_POLICY acme-bot: priority must be one of critical, normal',
-      'SOURCE_POLICY acme-bot: unknown setting "speed" (known: rate, burst, max_wait_ms, in_flight, priority, scope, dedupe, max_age, redelivery, verification)',
+      'SOURCE_POLICY acme-bot: unknown setting "speed" (known: rate, burst, max_wait_ms, in_flight, priority, scope, dedupe, max_age, redelivery)',
       'SOURCE_POLICY names acme-bot twice',
     ]);
   });
@@ -146,9 +145,10 @@ describe('loadSourcePolicy', () => {
     ['an unknown member', { sources: {}, defaults: {} }, /must be a JSON object with one member/],
     ['a source that is not an object', { sources: { 'acme-bot': 5 } }, /acme-bot must be an object/],
     [
-      'a verification that is not an object',
-      { sources: { 'acme-bot': { verification: 'hmac' } } },
-      /verification must be an object/,
+      // A source's verification is what its module declares, chosen by its own variables.
+      'a verification member, which is no policy setting',
+      { sources: { 'acme-bot': { verification: { scheme: 'hmac' } } } },
+      /acme-bot: unknown setting "verification"/,
     ],
   ])('refuses a policy file with %s', (_, content, message) => {
     expect(errorLines({ file: policyFile(content) })[0]).toMatch(message);

@@ -30,7 +30,7 @@ export interface PolicyInputs {
 }
 
 /** One source's settings as written, before defaults: what SOURCE_POLICY or the file may set. */
-type Settings = Partial<Omit<SourcePolicy, 'verification'>> & Pick<SourcePolicy, 'verification'>;
+type Settings = Partial<SourcePolicy>;
 
 /** The setting names operators write, and how each is checked. */
 const FIELDS: Record<string, (value: unknown, maxWaitLimit: number) => [keyof Settings, unknown] | string> = {
@@ -131,7 +131,7 @@ function rawEntries(inputs: PolicyInputs, errors: string[]): RawEntry[] {
   return compactEntries(inputs.compact ?? '', errors);
 }
 
-/** `tradingview:rate=50,burst=500,priority=critical;acme-bot:rate=5` */
+/** `acme-bot:rate=50,burst=500,priority=critical;other-bot:rate=5` */
 function compactEntries(value: string, errors: string[]): RawEntry[] {
   // JSON written into the variable would otherwise be cut at every ';' and ':' into nonsense.
   if (/^\s*[{[]/.test(value)) {
@@ -161,7 +161,7 @@ function compactEntries(value: string, errors: string[]): RawEntry[] {
   return entries;
 }
 
-/** `{ "sources": { "<source>" | "*": { "rate": 50, ..., "verification": { ... } } } }` */
+/** `{ "sources": { "<source>" | "*": { "rate": 50, ... } } }`: the same settings as SOURCE_POLICY. */
 function fileEntries(path: string, errors: string[]): RawEntry[] {
   let document: unknown;
   try {
@@ -196,16 +196,9 @@ function checked(
 ): Settings {
   const settings: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
-    if (key === 'verification') {
-      if (isObject(value) && where !== 'SOURCE_POLICY') settings.verification = value;
-      else errors.push(`${where} ${source}: verification must be an object (in SOURCE_POLICY_FILE)`);
-      continue;
-    }
     const check = FIELDS[key];
     if (!check) {
-      errors.push(
-        `${where} ${source}: unknown setting "${key}" (known: ${Object.keys(FIELDS).join(', ')}, verification)`,
-      );
+      errors.push(`${where} ${source}: unknown setting "${key}" (known: ${Object.keys(FIELDS).join(', ')})`);
       continue;
     }
     const result = check(value, maxWaitLimit);

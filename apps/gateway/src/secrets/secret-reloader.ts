@@ -66,7 +66,7 @@ export class SecretReloader implements OnApplicationBootstrap, OnApplicationShut
   /** SIGHUP: every file read again now, changed or not. */
   async reload(reason: 'SIGHUP'): Promise<void> {
     await this.watcher.changed();
-    this.apply(Object.keys(this.config.secretFiles) as SecretVariable[], reason);
+    this.apply(Object.keys(this.config.secretFiles), reason);
   }
 
   private apply(changed: readonly SecretVariable[], reason = 'file changed'): void {

@@ -25,8 +25,8 @@ export interface SourcePolicy extends BucketLimits {
   readonly scope: RateScope;
   /**
    * Top-level payload fields whose values, together, are the idempotency key when the sender
-   * names none (no `Idempotency-Key`, scheme id or payload id): one bar's repeated TradingView
-   * alert is then one event. Absent: off (the body's hash).
+   * names none (no `Idempotency-Key`, scheme id or payload id): one bar's alert fired again by a
+   * charting platform is then one event. Absent: off (the body's hash).
    */
   readonly dedupe?: readonly string[];
   /** Seconds: a signal whose `signal_time` is older at receipt is refused, 422 `signal_stale`. Absent: off. */
@@ -36,12 +36,6 @@ export interface SourcePolicy extends BucketLimits {
    * (GitHub, Stripe, Standard Webhooks), `refuse` for the gateway scheme's single-use `X-Nonce`.
    */
   readonly redelivery?: RedeliveryAnswer;
-  /**
-   * How the source's senders prove who they are: owned by source verification (docs/security.md,
-   * "Verification a source declares"), which defines and checks its shape; the policy only carries it
-   * from the policy file's `verification` member.
-   */
-  readonly verification?: Readonly<Record<string, unknown>>;
 }
 
 /** Every allowed source's policy, and the defaults they were built from. */

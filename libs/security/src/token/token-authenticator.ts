@@ -4,7 +4,7 @@ import { Passphrases } from './passphrases';
 
 /** A token profile in full: the source's declaration with the deployment's secrets. */
 export interface TokenProfile {
-  /** The route it serves, e.g. `tradingview`. */
+  /** The route it serves, e.g. `acme-bot`. */
   route: string;
   /** Client addresses or CIDR ranges allowed to post (after TRUST_PROXY is applied). */
   allowedAddresses: readonly string[];
@@ -17,10 +17,10 @@ export interface TokenProfile {
 }
 
 /**
- * For senders that cannot sign (TradingView sets no headers, docs/contract.md 1.1b): the client
- * address must be allowed (X-Forwarded-For counts only as far as TRUST_PROXY trusts it, which
- * Express has already applied to `req.ip`), then the body's passphrase must match. The body is
- * parsed only for an allowed address. Replay protection is the idempotency key plus the staleness
+ * For senders that cannot sign (docs/contract.md 1.1b): the client address must be allowed
+ * (X-Forwarded-For counts only as far as TRUST_PROXY trusts it, which Express has already applied
+ * to `req.ip`), then the body's passphrase must match. The body is parsed only for an allowed
+ * address. Replay protection is the idempotency key plus the staleness
  * of the payload's own time, when it has one.
  */
 export class TokenAuthenticator {

@@ -33,8 +33,8 @@ export class PayloadReader {
   constructor(private readonly payload: Record<string, unknown>) {}
 
   /**
-   * A non-empty string of readable text. A whole number is taken as its digits (as TradingView
-   * renders `{{interval}}`, and a ticker such as 7203); any other number would not write back as
+   * A non-empty string of readable text. A whole number is taken as its digits (as alert templates
+   * render a chart interval such as `60`, and a ticker such as 7203); any other number would not write back as
    * it was sent (`1.2345678901234568e+22`), so it is refused.
    */
   string(aliases: Aliases, required: true): string;
@@ -148,7 +148,7 @@ export type JsonObjectResult =
 
 /**
  * The request body as a JSON object, or the issue that makes it not one. A body that does not even
- * begin like JSON (`BTCUSDT crossing 64000`, a TradingView alert's plain message) is named plain
+ * begin like JSON (`BTCUSDT crossing 64000`, a chart alert's plain message) is named plain
  * text, so its sender is not sent looking for a typo in JSON they never wrote.
  */
 export function jsonObjectOf(webhook: { json(): unknown; readonly body?: Buffer }): JsonObjectResult {
