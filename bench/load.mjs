@@ -5,7 +5,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { cpuMsOf, rssOf } from './processes.mjs';
 
 /** A TradingView alert of about `bytes` bytes: the usual fields plus a `note` that pads it. */
-function alertOf(bytes) {
+export function alertOf(bytes) {
   const base = {
     id: '00000000-0000-0000-0000-000000000000',
     ticker: 'BTCUSDT',
