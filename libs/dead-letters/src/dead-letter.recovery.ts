@@ -9,8 +9,8 @@ import {
   RawEventV1,
   Subjects,
   ValidationIssue,
-  WebhookContext,
 } from '@gateway/contracts';
+import { WebhookContext } from '@gateway/webhook';
 import { SourceNormalizer, SourceRegistry } from '@gateway/sources-core';
 import { RawEventFinder } from './raw-event.finder';
 

@@ -2,9 +2,10 @@ import { problem } from '@gateway/contracts';
 
 /**
  * Refuses a timestamp outside the replay window, on either side (clocks drift both ways): 401
- * `stale_timestamp`. Checked before the body is read, and again by the ReplayGuard at the
- * nonce claim: the claim covers a timestamp only while it is inside the window, and the body may
- * have taken up to REQUEST_TIMEOUT_MS to arrive.
+ * `stale_timestamp`. Checked once per request, when its body is in and just before its signature
+ * is: a nonce is claimed right after and kept for twice the window, so every replay the window
+ * still lets in finds it claimed. (Checked at the headers instead, a body trickled in for
+ * REQUEST_TIMEOUT_MS could reach the claim after a future-dated nonce expired.)
  */
 export function assertFresh(timestamp: number | undefined, windowSec: number): void {
   if (timestamp === undefined) return;

@@ -3,7 +3,7 @@ import {
   issuesOf,
   type NormalizationResult,
   type SourceAdapter,
-  type WebhookContext,
+  type WebhookRequest,
 } from '@gateway/contracts';
 import { jsonObjectOf } from './payload-reader';
 import { SourceRegistry } from './source.registry';
@@ -17,7 +17,7 @@ import { SourceRegistry } from './source.registry';
 export class SourceNormalizer {
   constructor(private readonly registry: SourceRegistry) {}
 
-  normalize(adapter: SourceAdapter, webhook: WebhookContext): NormalizationResult {
+  normalize(adapter: SourceAdapter, webhook: WebhookRequest): NormalizationResult {
     const body = jsonObjectOf(webhook);
     if (!body.ok) return { ok: false, errors: [body.issue] };
     const check = this.registry.payloadCheck(adapter);
