@@ -252,7 +252,7 @@ describe('IngressModule', () => {
       });
     });
 
-    it('a stale timestamp: refused at the window, once, the signature never checked nor the nonce claimed', async () => {
+    it('a stale timestamp: refused at the window, from the headers, the signature never checked nor the nonce claimed', async () => {
       expect(await sendCounted(Math.floor(Date.now() / 1000) - 3600)).toEqual({
         status: 401,
         code: 'stale_timestamp',

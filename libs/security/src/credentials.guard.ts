@@ -4,8 +4,8 @@ import { VerifierRegistry } from './verification/verifier-registry';
 
 /**
  * The credentials a request's headers present, before its body is read, by the verification its
- * source declares: signature headers present and well-formed (401), or a token route's client
- * address (403). An unauthenticated upload is refused from its headers, unread; what was read is
+ * source declares: signature headers present and well-formed and the timestamp inside the replay
+ * window (401), or a token route's client address (403). An unauthenticated upload is refused from its headers, unread; what was read is
  * handed on, so the signature check parses no header again.
  */
 @Injectable()

@@ -28,9 +28,9 @@ export class SchemeRouteVerifier implements RouteVerifier {
 
   precheck(request: RequestHead): PresentedCredentials {
     const head = this.verifier.precheck(request);
+    assertFresh(head.timestamp, this.windowSec);
     return {
       authenticate: (webhook: SignedRequest) => {
-        assertFresh(head.timestamp, this.windowSec);
         const verified = this.verifier.verify(webhook, this.keys, head);
         if (verified.signedBy.owners.length === 0) {
           throw problem('invalid_signature', 'the signature does not match the request');

@@ -207,8 +207,6 @@ describe('VerifierRegistry', () => {
     });
     const precheck = (route: string, headers: Record<string, string>, address?: string) => () =>
       registry.forRoute(route).precheck(webhook(route, headers), address);
-    const fullCheck = (route: string, headers: Record<string, string>) => () =>
-      check(registry.forRoute(route), webhook(route, headers));
 
     it.each<[string, string, Record<string, string>, string]>([
       ['hmac: no X-Signature', 'h', { 'x-timestamp': now(), 'x-nonce': 'n' }, 'missing_signature'],
@@ -236,13 +234,9 @@ describe('VerifierRegistry', () => {
         { 'webhook-signature': 'v1,x', 'webhook-timestamp': '1000', 'webhook-id': 'i' },
       ],
       ['its own scheme', 'm', { 'x-mac': 'ab', 'x-at': '1000' }],
-    ])(
-      '%s: a stale timestamp passes the headers and is refused with the body, once, before the signature',
-      (_, route, headers) => {
-        expect(precheck(route, headers)).not.toThrow();
-        expect(problemOf(fullCheck(route, headers))).toMatchObject({ code: 'stale_timestamp' });
-      },
-    );
+    ])('%s: refuses a stale timestamp from the headers, before the body is read', (_, route, headers) => {
+      expect(problemOf(precheck(route, headers))).toMatchObject({ code: 'stale_timestamp' });
+    });
 
     it('passes what the full check would then verify', () => {
       expect(precheck('h', { 'x-signature': 'x', 'x-timestamp': now(), 'x-nonce': 'n' })).not.toThrow();
