@@ -124,7 +124,8 @@ describe('least privilege (deploy/nats/gateway-users.conf)', () => {
 
     // The owning team creates them, with settings of its own choosing.
     const jsm = await ownersCreateStream();
-    await admin.jetstream().views.kv('trading-events-nonces', { history: 1, ttl: 600_000 });
+    // The TTL the gateway asks for: 2 × REPLAY_WINDOW_SEC + REQUEST_TIMEOUT_MS + the 2.2 s store budget.
+    await admin.jetstream().views.kv('trading-events-nonces', { history: 1, ttl: 613_000 });
     // The schema registry is theirs too: the gateway may read it, not create or fill it.
     await expect(new TestGateway(env).start()).rejects.toThrow(
       /schema_missing: schema registry at-schemas does not exist/,

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
-import { onExchangeEnd, problemBody, problemDetails, type ProblemDetails } from '@gateway/contracts';
+import { problemBody, problemDetails, type ProblemDetails } from '@gateway/contracts';
+import { onExchangeEnd } from '@gateway/webhook';
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, STATUS_CODES, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';

@@ -47,6 +47,8 @@ export interface ProblemDetails {
   extensions?: Record<string, unknown>;
   /** Seconds, sent as `Retry-After`. */
   retryAfter?: number;
+  /** Fields for the request's log line only, never its answer (the source a 403 refused). */
+  logged?: Readonly<Record<string, string>>;
 }
 
 /** An HTTP error that already knows its RFC 9457 problem body. */
@@ -60,14 +62,14 @@ export class ProblemException extends HttpException {
 export const problemDetails = (
   code: ProblemCode,
   detail: string,
-  more: Pick<ProblemDetails, 'extensions' | 'retryAfter'> = {},
+  more: Pick<ProblemDetails, 'extensions' | 'retryAfter' | 'logged'> = {},
 ): ProblemDetails => ({ ...PROBLEMS[code], code, detail, ...more });
 
 /** The exception to throw for `code`; the problem filter turns it into the answer. */
 export const problem = (
   code: ProblemCode,
   detail: string,
-  more: Pick<ProblemDetails, 'extensions' | 'retryAfter'> = {},
+  more: Pick<ProblemDetails, 'extensions' | 'retryAfter' | 'logged'> = {},
 ): ProblemException => new ProblemException(problemDetails(code, detail, more));
 
 /** The RFC 9457 body of a problem: built here for every answer, by the filter and the HTTP server alike. */

@@ -3,7 +3,7 @@ import type { Signal, ValidationIssue } from './events';
 import type { JsonSchema } from './json-schema';
 import type { PublishSubject } from './subjects';
 import type { VerificationSpec } from './verification';
-import type { WebhookContext } from './webhook-context';
+import type { WebhookRequest } from './webhook-request';
 
 export type NormalizationResult = { ok: true; signal: Signal } | { ok: false; errors: ValidationIssue[] };
 
@@ -45,12 +45,22 @@ export interface SourceAdapter {
    */
   readonly eventSubject?: PublishSubject;
   /** The source the request speaks for; may read the body and throw a 400 problem. */
-  sourceId(webhook: WebhookContext): string;
+  sourceId(webhook: WebhookRequest): string;
   /**
    * Maps a payload that passed `payloadSchema` to the canonical signal, or lists why it cannot.
    * Never throws. The DLQ replay calls it too, with the stored raw event's body.
    */
-  normalize(payload: Record<string, unknown>, webhook: WebhookContext): NormalizationResult;
+  normalize(payload: Record<string, unknown>, webhook: WebhookRequest): NormalizationResult;
+}
+
+/**
+ * Every source the application serves, found once at start-up (the sources library's
+ * SourceRegistry provides it): the one list of sources, which other libraries read rather than
+ * discover sources again.
+ */
+export abstract class ServedSources {
+  /** Each served source, once; filled when the application's modules are initialised. */
+  abstract all(): readonly SourceAdapter[];
 }
 
 /** Marks a provider as a SourceAdapter; the registry (and the verifiers) collect every one at start-up. */

@@ -1,5 +1,5 @@
 import { DiscoveryService } from '@nestjs/core';
-import type { SignedBy } from './webhook-stages';
+import type { SignedBy } from './auth-result';
 
 /**
  * How a source's senders prove who they are, as the source declares it (`SourceAdapter.verification`,
@@ -85,15 +85,16 @@ export interface Verified extends Precheck {
  * A signing scheme of its own, provided by a source's module and marked `@WebhookVerifier()`;
  * sources name it by `scheme` in their `verification`. It throws a problem (`missing_signature`,
  * `invalid_signature`) for what it refuses; the gateway checks the timestamp window, the keys and
- * the replay claim.
+ * the replay claim. What `precheck` read from the headers is handed to `verify`, so no header is
+ * parsed twice.
  */
-export interface SignatureVerifier {
+export interface SignatureVerifier<Head extends Precheck = Precheck> {
   /** The name sources declare it by; one class per name. */
   readonly scheme: string;
   /** Headers only, before the body is read: refuse missing or malformed signature headers. */
-  precheck(head: RequestHead): Precheck;
-  /** The whole request: which keys signed it, and its replay and idempotency keys. */
-  verify(request: SignedRequest, keys: HmacKeys): Verified;
+  precheck(head: RequestHead): Head;
+  /** The whole request, with what `precheck` read: which keys signed it, its replay and idempotency keys. */
+  verify(request: SignedRequest, keys: HmacKeys, head: Head): Verified;
 }
 
 /** Marks a provider as a SignatureVerifier; the security library collects every one at start-up. */

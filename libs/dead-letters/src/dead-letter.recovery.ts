@@ -8,9 +8,9 @@ import {
   RawEventV1,
   Subjects,
   ValidationIssue,
-  WebhookContext,
 } from '@gateway/contracts';
 import { EventValidator } from '@gateway/json-schema';
+import { WebhookContext } from '@gateway/webhook';
 import { SourceNormalizer, SourceRegistry } from '@gateway/sources-core';
 import { RawEventFinder } from './raw-event.finder';
 

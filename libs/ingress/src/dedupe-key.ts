@@ -1,4 +1,4 @@
-import type { WebhookContext } from '@gateway/contracts';
+import type { WebhookRequest } from '@gateway/contracts';
 import { createHash } from 'node:crypto';
 
 /**
@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
  * its body's hash (a missing `time` must not fold two bars' alerts into one).
  */
 export function dedupeKeyOf(
-  webhook: WebhookContext,
+  webhook: WebhookRequest,
   fields: readonly string[] | undefined,
 ): string | undefined {
   if (!fields) return undefined;

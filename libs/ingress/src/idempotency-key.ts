@@ -1,4 +1,4 @@
-import { type AuthResult, problem, WebhookContext } from '@gateway/contracts';
+import { type AuthResult, problem, type WebhookRequest } from '@gateway/contracts';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -10,7 +10,7 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
  * published (`bodySha256`, hex). Scoped by source through the event id derived from it.
  */
 export function idempotencyKeyOf(
-  webhook: WebhookContext,
+  webhook: WebhookRequest,
   auth: AuthResult,
   bodySha256: string,
   field: string | null = 'id',
@@ -24,11 +24,11 @@ export function idempotencyKeyOf(
 }
 
 /**
- * The `Idempotency-Key` header, if sent; a malformed one is a 400. The body intake checks it
+ * The `Idempotency-Key` header, if sent; a malformed one is a 400. The body intake (BodyGuard) checks it
  * before anything is claimed: the header is not signed, so a sender must be able to correct it
  * and send the very same signed bytes again, which a nonce spent on the refusal would forbid.
  */
-export function idempotencyKeyHeader(webhook: Pick<WebhookContext, 'header'>): string | undefined {
+export function idempotencyKeyHeader(webhook: Pick<WebhookRequest, 'header'>): string | undefined {
   const header = webhook.header('idempotency-key');
   if (header !== undefined && !KEY.test(header)) {
     throw problem('bad_request', 'Idempotency-Key must be 1-255 visible ASCII characters');
@@ -36,7 +36,7 @@ export function idempotencyKeyHeader(webhook: Pick<WebhookContext, 'header'>): s
   return header;
 }
 
-function payloadId(webhook: WebhookContext, field: string): string | undefined {
+function payloadId(webhook: WebhookRequest, field: string): string | undefined {
   const payload = webhook.jsonObject();
   const id = payload && Object.hasOwn(payload, field) ? payload[field] : undefined;
   if (typeof id === 'number') {

@@ -5,6 +5,7 @@ import { Test } from '@nestjs/testing';
 import {
   EventPublisher,
   type HmacKeys,
+  NonceStore,
   type NormalizationResult,
   problem,
   type RequestHead,
@@ -18,7 +19,13 @@ import {
 import { BODY_BYTES_RESERVED, SIGNAL_AGE_SECONDS, WebhookTelemetryMiddleware } from '@gateway/observability';
 import { SecurityModule, uniformPolicy } from '@gateway/security';
 import { WebhookSource } from '@gateway/sources-core';
-import { FakePortsModule, gatewaySigned, type InMemoryEventPublisher, specSignal } from '@gateway/testing';
+import {
+  FakePortsModule,
+  gatewaySigned,
+  type InMemoryEventPublisher,
+  type InMemoryNonceStore,
+  specSignal,
+} from '@gateway/testing';
 import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -44,26 +51,43 @@ class BotSource implements SourceAdapter {
   }
 }
 
-/** How often each check ran: the route check (it reads the source's media types), the precheck, the verify. */
-const checks = { route: 0, precheck: 0, verify: 0 };
+/**
+ * How often each check ran: the route check (it reads the source's media types), the reading of
+ * the signature headers, the replay window (it reads the timestamp they carry), the signature,
+ * the allowlist (it asks the source whom the request speaks for), and the normalization.
+ */
+const checks = { route: 0, headers: 0, window: 0, signature: 0, allowlist: 0, normalize: 0 };
+
+/** What the counting scheme reads from its headers. */
+interface CountedHead {
+  readonly timestamp: number;
+  readonly at: string;
+  readonly mac: Buffer;
+}
 
 /** A scheme of a source's own that counts its calls: `X-Mac` is the hex HMAC of `<X-At>.<body>`. */
 @WebhookVerifier()
 @Injectable()
-class CountingMacVerifier implements SignatureVerifier {
+class CountingMacVerifier implements SignatureVerifier<CountedHead> {
   readonly scheme = 'counting-mac';
 
-  precheck(head: RequestHead): { timestamp: number } {
-    checks.precheck++;
+  precheck(head: RequestHead): CountedHead {
+    checks.headers++;
     const at = head.header('x-at');
     if (!at || !head.header('x-mac')) throw problem('missing_signature', 'X-At and X-Mac are required');
-    return { timestamp: Number(at) };
+    return {
+      // Read by the gateway exactly where it checks the replay window.
+      get timestamp() {
+        checks.window++;
+        return Number(at);
+      },
+      at,
+      mac: Buffer.from(head.header('x-mac')!, 'hex'),
+    };
   }
 
-  verify(request: SignedRequest, keys: HmacKeys): Verified {
-    checks.verify++;
-    const at = request.header('x-at')!;
-    const mac = Buffer.from(request.header('x-mac')!, 'hex');
+  verify(request: SignedRequest, keys: HmacKeys, { at, mac }: CountedHead): Verified {
+    checks.signature++;
     return {
       timestamp: Number(at),
       signedBy: keys.sha256([`${at}.`, request.body], [mac]),
@@ -85,10 +109,12 @@ class CountedSource implements SourceAdapter {
   }
 
   sourceId(): string {
+    checks.allowlist++;
     return 'counted';
   }
 
   normalize(): NormalizationResult {
+    checks.normalize++;
     return { ok: true, signal: specSignal() };
   }
 }
@@ -122,6 +148,7 @@ describe('IngressModule', () => {
   let app: INestApplication;
   let url: string;
   let publisher: InMemoryEventPublisher;
+  let nonces: InMemoryNonceStore;
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
@@ -157,6 +184,7 @@ describe('IngressModule', () => {
     const server = app.getHttpServer() as Server;
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/bot`;
     publisher = app.get(EventPublisher);
+    nonces = app.get(NonceStore);
   });
 
   afterAll(() => app.close());
@@ -196,39 +224,40 @@ describe('IngressModule', () => {
     expect(publisher.on(Subjects.raw)).toHaveLength(2);
   });
 
-  // The body intake decides what the headers alone decide before reading the body; the guards
-  // start from its result and never decide it again.
+  // Each guard takes the result of the one before it and never decides it again.
   describe('runs each check once per request', () => {
     const sendCounted = async (at: number) => {
       const body = '{"action":"buy"}';
       const mac = createHmac('sha256', SECRET).update(`${at}.${body}`).digest('hex');
       const before = { ...checks };
+      const claimsBefore = nonces.claims;
       const res = await fetch(url.replace('/bot', '/counted'), {
         method: 'POST',
         body,
         headers: { 'content-type': 'application/json', 'x-at': String(at), 'x-mac': mac },
       });
-      const ran = {
-        route: checks.route - before.route,
-        precheck: checks.precheck - before.precheck,
-        verify: checks.verify - before.verify,
-      };
-      return { status: res.status, code: ((await res.json()) as { code?: string }).code, ran };
+      const ran = Object.fromEntries(
+        Object.entries(checks).map(([check, count]) => [check, count - before[check as keyof typeof checks]]),
+      );
+      const claimed = nonces.claims - claimsBefore;
+      return { status: res.status, code: ((await res.json()) as { code?: string }).code, ran, claimed };
     };
 
-    it('a stored webhook: the route check, the precheck and the signature once each', async () => {
+    it('a stored webhook: every check once, and one nonce claim', async () => {
       expect(await sendCounted(Math.floor(Date.now() / 1000))).toEqual({
         status: 202,
         code: undefined,
-        ran: { route: 1, precheck: 1, verify: 1 },
+        ran: { route: 1, headers: 1, window: 1, signature: 1, allowlist: 1, normalize: 1 },
+        claimed: 1,
       });
     });
 
-    it('a stale timestamp: refused by the precheck, from the headers, the signature never checked', async () => {
+    it('a stale timestamp: refused at the window, from the headers, the signature never checked nor the nonce claimed', async () => {
       expect(await sendCounted(Math.floor(Date.now() / 1000) - 3600)).toEqual({
         status: 401,
         code: 'stale_timestamp',
-        ran: { route: 1, precheck: 1, verify: 0 },
+        ran: { route: 1, headers: 1, window: 1, signature: 0, allowlist: 0, normalize: 0 },
+        claimed: 0,
       });
     });
   });

@@ -1,19 +1,13 @@
 import {
   EventTooLargeError,
   type NormalizationResult,
-  type NormalizedWebhook,
   ProblemException,
   rawEventId,
   StoreUnavailableError,
   Subjects,
 } from '@gateway/contracts';
-import {
-  InMemoryEventPublisher,
-  InMemoryNonceStore,
-  specSignal,
-  specSource,
-  webhookRequest,
-} from '@gateway/testing';
+import { type NormalizedWebhook } from '@gateway/webhook';
+import { InMemoryEventPublisher, specSignal, specSource, webhookRequest } from '@gateway/testing';
 import { SourcePolicies, type SourcePolicy, uniformPolicy } from '@gateway/security';
 import { Histogram } from 'prom-client';
 import { IngressService } from './ingress.service';
@@ -34,22 +28,20 @@ const POLICY: SourcePolicy = {
 
 describe('IngressService', () => {
   let publisher: InMemoryEventPublisher;
-  let nonces: InMemoryNonceStore;
   let service: IngressService;
 
   beforeEach(() => {
     publisher = new InMemoryEventPublisher();
-    nonces = new InMemoryNonceStore();
     service = serviceWith(POLICY);
   });
 
   function serviceWith(policy: SourcePolicy): IngressService {
     const policies = new SourcePolicies({ policy: uniformPolicy(['acme-bot'], policy) });
     const ages = new Histogram({ name: 'ages', help: 'ages', labelNames: ['source'], registers: [] });
-    return new IngressService(publisher, nonces, policies, new SignalFreshness(ages, policies));
+    return new IngressService(publisher, policies, new SignalFreshness(ages, policies));
   }
 
-  /** A webhook past every gate, as the normalization pipe hands it over, its nonce claimed. */
+  /** A webhook past every gate, as the normalization pipe hands it over. */
   function normalized(
     result: NormalizationResult,
     body = '{"id":"alert-1","passphrase":"pp"}',
@@ -57,9 +49,7 @@ describe('IngressService', () => {
   ): NormalizedWebhook {
     const adapter = specSource({ route: 'bot', secretFields: ['passphrase'] });
     const { webhook } = webhookRequest({ servedBy: adapter, body });
-    webhook.redelivery = redelivery;
-    void nonces.claim('nonce-1');
-    return { webhook, adapter, auth: { nonce: 'nonce-1' }, sourceId: 'acme-bot', result };
+    return { webhook, adapter, auth: { nonce: 'nonce-1' }, sourceId: 'acme-bot', redelivery, result };
   }
 
   it('accepts a valid payload: the raw and the normalized event stored, 202 with the raw event id', async () => {
@@ -117,22 +107,22 @@ describe('IngressService', () => {
       }),
     ]);
     expect(publisher.on(Subjects.normalized)).toEqual([]);
-    expect(nonces.claimed.has('nonce-1')).toBe(true);
   });
 
   it.each([
     ['accepted', VALID],
     ['dead-lettered', INVALID],
-  ])('releases the nonce when the store is unavailable (%s), so the sender can retry', async (_, result) => {
-    publisher.failWith = new StoreUnavailableError('no ack');
-    await expect(service.ingest(normalized(result))).rejects.toBeInstanceOf(StoreUnavailableError);
-    expect(nonces.claimed.has('nonce-1')).toBe(false);
-  });
+  ])(
+    'fails with StoreUnavailableError when the store is unavailable (%s): a 503, retried',
+    async (_, result) => {
+      publisher.failWith = new StoreUnavailableError('no ack');
+      await expect(service.ingest(normalized(result))).rejects.toBeInstanceOf(StoreUnavailableError);
+    },
+  );
 
-  it('keeps the nonce of an event too large: a retry would be refused the same way', async () => {
+  it('fails with EventTooLargeError for an event past max_payload: a retry would be refused the same way', async () => {
     publisher.maxEventBytes = 10;
     await expect(service.ingest(normalized(VALID))).rejects.toBeInstanceOf(EventTooLargeError);
-    expect(nonces.claimed.has('nonce-1')).toBe(true);
   });
 
   it.each<[string, NormalizationResult]>([

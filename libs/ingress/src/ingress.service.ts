@@ -4,9 +4,7 @@ import {
   DlqEventV1,
   EventPublisher,
   type GatewayEvent,
-  NonceStore,
   type NormalizationResult,
-  type NormalizedWebhook,
   normalizedEventOf,
   NotStoredError,
   problem,
@@ -15,13 +13,13 @@ import {
   rawEventId,
   Schemas,
   type Signal,
-  StoreUnavailableError,
   type Subject,
   Subjects,
   type ValidationIssue,
 } from '@gateway/contracts';
 import { SourcePolicies } from '@gateway/security';
 import { publishableBody } from '@gateway/sources-core';
+import type { NormalizedWebhook } from '@gateway/webhook';
 import { createHash } from 'node:crypto';
 import { dedupeKeyOf } from './dedupe-key';
 import { idempotencyKeyOf } from './idempotency-key';
@@ -42,7 +40,6 @@ export interface IngestReply {
 export class IngressService {
   constructor(
     private readonly publisher: EventPublisher,
-    private readonly nonces: NonceStore,
     private readonly policies: SourcePolicies,
     private readonly freshness: SignalFreshness,
   ) {}
@@ -54,21 +51,10 @@ export class IngressService {
       ? this.freshness.staleness(signal.sourceId, signal.result.signal, signal.webhook.receivedAt)
       : undefined;
     const result: NormalizationResult = stale ? { ok: false, errors: [stale] } : signal.result;
-    if (stale) signal.webhook.validation = 'invalid';
-    signal.webhook.eventId = raw.event_id;
-    try {
-      const partner = result.ok
-        ? this.normalizedOf(raw, result.signal)
-        : this.deadLetterOf(raw, result.errors);
-      const duplicate = await this.store(signal, raw, fingerprint, partner);
-      if (!result.ok) throw refusal(signal, raw, result.errors, stale !== undefined);
-      return { status: duplicate ? 'duplicate' : 'accepted', event_id: raw.event_id, corr_id: raw.corr_id };
-    } catch (err) {
-      // Nothing was confirmed, so the sender will retry this very request: let its nonce pass again.
-      if (err instanceof StoreUnavailableError && signal.auth.nonce)
-        void this.nonces.release(signal.auth.nonce);
-      throw err;
-    }
+    const partner = result.ok ? this.normalizedOf(raw, result.signal) : this.deadLetterOf(raw, result.errors);
+    const duplicate = await this.store(signal, raw, fingerprint, partner);
+    if (!result.ok) throw refusal(signal, raw, result.errors, stale !== undefined);
+    return { status: duplicate ? 'duplicate' : 'accepted', event_id: raw.event_id, corr_id: raw.corr_id };
   }
 
   /**
@@ -80,7 +66,7 @@ export class IngressService {
    * another body under a reused key (422, and no partner is sent).
    */
   private async store(
-    { webhook, sourceId, adapter }: NormalizedWebhook,
+    { webhook, sourceId, adapter, redelivery }: NormalizedWebhook,
     raw: RawEventV1,
     fingerprint: string | undefined,
     [subject, msgId, event]: Partner,
@@ -95,7 +81,7 @@ export class IngressService {
       raw,
       corrId,
       fingerprint,
-      webhook.redelivery,
+      redelivery,
       traceparent,
     );
     const partnerOut = this.publisher.prepare(

@@ -1,24 +1,29 @@
 import { BadRequestException, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import { EventTooLargeError, problem, StoreUnavailableError } from '@gateway/contracts';
 import { webhookRequest } from '@gateway/testing';
-import { ThrottlerException } from '@nestjs/throttler';
 import { ProblemFilter } from './problem.filter';
 
 /** What a client receives for `exception`: status, Retry-After and the parsed problem+json body. */
-function answerTo(exception: unknown, headersSetBefore: Record<string, string> = {}) {
+function answerTo(exception: unknown, headersSetBefore: Record<string, string> = {}, bodyRead = true) {
   const { req, res, context, webhook } = webhookRequest();
+  req.complete = bodyRead;
   for (const [name, value] of Object.entries(headersSetBefore)) res.setHeader(name, value);
   new ProblemFilter().catch(exception, context);
   expect(res.contentType).toBe('application/problem+json');
   const body = JSON.parse(res.body ?? 'null') as Record<string, unknown>;
   // The log line's code is the body's code.
-  expect(webhook.problemCode).toBe(body.code);
+  expect(webhook.outcome?.problem?.code).toBe(body.code);
   expect(body).toMatchObject({
     status: res.statusCode,
     corr_id: req.id,
     type: `urn:at-gateway:problem:${String(body.code)}`,
   });
-  return { status: res.statusCode, retryAfter: res.headers['retry-after'], body };
+  return {
+    status: res.statusCode,
+    retryAfter: res.headers['retry-after'],
+    body,
+    closes: res.headers.connection,
+  };
 }
 
 describe('ProblemFilter', () => {
@@ -31,6 +36,7 @@ describe('ProblemFilter', () => {
     expect(answer).toEqual({
       status: 422,
       retryAfter: undefined,
+      closes: undefined,
       body: expect.objectContaining({
         code: 'schema_validation_failed',
         title: 'Unprocessable Content',
@@ -57,13 +63,26 @@ describe('ProblemFilter', () => {
     });
   });
 
-  it('answers the rate limit (ThrottlerException) 429 rate_limited, keeping the guard’s Retry-After', () => {
-    const refused = new ThrottlerException('the source rate limit is exhausted');
-    expect(answerTo(refused, { 'Retry-After': '3' })).toMatchObject({
+  it('answers the rate limit 429 rate_limited with its Retry-After', () => {
+    const refused = problem('rate_limited', 'the source rate limit is exhausted', { retryAfter: 3 });
+    expect(answerTo(refused)).toMatchObject({
       status: 429,
       retryAfter: '3',
       body: { code: 'rate_limited', detail: 'the source rate limit is exhausted' },
     });
+  });
+
+  it('closes the connection of a request refused before its body was read, and only then', () => {
+    const refused = problem('missing_signature', 'the X-Signature header is required');
+    expect(answerTo(refused, {}, false).closes).toBe('close');
+    expect(answerTo(refused, {}, true).closes).toBeUndefined();
+  });
+
+  it('records the answer as the outcome, with the raw event a 422 names', () => {
+    const { context, webhook } = webhookRequest();
+    const dead = problem('schema_validation_failed', 'no', { extensions: { raw_event_id: 'r-9' } });
+    new ProblemFilter().catch(dead, context);
+    expect(webhook.outcome).toEqual({ problem: dead.problem, eventId: 'r-9' });
   });
 
   it('maps a body read error of raw-body by its type', () => {

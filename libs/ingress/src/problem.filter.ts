@@ -7,10 +7,10 @@ import {
   type ProblemDetails,
   ProblemException,
   StoreUnavailableError,
-  type WebhookContext,
 } from '@gateway/contracts';
 import { correlationIdOf } from '@gateway/observability';
-import type { Request, Response } from 'express';
+import type { WebhookHttpRequest } from '@gateway/webhook';
+import type { Response } from 'express';
 
 // Seconds a client should wait after a 503: a NATS reconnect usually takes well under that.
 const RETRY_AFTER_UNAVAILABLE = 1;
@@ -25,28 +25,29 @@ const CODE_BY_STATUS: Record<number, ProblemCode> = {
   404: 'not_found',
   405: 'method_not_allowed',
   413: 'payload_too_large',
-  // ThrottlerException (SourcePolicyGuard), whose Retry-After the guard has already set.
   429: 'rate_limited',
 };
 
 /**
  * Every error becomes an RFC 9457 `application/problem+json` body with a stable `code` and the
- * correlation id. Only unexpected errors (500) are logged here, with their stack; client errors
- * are logged once, as the request's line, by the telemetry middleware.
+ * correlation id, recorded first as the webhook's outcome (what a step holds is settled by it: a
+ * 503 gives the nonce back). A request refused before its body was read is answered with its
+ * connection closed, so the rest of the body is never read (Node would drain it to keep the
+ * connection). Only unexpected errors (500) are logged here, with their stack; client errors are
+ * logged once, as the request's line, by the telemetry middleware.
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const req = host.switchToHttp().getRequest<Request & { webhook?: WebhookContext }>();
+    const req = host.switchToHttp().getRequest<WebhookHttpRequest>();
     const res = host.switchToHttp().getResponse<Response>();
     const problem = this.toProblem(exception);
-    if (req.webhook) {
-      req.webhook.problemCode = problem.code;
-      req.webhook.problemDetail = problem.detail;
-    }
+    const rawEventId = problem.extensions?.raw_event_id;
+    req.webhook?.settle({ problem, eventId: typeof rawEventId === 'string' ? rawEventId : undefined });
     if (res.headersSent) return;
+    if (!req.complete) res.setHeader('Connection', 'close');
     if (problem.retryAfter !== undefined) res.setHeader('Retry-After', String(problem.retryAfter));
     res
       .status(problem.status)

@@ -1,23 +1,18 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
-import type { WebhookContext } from '@gateway/contracts';
 import { WebhookTelemetryMiddleware } from '@gateway/observability';
 import type { NextFunction, Request, Response } from 'express';
-import { WebhookBodyMiddleware } from './webhook-body.middleware';
 
 /**
- * The webhook route's one middleware: telemetry first, so even a request refused while its body
- * is read gets its log line and metrics, then the body intake. One Express layer rather than one
- * per step, because every layer costs a path match and a `next` on every request.
+ * The webhook route's one middleware: its telemetry, which records every answer once, whatever
+ * step gave it (docs/decisions.md, "Where every answer is counted"), then the wait for its turn
+ * on the connection. Every check is a guard of the route (webhook-route.decorator.ts).
  */
 @Injectable()
 export class WebhookIntakeMiddleware implements NestMiddleware {
-  constructor(
-    private readonly telemetry: WebhookTelemetryMiddleware,
-    private readonly body: WebhookBodyMiddleware,
-  ) {}
+  constructor(private readonly telemetry: WebhookTelemetryMiddleware) {}
 
-  use(req: Request & { webhook?: WebhookContext }, res: Response, next: NextFunction): void {
-    this.telemetry.use(req, res, () => inTurn(res, () => this.body.use(req, res, next)));
+  use(req: Request, res: Response, next: NextFunction): void {
+    this.telemetry.use(req, res, () => inTurn(res, next));
   }
 }
 

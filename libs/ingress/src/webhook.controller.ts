@@ -1,6 +1,6 @@
 import { Controller, Res } from '@nestjs/common';
-import type { NormalizedWebhook } from '@gateway/contracts';
 import { NormalizationPipe, Webhook } from '@gateway/sources-core';
+import type { NormalizedWebhook } from '@gateway/webhook';
 import type { Response } from 'express';
 import { IngestReply, IngressService } from './ingress.service';
 import { WebhookRoute } from './webhook-route.decorator';
@@ -16,6 +16,7 @@ export class WebhookController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<IngestReply> {
     const reply = await this.ingress.ingest(signal);
+    signal.webhook.settle({ eventId: reply.event_id });
     res.status(reply.status === 'accepted' ? 202 : 200);
     return reply;
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
-import { onExchangeEnd, type WebhookContext } from '@gateway/contracts';
+import { onExchangeEnd, type NormalizedWebhook, type WebhookContext } from '@gateway/webhook';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { correlationIdOf } from './correlation-id';
@@ -22,8 +22,11 @@ const MAX_PATH = 200;
 const CLOSED_BEFORE_ANSWER = 499;
 
 /**
- * Records every webhook answer once, whatever stage produced it (a guard's 401 never reaches an
- * interceptor): its metrics (WebhookInstruments) and one JSON log line.
+ * Records every webhook answer once, whatever step gave it, when it leaves: its metrics
+ * (WebhookInstruments) and one JSON log line, from the request's WebhookContext: the outcome
+ * recorded by whoever answered and the result of the last step it passed. A middleware, not an
+ * interceptor: a guard's refusal never reaches an interceptor (docs/decisions.md, "Where every
+ * answer is counted").
  */
 @Injectable()
 export class WebhookTelemetryMiddleware implements NestMiddleware {
@@ -73,7 +76,9 @@ export class WebhookTelemetryMiddleware implements NestMiddleware {
     url = '',
   ): void {
     const source = webhook?.sourceLabel ?? 'unknown';
-    const code = status === CLOSED_BEFORE_ANSWER ? 'connection_closed' : webhook?.problemCode;
+    const outcome = webhook?.outcome;
+    const problem = outcome?.problem;
+    const code = status === CLOSED_BEFORE_ANSWER ? 'connection_closed' : problem?.code;
     this.instruments.record(source, status, code, ms / 1000);
     const line = {
       corr_id: corrId,
@@ -82,13 +87,12 @@ export class WebhookTelemetryMiddleware implements NestMiddleware {
       status,
       code,
       // Why, in the answer's own words (a wrong key and a stale timestamp differ here, not in `code`).
-      detail: webhook?.problemDetail,
-      refused_source: webhook?.refusedSource,
+      detail: problem?.detail,
+      ...problem?.logged,
       // Only for a 404, where the path is the news; without the query, bounded.
       path: status === 404 ? url.split('?', 1)[0].slice(0, MAX_PATH) : undefined,
-      event_id: webhook?.eventId,
-      instrument: webhook?.instrument,
-      validation_status: webhook?.validation ?? 'not_validated',
+      event_id: outcome?.eventId,
+      ...validationOf(webhook, code),
       latency_ms: Math.round(ms * 100) / 100,
     };
     // Client errors are expected traffic, not faults: info, and never with a stack.
@@ -98,4 +102,20 @@ export class WebhookTelemetryMiddleware implements NestMiddleware {
     else if (status >= 400) this.logger.info(line, 'webhook refused');
     else this.logger.info(line, 'webhook accepted');
   }
+}
+
+/**
+ * The payload's validation, from the normalization's result when the request got that far: a
+ * signal refused as too old for its source (`signal_stale`) is invalid, however well-formed.
+ */
+function validationOf(
+  webhook: WebhookContext | undefined,
+  code: string | undefined,
+): { instrument?: string; validation_status: 'valid' | 'invalid' | 'not_validated' } {
+  const result = (webhook?.latest as Partial<NormalizedWebhook> | undefined)?.result;
+  if (!result) return { validation_status: 'not_validated' };
+  if (!result.ok || code === 'signal_stale') {
+    return { instrument: result.ok ? result.signal.instrument : undefined, validation_status: 'invalid' };
+  }
+  return { instrument: result.signal.instrument, validation_status: 'valid' };
 }

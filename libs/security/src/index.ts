@@ -1,5 +1,6 @@
 export * from './security.module';
 export * from './security.options';
+export { CredentialsGuard } from './credentials.guard';
 export { WebhookAuthGuard } from './webhook-auth.guard';
 export { gatewaySignatureKeys, standardSignatureKeys } from './signature/hmac-signature';
 export { AddressAllowlist } from './token/address-allowlist';

@@ -12,6 +12,7 @@ import { VerifiedTallies } from './verified-tallies';
 @Injectable()
 export class KeyRing {
   private keys: KeySet;
+  private readonly listeners: ((keys: KeySet) => void)[] = [];
 
   constructor(
     @Inject(SECURITY_OPTIONS) private readonly options: SecurityModuleOptions,
@@ -27,6 +28,12 @@ export class KeyRing {
   /** Puts new credentials in force for every request that starts from now on. */
   replace(credentials: Credentials): void {
     this.keys = this.build(credentials);
+    for (const listener of this.listeners) listener(this.keys);
+  }
+
+  /** Calls `listener` with each new key set, as it is put in force. */
+  onReplace(listener: (keys: KeySet) => void): void {
+    this.listeners.push(listener);
   }
 
   private build(credentials: Credentials): KeySet {

@@ -2,9 +2,10 @@ import { problem } from '@gateway/contracts';
 
 /**
  * Refuses a timestamp outside the replay window, on either side (clocks drift both ways): 401
- * `stale_timestamp`. Checked before the body is read, and again by the ReplayGuard at the
- * nonce claim: the claim covers a timestamp only while it is inside the window, and the body may
- * have taken up to REQUEST_TIMEOUT_MS to arrive.
+ * `stale_timestamp`. Checked once per request: at the headers, before the body is read, when the
+ * scheme signs a timestamp there; for a token route, the body's signal time with the passphrase.
+ * The nonce claim that follows needs no second look: nonces are kept long enough for a claim
+ * made up to REQUEST_TIMEOUT_MS and the store budget after this check (load-config's nonceTtlSec).
  */
 export function assertFresh(timestamp: number | undefined, windowSec: number): void {
   if (timestamp === undefined) return;

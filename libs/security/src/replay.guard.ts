@@ -1,42 +1,53 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { NonceStore, problem, webhookOf } from '@gateway/contracts';
+import { Injectable } from '@nestjs/common';
+import { NonceStore, problem } from '@gateway/contracts';
+import { type Allowed, type Claimed, type Outcome, WebhookStep } from '@gateway/webhook';
 import { SourcePolicies } from './policy/source-policies';
-import { assertFresh } from './replay-window';
 import { requestDigest } from './request-digest';
-import { SECURITY_OPTIONS } from './security.module-definition';
-import type { SecurityModuleOptions } from './security.options';
 
 /**
- * Refuses a request signed outside the replay window (either side: clocks drift both ways) or
- * whose nonce was already used by another request. Nonces live in the shared NonceStore, so a
- * request replayed to another replica is refused there too; the very same request again (a
- * sender's redelivery: same nonce, bytes and event-shaping headers) passes as a redelivery,
- * which the ingress answers only as a duplicate of what the first one stored. The nonce is claimed here, before the rate limit: a
- * request refused with 429 has used its nonce up, so it cannot be replayed once the bucket refills.
+ * Owns a request's nonce, from claim to release. The claim is refused when another request
+ * already used the nonce (401 `replayed_nonce`); nonces live in the shared NonceStore, so a
+ * request replayed to another replica is refused there too. The very same request again (a
+ * sender's redelivery: same nonce, bytes and event-shaping headers) passes as a redelivery when
+ * its source answers those with the original event, which the ingress then does.
+ *
+ * Claimed once the source is known and allowed (its lane and redelivery answer are its policy's),
+ * before the rate limit: a 429 uses the nonce up, so the request cannot be replayed once the
+ * bucket refills. Released only by an answer that asks the sender to retry (a 503): the very
+ * same signed request is then let in again.
  */
 @Injectable()
-export class ReplayGuard implements CanActivate {
+export class ReplayGuard extends WebhookStep<Allowed, Claimed> {
   constructor(
-    @Inject(SECURITY_OPTIONS) private readonly options: SecurityModuleOptions,
     private readonly nonces: NonceStore,
     private readonly policies: SourcePolicies,
-  ) {}
+  ) {
+    super();
+  }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const webhook = webhookOf(context.switchToHttp().getRequest());
-    const { auth } = webhook.reached('authenticated');
-    assertFresh(auth.timestamp, this.options.replayWindowSec);
-    if (auth.nonce === undefined) return true;
+  protected async pass(allowed: Allowed): Promise<Claimed> {
+    const { webhook, auth, sourceId } = allowed;
+    const { nonce } = auth;
+    if (nonce === undefined) return { ...allowed, redelivery: false };
+    const policy = this.policies.of(sourceId);
     const claim = await this.nonces.claim(
-      auth.nonce,
+      nonce,
       requestDigest(webhook, auth),
       webhook.storeDeadline,
-      this.policies.claimedPriority(webhook),
+      policy.priority,
     );
-    if (claim === 'replayed' || (claim === 'redelivery' && !this.policies.answersRedelivery(webhook))) {
+    if (
+      claim === 'replayed' ||
+      (claim === 'redelivery' && !this.policies.answersRedelivery(sourceId, auth))
+    ) {
       throw problem('replayed_nonce', 'this nonce was already used');
     }
-    webhook.redelivery = claim === 'redelivery';
-    return true;
+    webhook.onSettled((outcome) => this.releaseForRetry(nonce, outcome));
+    return { ...allowed, redelivery: claim === 'redelivery' };
+  }
+
+  /** A 503 is a "retry later": the sender may send the very same signed request again. */
+  private releaseForRetry(nonce: string, { problem }: Outcome): void {
+    if (problem?.status === 503) void this.nonces.release(nonce);
   }
 }

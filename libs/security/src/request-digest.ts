@@ -1,4 +1,5 @@
-import type { AuthResult, WebhookContext } from '@gateway/contracts';
+import type { AuthResult } from '@gateway/contracts';
+import type { WebhookContext } from '@gateway/webhook';
 import { createHash } from 'node:crypto';
 
 /**

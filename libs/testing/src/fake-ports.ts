@@ -71,9 +71,12 @@ export class InMemoryEventPublisher extends EventPublisher {
 export class InMemoryNonceStore extends NonceStore {
   /** Each claimed nonce with the digest of the request that claimed it. */
   readonly claimed = new Map<string, string>();
+  /** How many claims were asked for, whatever they found. */
+  claims = 0;
   failWith?: Error;
 
   claim(nonce: string, digest = ''): Promise<NonceClaim> {
+    this.claims++;
     if (this.failWith) return Promise.reject(this.failWith);
     const holder = this.claimed.get(nonce);
     if (holder !== undefined) return Promise.resolve(holder === digest ? 'redelivery' : 'replayed');

@@ -1,6 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { type Signal, type SourceAdapter, WebhookContext } from '@gateway/contracts';
+import { type Signal, type SourceAdapter } from '@gateway/contracts';
+import { WebhookContext } from '@gateway/webhook';
 import { EventEmitter } from 'node:events';
 
 /**
@@ -44,6 +45,8 @@ export class FakeResponse extends EventEmitter {
 
 export interface FakeRequest {
   headers: Record<string, string>;
+  /** Whether the whole request, body included, has arrived (Node's `IncomingMessage.complete`). */
+  complete: boolean;
   ip?: string;
   id?: string;
   webhook: WebhookContext;
@@ -53,7 +56,7 @@ export interface WebhookRequestOptions {
   route?: string;
   body?: string;
   headers?: Record<string, string>;
-  /** The source served at the route, as the body middleware would have found it. */
+  /** The source served at the route, as the route check would have found it. */
   servedBy?: SourceAdapter;
   /** The client address Express reports (`req.ip`). */
   ip?: string;
@@ -69,8 +72,8 @@ class SpecController {
 }
 
 /**
- * A webhook request as the guards, pipe and filter see it after the body middleware ran: its
- * WebhookContext, request, response and the Nest execution context around them.
+ * A webhook request as the guards, pipe and filter see it once the route check opened it: its
+ * WebhookContext (its body in), request, response and the Nest execution context around them.
  */
 export function webhookRequest(options: WebhookRequestOptions = {}): {
   webhook: WebhookContext;
@@ -87,8 +90,8 @@ export function webhookRequest(options: WebhookRequestOptions = {}): {
     options.servedBy,
   );
   webhook.body = Buffer.from(options.body ?? '{}');
-  if (options.routed && options.servedBy) webhook.establish('routed', { adapter: options.servedBy });
-  const req: FakeRequest = { headers, ip: options.ip, id: 'corr-spec', webhook };
+  if (options.routed && options.servedBy) webhook.advance({ webhook, adapter: options.servedBy });
+  const req: FakeRequest = { headers, complete: true, ip: options.ip, id: 'corr-spec', webhook };
   const res = new FakeResponse();
   // eslint-disable-next-line @typescript-eslint/unbound-method
   const context = new ExecutionContextHost([req, res], SpecController, SpecController.prototype.receive);

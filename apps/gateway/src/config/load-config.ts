@@ -15,6 +15,7 @@ import {
 import { eventSchemaEntries, type SourceSettings } from '@gateway/contracts';
 import { natsAuthOf, natsConnectionOptions } from '@gateway/nats';
 import { SOURCE_SETTINGS } from '@gateway/sources-catalog';
+import { STORE_BUDGET_MS } from '@gateway/webhook';
 import { version } from '../../../../package.json';
 import { Environment } from './environment';
 import type { GatewayConfig } from './gateway-config';
@@ -133,8 +134,7 @@ export function loadConfig(
       bufferCriticalReserve: anyCritical
         ? Math.ceil((env.PUBLISH_BUFFER_MAX * env.PUBLISH_BUFFER_CRITICAL_SHARE) / 100)
         : 0,
-      // A nonce signed at now+window stays acceptable until now+2*window.
-      nonceTtlSec: env.REPLAY_WINDOW_SEC * 2,
+      nonceTtlSec: nonceTtlSec(env),
       schemaRegistry: {
         bucket: env.SCHEMA_REGISTRY_BUCKET,
         schemas: eventSchemaEntries(env.EVENT_SCHEMA_VERSION),
@@ -170,6 +170,16 @@ function withoutNatsSecrets(files: GatewayConfig['secretFiles']): GatewayConfig[
   return Object.fromEntries(
     Object.entries(files).filter(([variable]) => !NATS_SECRET_VARIABLES.includes(variable)),
   );
+}
+
+/**
+ * How long a claimed nonce is kept: every replay the window still admits must find it. A request
+ * signed at now+window is admitted until now+2*window, and its window is checked once, at the
+ * headers: a replay's claim may come up to REQUEST_TIMEOUT_MS (its body) and the store budget
+ * (its claim) after that check.
+ */
+function nonceTtlSec(env: Environment): number {
+  return 2 * env.REPLAY_WINDOW_SEC + Math.ceil((env.REQUEST_TIMEOUT_MS + STORE_BUDGET_MS) / 1000);
 }
 
 /** The body memory budget: it must admit at least one body of the largest size accepted. */

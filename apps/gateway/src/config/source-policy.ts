@@ -1,4 +1,5 @@
-import { PRIORITIES, STORE_BUDGET_MS } from '@gateway/contracts';
+import { PRIORITIES } from '@gateway/contracts';
+import { STORE_BUDGET_MS } from '@gateway/webhook';
 import {
   RATE_SCOPES,
   REDELIVERY_ANSWERS,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Priority, WebhookContext } from '@gateway/contracts';
+import type { AuthResult, Priority } from '@gateway/contracts';
 import { SECURITY_OPTIONS } from '../security.module-definition';
 import type { SecurityModuleOptions } from '../security.options';
 import type { SourcePolicy } from './source-policy';
@@ -28,26 +28,9 @@ export class SourcePolicies {
     return this.of(source).priority;
   }
 
-  /**
-   * The lane of a request before the allowlist has confirmed its source (the nonce claim comes
-   * first): the lane of the source it names, `normal` when it names none it can be held to.
-   */
-  claimedPriority(webhook: WebhookContext): Priority {
-    return this.claimedPolicy(webhook)?.priority ?? 'normal';
-  }
-
   /** Whether the very request again is answered with its original event (SourcePolicy.redelivery). */
-  answersRedelivery(webhook: WebhookContext): boolean {
-    const answer = this.claimedPolicy(webhook)?.redelivery;
-    return answer ? answer === 'original' : !webhook.reached('authenticated').auth.singleUseNonce;
-  }
-
-  /** The policy of the source a request names, before the allowlist; undefined when it names none. */
-  private claimedPolicy(webhook: WebhookContext): SourcePolicy | undefined {
-    try {
-      return this.of(webhook.reached('authenticated').adapter.sourceId(webhook));
-    } catch {
-      return undefined;
-    }
+  answersRedelivery(source: string, auth: AuthResult): boolean {
+    const answer = this.of(source).redelivery;
+    return answer ? answer === 'original' : !auth.singleUseNonce;
   }
 }

@@ -1,4 +1,5 @@
-import { ProblemException, WebhookContext } from '@gateway/contracts';
+import { ProblemException } from '@gateway/contracts';
+import { WebhookContext } from '@gateway/webhook';
 import { AddressAllowlist } from './address-allowlist';
 import { TokenAuthenticator } from './token-authenticator';
 
@@ -24,13 +25,15 @@ describe('AddressAllowlist', () => {
 });
 
 describe('TokenAuthenticator', () => {
-  const token = new TokenAuthenticator({
+  const profile = {
     route: 'tradingview',
     allowedAddresses: TRADINGVIEW,
     passphrases: ['old-pass', 'new-pass'],
     field: 'passphrase',
     timeFields: ['timenow', 'time'],
-  });
+  };
+  // A window wide enough for the fixed signal times below.
+  const token = new TokenAuthenticator(profile, 10 * 365 * 86400);
   const FROM_TRADINGVIEW = '52.32.178.7';
 
   const webhookOf = (body: string) => {
@@ -93,5 +96,13 @@ describe('TokenAuthenticator', () => {
   ])('takes the signal time for the replay window from %o', (fields, timestamp) => {
     const body = JSON.stringify({ passphrase: 'new-pass', ...fields });
     expect(token.authenticate(webhookOf(body)).timestamp).toBe(timestamp);
+  });
+
+  it('401 stale_timestamp for a signal time outside the replay window, after the passphrase', () => {
+    const strict = new TokenAuthenticator(profile, 300);
+    const stale = JSON.stringify({ passphrase: 'new-pass', timenow: Date.now() - 302_000 });
+    const fresh = JSON.stringify({ passphrase: 'new-pass', timenow: Date.now() });
+    expect(() => strict.authenticate(webhookOf(stale))).toThrow('outside the replay window');
+    expect(strict.authenticate(webhookOf(fresh)).timestamp).toBeDefined();
   });
 });

@@ -1,4 +1,5 @@
-import { AuthResult, problem, signalTimeOf, WebhookContext } from '@gateway/contracts';
+import { type AuthResult, problem, signalTimeOf, type WebhookRequest } from '@gateway/contracts';
+import { assertFresh } from '../replay-window';
 import { AddressAllowlist } from './address-allowlist';
 import { Passphrases } from './passphrases';
 
@@ -27,7 +28,10 @@ export class TokenAuthenticator {
   private readonly addresses: AddressAllowlist;
   private readonly passphrases: Passphrases;
 
-  constructor(private readonly profile: TokenProfile) {
+  constructor(
+    private readonly profile: TokenProfile,
+    private readonly windowSec: number,
+  ) {
     this.addresses = new AddressAllowlist(profile.allowedAddresses);
     this.passphrases = new Passphrases(profile.passphrases);
   }
@@ -39,8 +43,11 @@ export class TokenAuthenticator {
     }
   }
 
-  /** After `precheck` passed for this request (the body intake ran it): the address is not checked again. */
-  authenticate(webhook: WebhookContext): AuthResult {
+  /**
+   * After `precheck` passed for this request: the address is not checked again. The signal time
+   * is the only timestamp a token request has, so its window is checked here, once.
+   */
+  authenticate(webhook: WebhookRequest): AuthResult {
     // Not a JSON object (not JSON, past the JSON limits): no passphrase to find.
     const payload = webhook.jsonObject();
     const given = payload?.[this.profile.field];
@@ -53,6 +60,8 @@ export class TokenAuthenticator {
     // The signal time is read exactly as the event's `signal_time` will be.
     const time = this.profile.timeFields.find((field) => Object.hasOwn(payload, field));
     const signalTime = time === undefined ? undefined : signalTimeOf(payload[time]);
-    return { timestamp: signalTime && signalTime.ms / 1000 };
+    const timestamp = signalTime && signalTime.ms / 1000;
+    assertFresh(timestamp, this.windowSec);
+    return { timestamp };
   }
 }

@@ -10,12 +10,7 @@ export class ClosedRouteVerifier implements RouteVerifier {
 
   constructor(private readonly route: string) {}
 
-  precheck(): void {
+  precheck(): never {
     throw sourceNotAllowed(this.route);
-  }
-
-  authenticate(): never {
-    this.precheck();
-    throw new Error('unreachable');
   }
 }

@@ -1,14 +1,17 @@
-import { type AuthResult, problem, type RequestHead, type WebhookContext } from '@gateway/contracts';
+import type { RequestHead } from '@gateway/contracts';
+import type { PresentedCredentials } from '@gateway/webhook';
 import { assertFresh } from '../replay-window';
-import { signedFields, HmacAuthenticator } from '../signature/hmac-authenticator';
+import type { HmacAuthenticator } from '../signature/hmac-authenticator';
+import { assertSignatureShape, type HmacScheme, signedHeadersOf } from '../signature/signed-headers';
 import type { RouteVerifier } from './route-verifier';
 
-/** The built-in HMAC verifications: `hmac` takes either scheme, `standard-webhooks` that one only. */
-export type HmacScheme = 'hmac' | 'standard-webhooks';
+export type { HmacScheme } from '../signature/signed-headers';
 
 /**
  * A route served by the gateway's HMAC schemes (docs/contract.md 1.1, 1.1a), through the one
- * HmacAuthenticator every such route shares (its keys decoded once).
+ * HmacAuthenticator every such route shares (its keys decoded once). The headers are read and the
+ * timestamp's window checked once, before the body; the signature is checked with what was read
+ * once the body is in.
  */
 export class HmacRouteVerifier implements RouteVerifier {
   constructor(
@@ -17,38 +20,14 @@ export class HmacRouteVerifier implements RouteVerifier {
     private readonly windowSec: number,
   ) {}
 
-  precheck(head: RequestHead): void {
-    // The authenticator picks Standard Webhooks by the same test.
-    if (this.usesStandardWebhooks(head)) {
-      const [timestamp] = signedFields(
-        ['webhook-timestamp', head.header('webhook-timestamp')],
-        ['webhook-id', head.header('webhook-id')],
-      );
-      return assertFresh(Number(timestamp), this.windowSec);
-    }
-    if (!head.header('x-signature')) throw problem('missing_signature', 'the X-Signature header is required');
-    const [timestamp] = signedFields(
-      ['X-Timestamp', head.header('x-timestamp')],
-      ['X-Nonce', head.header('x-nonce')],
-    );
-    assertFresh(Number(timestamp), this.windowSec);
-  }
-
-  authenticate(webhook: WebhookContext): AuthResult {
-    // Refuses the gateway scheme on a `standard-webhooks` route; the authenticator does the rest.
-    this.usesStandardWebhooks(webhook);
-    return this.hmac.authenticate(webhook);
-  }
-
-  /** Whether the request uses Standard Webhooks; on a `standard-webhooks` route it must. */
-  private usesStandardWebhooks(head: RequestHead): boolean {
-    if (head.header('webhook-signature')) return true;
-    if (this.scheme === 'standard-webhooks') {
-      throw problem(
-        'missing_signature',
-        'the webhook-id, webhook-timestamp and webhook-signature headers are required',
-      );
-    }
-    return false;
+  precheck(head: RequestHead): PresentedCredentials {
+    const signed = signedHeadersOf(head, this.scheme);
+    assertFresh(Number(signed.timestamp), this.windowSec);
+    return {
+      authenticate: (webhook) => {
+        assertSignatureShape(signed);
+        return this.hmac.authenticate(signed, webhook.body);
+      },
+    };
   }
 }

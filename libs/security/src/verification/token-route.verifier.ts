@@ -1,4 +1,5 @@
-import type { AuthResult, RequestHead, WebhookContext } from '@gateway/contracts';
+import type { RequestHead } from '@gateway/contracts';
+import type { PresentedCredentials } from '@gateway/webhook';
 import { TokenAuthenticator } from '../token/token-authenticator';
 import type { RouteVerifier } from './route-verifier';
 
@@ -8,11 +9,8 @@ export class TokenRouteVerifier implements RouteVerifier {
 
   constructor(private readonly token: TokenAuthenticator) {}
 
-  precheck(head: RequestHead, clientAddress: string | undefined): void {
+  precheck(head: RequestHead, clientAddress: string | undefined): PresentedCredentials {
     this.token.precheck(head.route, clientAddress);
-  }
-
-  authenticate(webhook: WebhookContext): AuthResult {
-    return this.token.authenticate(webhook);
+    return this.token;
   }
 }

@@ -1,11 +1,11 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import {
   schemeOf,
+  ServedSources,
   type SignatureVerifier,
   type SourceAdapter,
   type TokenVerification,
-  WebhookSource,
   WebhookVerifier,
 } from '@gateway/contracts';
 import { SECURITY_OPTIONS } from '../security.module-definition';
@@ -22,61 +22,46 @@ import { TokenRouteVerifier } from './token-route.verifier';
 const BUILT_IN = ['hmac', 'standard-webhooks', 'token'];
 
 /**
- * The verification of every route: what each `@WebhookSource()` declares (its first scheme, or
- * the one the configuration picks among those it declares), with the keys and passphrases of the
- * key set in force (KeyRing), and the `@WebhookVerifier()` classes sources bring for schemes of
- * their own. Prepared at start-up, where a declaration that cannot be served stops the start with
- * a line naming the source rather than failing its first request; prepared again, once, by the
- * first request after a rotation swapped the key set, so every scheme verifies with the new keys
- * and a request pays one reference comparison for it.
+ * The verification of every served route (ServedSources, the one list of sources): what each
+ * source declares (its first scheme, or the one the configuration picks among those it
+ * declares), with the keys and passphrases of the key set in force (KeyRing), and the
+ * `@WebhookVerifier()` classes sources bring for schemes of their own. Prepared at start-up,
+ * where a declaration that cannot be served stops the start with a line naming the source rather
+ * than failing its first request, and again as each rotation puts a new key set in force.
  */
 @Injectable()
-export class VerifierRegistry implements OnModuleInit {
-  private readonly adapters = new Map<string, SourceAdapter>();
+export class VerifierRegistry implements OnApplicationBootstrap {
   private readonly schemes = new Map<string, SignatureVerifier>();
   private byRoute = new Map<string, RouteVerifier>();
-  /** The key set `byRoute` was prepared from. */
-  private preparedFrom: KeySet;
 
   constructor(
     @Inject(SECURITY_OPTIONS) private readonly options: SecurityModuleOptions,
     private readonly discovery: DiscoveryService,
+    private readonly sources: ServedSources,
     private readonly keyRing: KeyRing,
-  ) {
-    this.preparedFrom = keyRing.current;
-  }
+  ) {}
 
-  onModuleInit(): void {
+  /** After every module's init: the sources are all registered by then. */
+  onApplicationBootstrap(): void {
     for (const { instance } of this.discovery.getProviders({ metadataKey: WebhookVerifier.KEY })) {
       this.addScheme(instance as SignatureVerifier);
     }
-    for (const { instance } of this.discovery.getProviders({ metadataKey: WebhookSource.KEY })) {
-      this.forSource(instance as SourceAdapter);
-    }
+    this.byRoute = this.prepareAll(this.keyRing.current, true);
+    this.keyRing.onReplace((keys) => (this.byRoute = this.prepareAll(keys, false)));
   }
 
-  /**
-   * The verification serving `adapter`'s route with the keys in force (prepared on first use for
-   * a source found late). The caller uses it at once: it holds the keys of that moment.
-   */
-  forSource(adapter: SourceAdapter): RouteVerifier {
-    const keys = this.keyRing.current;
-    if (keys !== this.preparedFrom) this.prepareAll(keys);
-    let verifier = this.byRoute.get(adapter.route);
-    if (!verifier) {
-      verifier = this.prepare(adapter, keys, true);
-      this.adapters.set(adapter.route, adapter);
-      this.byRoute.set(adapter.route, verifier);
-    }
+  /** The verification serving `route` with the keys in force; use it at once (a rotation replaces it). */
+  forRoute(route: string): RouteVerifier {
+    const verifier = this.byRoute.get(route);
+    if (!verifier) throw new Error(`no verification is prepared for /webhooks/${route}`);
     return verifier;
   }
 
-  /** Every known route again, with a new key set. */
-  private prepareAll(keys: KeySet): void {
+  private prepareAll(keys: KeySet, starting: boolean): Map<string, RouteVerifier> {
     const byRoute = new Map<string, RouteVerifier>();
-    for (const [route, adapter] of this.adapters) byRoute.set(route, this.prepare(adapter, keys, false));
-    this.byRoute = byRoute;
-    this.preparedFrom = keys;
+    for (const adapter of this.sources.all())
+      byRoute.set(adapter.route, this.prepare(adapter, keys, starting));
+    return byRoute;
   }
 
   private addScheme(verifier: SignatureVerifier): void {
@@ -103,8 +88,9 @@ export class VerifierRegistry implements OnModuleInit {
       fail(`the configuration asks for verification "${chosen}", which it does not declare`);
     }
     const scheme = schemeOf(spec!);
+    const windowSec = this.options.replayWindowSec;
     if (scheme === 'hmac' || scheme === 'standard-webhooks') {
-      return new HmacRouteVerifier(scheme, keys.hmac, this.options.replayWindowSec);
+      return new HmacRouteVerifier(scheme, keys.hmac, windowSec);
     }
     if (scheme === 'token') {
       return this.tokenVerifier(adapter.route, spec as TokenVerification, keys, starting ? fail : undefined);
@@ -114,7 +100,7 @@ export class VerifierRegistry implements OnModuleInit {
       const known = [...BUILT_IN, ...this.schemes.keys()].join(', ');
       fail(`verification "${scheme}" is no @WebhookVerifier() provided in the application (known: ${known})`);
     }
-    return new SchemeRouteVerifier(own!, keys.schemeKeys, this.options.replayWindowSec);
+    return new SchemeRouteVerifier(own!, keys.schemeKeys, windowSec);
   }
 
   private tokenVerifier(
@@ -130,13 +116,16 @@ export class VerifierRegistry implements OnModuleInit {
       if (!fail || !this.options.allowedSources.includes(route)) return new ClosedRouteVerifier(route);
       return fail('its token verification needs passphrases, and none are configured');
     }
-    const token = new TokenAuthenticator({
-      route,
-      field: spec.field,
-      timeFields: spec.timeFields ?? [],
-      passphrases: secrets.passphrases,
-      allowedAddresses: secrets.allowedAddresses ?? spec.addresses,
-    });
+    const token = new TokenAuthenticator(
+      {
+        route,
+        field: spec.field,
+        timeFields: spec.timeFields ?? [],
+        passphrases: secrets.passphrases,
+        allowedAddresses: secrets.allowedAddresses ?? spec.addresses,
+      },
+      this.options.replayWindowSec,
+    );
     return new TokenRouteVerifier(token);
   }
 }

@@ -2,7 +2,6 @@ export * from './sources-core.module';
 export * from './webhook-source.decorator';
 export * from './source.registry';
 export * from './source.normalizer';
-export * from './source-route';
 export * from './normalization.pipe';
 export * from './webhook.decorator';
 export * from './payload-reader';

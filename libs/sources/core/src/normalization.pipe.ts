@@ -1,21 +1,19 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import type { NormalizedWebhook, WebhookContext } from '@gateway/contracts';
+import type { Claimed, NormalizedWebhook } from '@gateway/webhook';
 import { SourceNormalizer } from './source.normalizer';
 
 /**
  * Runs the request's source normalizer: payload in, canonical signal (or the reasons why not)
- * out. Takes what the guards established (`Allowed`) and returns the `NormalizedWebhook` the
- * ingest service works on.
+ * out. Takes what the guards established and hands the ingest service a `NormalizedWebhook`,
+ * recorded as the request's last result (its log line names the instrument and the validation).
  */
 @Injectable()
-export class NormalizationPipe implements PipeTransform<WebhookContext, NormalizedWebhook> {
+export class NormalizationPipe implements PipeTransform<Claimed, NormalizedWebhook> {
   constructor(private readonly normalizer: SourceNormalizer) {}
 
-  transform(webhook: WebhookContext): NormalizedWebhook {
-    const { adapter, auth, sourceId } = webhook.reached('allowed');
-    const result = this.normalizer.normalize(adapter, webhook);
-    webhook.validation = result.ok ? 'valid' : 'invalid';
-    if (result.ok) webhook.instrument = result.signal.instrument;
-    return { webhook, adapter, auth, sourceId, result };
+  transform(claimed: Claimed): NormalizedWebhook {
+    const normalized = { ...claimed, result: this.normalizer.normalize(claimed.adapter, claimed.webhook) };
+    claimed.webhook.advance(normalized);
+    return normalized;
   }
 }

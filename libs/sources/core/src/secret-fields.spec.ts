@@ -1,4 +1,5 @@
-import { WebhookContext, type SourceAdapter } from '@gateway/contracts';
+import { type SourceAdapter } from '@gateway/contracts';
+import { WebhookContext } from '@gateway/webhook';
 import fc from 'fast-check';
 import { publishableBody, withoutMembersInText, withoutTopLevelMembers } from './secret-fields';
 

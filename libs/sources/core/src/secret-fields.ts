@@ -1,4 +1,4 @@
-import type { SourceAdapter, WebhookContext } from '@gateway/contracts';
+import type { SourceAdapter, WebhookRequest } from '@gateway/contracts';
 
 const WHITESPACE = /\s/;
 
@@ -126,7 +126,7 @@ function withoutMemberInText(text: string, name: string): string {
  * `secretFields`: the top-level members of a JSON object, or any member written in a body that
  * is not one (that body is published too, as a 422, so its secret must go as well).
  */
-export function publishableBody(webhook: WebhookContext, adapter: SourceAdapter): Buffer {
+export function publishableBody(webhook: WebhookRequest, adapter: SourceAdapter): Buffer {
   const secrets = adapter.secretFields;
   if (!secrets?.length) return webhook.body;
   // Not a JSON object (not JSON, past the JSON limits, an array): published (422) all the same.

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { NormalizationResult, SourceAdapter, WebhookContext } from '@gateway/contracts';
+import type { NormalizationResult, SourceAdapter, WebhookRequest } from '@gateway/contracts';
 import { issuesOf } from '@gateway/json-schema';
 import { jsonObjectOf } from './payload-reader';
 import { SourceRegistry } from './source.registry';
@@ -13,7 +13,7 @@ import { SourceRegistry } from './source.registry';
 export class SourceNormalizer {
   constructor(private readonly registry: SourceRegistry) {}
 
-  normalize(adapter: SourceAdapter, webhook: WebhookContext): NormalizationResult {
+  normalize(adapter: SourceAdapter, webhook: WebhookRequest): NormalizationResult {
     const body = jsonObjectOf(webhook);
     if (!body.ok) return { ok: false, errors: [body.issue] };
     const check = this.registry.payloadCheck(adapter);

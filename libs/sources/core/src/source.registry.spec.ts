@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Injectable, Module, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { NormalizationResult, SourceAdapter, WebhookContext } from '@gateway/contracts';
+import { NormalizationResult, SourceAdapter } from '@gateway/contracts';
+import { WebhookContext } from '@gateway/webhook';
 import { SourceNormalizer } from './source.normalizer';
 import { SourceRegistry } from './source.registry';
 import { SourcesCoreModule } from './sources-core.module';

@@ -2,27 +2,30 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import {
   isSourceId,
+  ServedSources,
   SOURCE_ID_RULE,
   type SourceAdapter,
   type VerificationSpec,
-  type WebhookContext,
+  type WebhookRequest,
 } from '@gateway/contracts';
 import { compileSchema, createAjv } from '@gateway/json-schema';
 import type { ValidateFunction } from 'ajv';
 import { WebhookSource } from './webhook-source.decorator';
 
 /**
- * Every source adapter in the application, by route; filled once from `@WebhookSource()`
- * providers. A source that breaks the contract stops the start-up with a line naming it, rather
- * than failing its first request.
+ * Every source adapter in the application, by route: the one list of sources (ServedSources),
+ * filled once from `@WebhookSource()` providers. A source that breaks the contract stops the
+ * start-up with a line naming it, rather than failing its first request.
  */
 @Injectable()
-export class SourceRegistry implements OnModuleInit {
+export class SourceRegistry extends ServedSources implements OnModuleInit {
   private readonly byRoute = new Map<string, SourceAdapter>();
   private readonly payloadChecks = new Map<SourceAdapter, ValidateFunction>();
   private readonly ajv = createAjv();
 
-  constructor(private readonly discovery: DiscoveryService) {}
+  constructor(private readonly discovery: DiscoveryService) {
+    super();
+  }
 
   onModuleInit(): void {
     for (const wrapper of this.discovery.getProviders({ metadataKey: WebhookSource.KEY })) {
@@ -38,12 +41,16 @@ export class SourceRegistry implements OnModuleInit {
     return [...this.byRoute.keys()];
   }
 
+  all(): SourceAdapter[] {
+    return [...this.byRoute.values()];
+  }
+
   /**
    * The adapter that speaks for `sourceId` in this request (the DLQ replay knows a stored
    * event's source, not its route): the source served at a route of that name, else one that
    * names it from the payload, as `custom` does.
    */
-  speakingFor(sourceId: string, webhook: WebhookContext): SourceAdapter | undefined {
+  speakingFor(sourceId: string, webhook: WebhookRequest): SourceAdapter | undefined {
     const claims = (adapter: SourceAdapter): boolean => {
       try {
         return adapter.sourceId(webhook) === sourceId;

@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { webhookOf } from '@gateway/contracts';
+import type { WebhookHttpRequest } from '@gateway/webhook';
 
-/** Injects the request's WebhookContext; pair it with NormalizationPipe. */
-export const Webhook = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
-  webhookOf(ctx.switchToHttp().getRequest()),
+/** Injects the result of the route's last guard; pair it with NormalizationPipe. */
+export const Webhook = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<WebhookHttpRequest>().webhook?.latest,
 );

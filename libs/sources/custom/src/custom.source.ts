@@ -5,7 +5,7 @@ import {
   problem,
   SOURCE_ID_RULE,
   SourceAdapter,
-  WebhookContext,
+  type WebhookRequest,
 } from '@gateway/contracts';
 import { jsonObjectOf, SourceRegistry, WebhookSource } from '@gateway/sources-core';
 import { normalizeCustom } from './custom.normalizer';
@@ -27,7 +27,7 @@ export class CustomSource implements SourceAdapter {
 
   constructor(private readonly registry: SourceRegistry) {}
 
-  sourceId(webhook: WebhookContext): string {
+  sourceId(webhook: WebhookRequest): string {
     const body = jsonObjectOf(webhook);
     if (!body.ok) throw problem('invalid_json', `the body ${body.issue.message}`);
     const { source } = body.payload;

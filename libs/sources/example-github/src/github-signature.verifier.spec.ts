@@ -46,9 +46,11 @@ const problemOf = (fn: () => unknown) => {
 
 describe('GithubSignatureVerifier', () => {
   const verifier = new GithubSignatureVerifier();
+  /** As the gateway runs it: the headers read once, then the whole request verified with them. */
+  const verify = (req: ReturnType<typeof request>) => verifier.verify(req, keys, verifier.precheck(req));
 
   it("verifies GitHub's own test vector; the delivery id is the replay claim and the idempotency key", () => {
-    expect(verifier.verify(request(headers()), keys)).toEqual({
+    expect(verify(request(headers()))).toEqual({
       signedBy: SIGNED,
       replayKey: 'github.72d3162e-cc78-11e3-81ab-4c9367dc0958',
       idempotencyKey: '72d3162e-cc78-11e3-81ab-4c9367dc0958',
@@ -57,13 +59,11 @@ describe('GithubSignatureVerifier', () => {
 
   it('accepts upper-case hex', () => {
     const upper = headers({ 'x-hub-signature-256': GITHUB_VECTOR.replace(/[a-f]/g, (c) => c.toUpperCase()) });
-    expect(verifier.verify(request(upper), keys).signedBy.owners).toEqual(['*']);
+    expect(verify(request(upper)).signedBy.owners).toEqual(['*']);
   });
 
   it('finds no key for a tampered body', () => {
-    expect(verifier.verify(request(headers(), Buffer.from('Hello, World?')), keys).signedBy.owners).toEqual(
-      [],
-    );
+    expect(verify(request(headers(), Buffer.from('Hello, World?'))).signedBy.owners).toEqual([]);
   });
 
   it.each([
@@ -77,10 +77,9 @@ describe('GithubSignatureVerifier', () => {
     ['an event with a slash', { 'x-github-event': 'a/b' }, 'invalid_signature'],
   ])('refuses %s from the headers alone, before the body is read', (_, over, code) => {
     expect(problemOf(() => verifier.precheck(request(headers(over))))).toMatchObject({ status: 401, code });
-    expect(problemOf(() => verifier.verify(request(headers(over)), keys))).toMatchObject({ code });
   });
 
   it('carries no timestamp: the signature covers the body only', () => {
-    expect(verifier.precheck(request(headers()))).toEqual({});
+    expect(verifier.precheck(request(headers())).timestamp).toBeUndefined();
   });
 });

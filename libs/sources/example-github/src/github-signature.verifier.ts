@@ -14,6 +14,12 @@ const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
 const DELIVERY = /^[\x21-\x7e]{1,128}$/;
 const EVENT = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** What the headers carry: the signature (hex) and the delivery id; GitHub signs no timestamp. */
+interface GithubHeaders extends Precheck {
+  signature: string;
+  delivery: string;
+}
+
 /**
  * GitHub's webhook signing, for any sender that signs the GitHub way: `X-Hub-Signature-256:
  * sha256=<hex HMAC-SHA256 of the body>`, `X-GitHub-Delivery` a unique id per delivery (the same
@@ -24,16 +30,14 @@ const EVENT = /^[A-Za-z0-9._-]{1,64}$/;
  */
 @WebhookVerifier()
 @Injectable()
-export class GithubSignatureVerifier implements SignatureVerifier {
+export class GithubSignatureVerifier implements SignatureVerifier<GithubHeaders> {
   readonly scheme = 'github';
 
-  precheck(head: RequestHead): Precheck {
-    this.headersOf(head);
-    return {};
+  precheck(head: RequestHead): GithubHeaders {
+    return this.headersOf(head);
   }
 
-  verify(request: SignedRequest, keys: HmacKeys): Verified {
-    const { signature, delivery } = this.headersOf(request);
+  verify(request: SignedRequest, keys: HmacKeys, { signature, delivery }: GithubHeaders): Verified {
     return {
       signedBy: keys.sha256([request.body], [Buffer.from(signature, 'hex')]),
       replayKey: `github.${delivery}`,
@@ -41,7 +45,7 @@ export class GithubSignatureVerifier implements SignatureVerifier {
     };
   }
 
-  private headersOf(head: RequestHead): { signature: string; delivery: string } {
+  private headersOf(head: RequestHead): GithubHeaders {
     const header = head.header('x-hub-signature-256');
     const delivery = head.header('x-github-delivery');
     const event = head.header('x-github-event');

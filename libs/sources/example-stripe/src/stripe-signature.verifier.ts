@@ -15,8 +15,12 @@ const HEX_SHA256 = /^[0-9a-f]{64}$/i;
 // A header listing more is not a sender rolling its secret: refuse it rather than parse it.
 const MAX_ENTRIES = 16;
 
+/** What Stripe-Signature carries: its one `t` (Unix seconds) and every well-formed `v1`. */
 interface StripeHeader {
-  timestamp: string;
+  /** `t` as sent: what was signed. */
+  t: string;
+  /** `t` as a number: what the gateway checks against the replay window. */
+  timestamp: number;
   signatures: Buffer[];
 }
 
@@ -30,20 +34,19 @@ interface StripeHeader {
  */
 @WebhookVerifier()
 @Injectable()
-export class StripeSignatureVerifier implements SignatureVerifier {
+export class StripeSignatureVerifier implements SignatureVerifier<StripeHeader> {
   readonly scheme = 'stripe';
 
-  precheck(head: RequestHead): { timestamp: number } {
-    return { timestamp: Number(this.headerOf(head).timestamp) };
+  precheck(head: RequestHead): StripeHeader {
+    return this.headerOf(head);
   }
 
-  verify(request: SignedRequest, keys: HmacKeys): Verified {
-    const { timestamp, signatures } = this.headerOf(request);
+  verify(request: SignedRequest, keys: HmacKeys, { t, timestamp, signatures }: StripeHeader): Verified {
     const digest = createHash('sha256').update(request.body).digest('hex');
     return {
-      timestamp: Number(timestamp),
-      signedBy: keys.sha256([`${timestamp}.`, request.body], signatures),
-      replayKey: `stripe.${timestamp}.${digest}`,
+      timestamp,
+      signedBy: keys.sha256([`${t}.`, request.body], signatures),
+      replayKey: `stripe.${t}.${digest}`,
     };
   }
 
@@ -69,6 +72,6 @@ export class StripeSignatureVerifier implements SignatureVerifier {
     if (signatures.length === 0) {
       throw problem('invalid_signature', 'Stripe-Signature carries no v1=<64 hex digits> signature');
     }
-    return { timestamp: timestamps[0], signatures };
+    return { t: timestamps[0], timestamp: Number(timestamps[0]), signatures };
   }
 }

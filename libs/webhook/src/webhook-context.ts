@@ -1,51 +1,41 @@
-import { assertJsonWithinLimits, assertUniqueMemberNames } from './json-limits';
-import { isPlainObject } from './plain-object';
-import type { SourceAdapter } from './source-adapter';
-import { STAGE_ORDER, type StageName, type Stages } from './webhook-stages';
+import {
+  assertJsonWithinLimits,
+  assertUniqueMemberNames,
+  isPlainObject,
+  type ProblemDetails,
+  type SourceAdapter,
+  type WebhookRequest,
+} from '@gateway/contracts';
 
 /** JetStream's share of a webhook's 2.5 s (TradingView gives up at 3 s); the rest is ours. */
 export const STORE_BUDGET_MS = 2200;
 
-export type ValidationStatus = 'valid' | 'invalid' | 'not_validated';
+/** How a webhook's exchange ended, as the piece that answered it recorded it. */
+export interface Outcome {
+  /** The answer's problem, when it was refused (its `detail` never holds a secret). */
+  readonly problem?: ProblemDetails;
+  /** The raw event's id: the `event_id` answered, or the 422's `raw_event_id`. */
+  readonly eventId?: string;
+}
 
 const NOT_PARSED = Symbol('not parsed');
 const EMPTY = Buffer.alloc(0);
 
 /**
- * One webhook request as it moves through middleware, guards, pipe and service. Created by the
- * body middleware with what the request itself says; each guard then records what it established
- * as a typed stage result (webhook-stages.ts), and the telemetry middleware reads what was
- * learned at the end.
+ * One webhook request on its way in: what the request itself says (route, headers, body), the
+ * result of the last step it passed (webhook-stages.ts, handed from step to step by
+ * webhook-step.ts) and, at the end, its outcome. Opened by the route check, the first step; the
+ * telemetry reads the last result and the outcome once the answer has left.
  */
-export class WebhookContext {
+export class WebhookContext implements WebhookRequest {
   /** The exact bytes received; set once the body has been read. */
   body: Buffer = EMPTY;
 
-  // Telemetry notes, written once by the stage that learns them and read only for logs/metrics.
-  /** Set by the normalization pipe. */
-  validation: ValidationStatus = 'not_validated';
-  /** Set by the normalization pipe for a valid payload. */
-  instrument?: string;
-  /** Set by the problem filter. */
-  problemCode?: string;
-  /**
-   * Set by the replay guard: the nonce was claimed before by this very request (a sender's
-   * redelivery), so it may only be answered as a duplicate of what that request stored.
-   */
-  redelivery = false;
-  /** Set by the problem filter: the answer's `detail`, which never holds a secret. */
-  problemDetail?: string;
-  /** Set by the allowlist guard: the source a payload named that is not allowed (a valid source id). */
-  refusedSource?: string;
-  /** Set by the ingress service: the raw event's id (the `event_id` answered, or the 422's `raw_event_id`). */
-  eventId?: string;
-  /** W3C `traceparent` carried into its events' headers; set by the body middleware. */
-  traceparent?: string;
-
   /** When the body's last byte arrived (ms since the epoch); set by `received`. */
   private bodyReceivedAt?: number;
-  private stage?: Stages[StageName];
-  private stageRank = 0;
+  private stage: unknown;
+  private settled?: Outcome;
+  private settledListeners?: ((outcome: Outcome) => void)[];
   private parsed: unknown = NOT_PARSED;
   private parseError?: Error;
 
@@ -57,28 +47,18 @@ export class WebhookContext {
     readonly receivedAt = new Date(),
     /** The source served at `route`, if any: the route check turns it into a 404 or a `Routed`. */
     readonly servedBy?: SourceAdapter,
+    /** W3C `traceparent` carried into its events' headers. */
+    readonly traceparent?: string,
   ) {}
 
-  /**
-   * Records what the next stage established. Stages come in their one order (STAGE_ORDER), each
-   * once: a guard mounted out of order fails loudly here instead of reading a missing result.
-   */
-  establish<S extends StageName>(name: S, result: Stages[S]): Stages[S] {
-    if (STAGE_ORDER[name] !== this.stageRank + 1) {
-      throw new Error(`webhook stage "${name}" established out of order (after stage ${this.stageRank})`);
-    }
-    this.stage = result;
-    this.stageRank = STAGE_ORDER[name];
-    return result;
+  /** The result of the last step passed (a webhook-stages.ts type; webhook-step.ts types it). */
+  get latest(): unknown {
+    return this.stage;
   }
 
-  /** The result of stage `name` (or of a later one, which carries it): throws when it has not run. */
-  reached<S extends StageName>(name: S): Stages[S] {
-    if (this.stageRank < STAGE_ORDER[name]) {
-      throw new Error(`webhook stage "${name}" has not run: check the order of @WebhookRoute()'s guards`);
-    }
-    // Each stage's result extends the one before it (Allowed ⊃ Authenticated ⊃ Routed).
-    return this.stage as Stages[S];
+  /** Records the result of the step just passed, for the next one. */
+  advance(result: unknown): void {
+    this.stage = result;
   }
 
   /** The whole body is in: its bytes, and from now on the store deadline counts. */
@@ -95,6 +75,27 @@ export class WebhookContext {
    */
   get storeDeadline(): number {
     return (this.bodyReceivedAt ?? this.receivedAt.getTime()) + STORE_BUDGET_MS;
+  }
+
+  /** How the exchange ended; undefined until it was answered (or when the connection went first). */
+  get outcome(): Outcome | undefined {
+    return this.settled;
+  }
+
+  /**
+   * Records how the exchange ended, once, before the answer is written: by the controller for a
+   * stored webhook, by the problem filter for a refused one. What a step holds until then (a
+   * claimed nonce) is settled by the listener it registered.
+   */
+  settle(outcome: Outcome): void {
+    if (this.settled) return;
+    this.settled = outcome;
+    this.settledListeners?.forEach((listener) => listener(outcome));
+  }
+
+  /** Calls `listener` with the outcome when the exchange is settled. */
+  onSettled(listener: (outcome: Outcome) => void): void {
+    (this.settledListeners ??= []).push(listener);
   }
 
   /** The media type without parameters, lower-cased ('' when absent). */
@@ -141,13 +142,7 @@ export class WebhookContext {
 
   /** A bounded label for metrics and logs: never an attacker-chosen string. */
   get sourceLabel(): string {
-    if (this.stageRank >= STAGE_ORDER.allowed) return this.reached('allowed').sourceId;
-    return this.servedBy?.route ?? 'unknown';
+    const allowed = (this.stage as { sourceId?: string } | undefined)?.sourceId;
+    return allowed ?? this.servedBy?.route ?? 'unknown';
   }
-}
-
-/** The webhook context of the request a guard, pipe or decorator is looking at. */
-export function webhookOf(req: { webhook?: WebhookContext }): WebhookContext {
-  if (!req.webhook) throw new Error('no webhook context: WebhookBodyMiddleware is not mounted on this route');
-  return req.webhook;
 }

@@ -1,4 +1,4 @@
-import type { SourceAdapter } from './source-adapter';
+import { problem, type SourceAdapter } from '@gateway/contracts';
 import { STORE_BUDGET_MS, WebhookContext } from './webhook-context';
 
 const adapter = { route: 'bot' } as SourceAdapter;
@@ -8,35 +8,26 @@ const webhookFor = (body: string, servedBy?: SourceAdapter) => {
   return webhook;
 };
 
-describe('WebhookContext stages', () => {
-  it('hands each stage the result of the one before, the later results carrying the earlier', () => {
-    const webhook = webhookFor('{}', adapter);
-    webhook.establish('routed', { adapter });
-    webhook.establish('authenticated', { adapter, auth: { nonce: 'n' } });
-    webhook.establish('allowed', { adapter, auth: { nonce: 'n' }, sourceId: 'acme' });
-    expect(webhook.reached('routed').adapter).toBe(adapter);
-    expect(webhook.reached('authenticated').auth.nonce).toBe('n');
-    expect(webhook.reached('allowed').sourceId).toBe('acme');
-  });
-
-  it('refuses a stage that has not run, and one established out of order or twice', () => {
-    const webhook = webhookFor('{}', adapter);
-    expect(() => webhook.reached('routed')).toThrow(/has not run/);
-    expect(() => webhook.establish('authenticated', { adapter, auth: {} })).toThrow(/out of order/);
-    webhook.establish('routed', { adapter });
-    expect(() => webhook.establish('routed', { adapter })).toThrow(/out of order/);
-    expect(() => webhook.reached('allowed')).toThrow(/has not run/);
-  });
-
+describe('WebhookContext', () => {
   it('labels metrics by the allowed source id, else by the route served, else unknown', () => {
     expect(webhookFor('{}').sourceLabel).toBe('unknown');
     const webhook = webhookFor('{}', adapter);
     expect(webhook.sourceLabel).toBe('bot');
-    webhook.establish('routed', { adapter });
-    webhook.establish('authenticated', { adapter, auth: {} });
+    webhook.advance({ webhook, adapter, auth: {} });
     expect(webhook.sourceLabel).toBe('bot');
-    webhook.establish('allowed', { adapter, auth: {}, sourceId: 'acme' });
+    webhook.advance({ webhook, adapter, auth: {}, sourceId: 'acme' });
     expect(webhook.sourceLabel).toBe('acme');
+  });
+
+  it('is settled once, telling the steps that asked how it ended', () => {
+    const webhook = webhookFor('{}', adapter);
+    const told: unknown[] = [];
+    webhook.onSettled((outcome) => told.push(outcome));
+    const refused = { problem: problem('nats_unavailable', 'no ack').problem };
+    webhook.settle(refused);
+    webhook.settle({ eventId: 'later' });
+    expect(webhook.outcome).toBe(refused);
+    expect(told).toEqual([refused]);
   });
 });
 
