@@ -105,7 +105,8 @@ describe('the publish buffer bounded by age', () => {
   let gateway: TestGateway;
 
   const manager = () => gateway.get(NatsConnectionManager);
-  const clientOf = (m: NatsConnectionManager) => (m as unknown as { nc?: NatsConnection }).nc;
+  const clientOf = (m: NatsConnectionManager) =>
+    (m as unknown as { connection: { nc?: NatsConnection } }).connection.nc;
 
   beforeEach(async () => {
     nats = await new TestNatsServer().start();

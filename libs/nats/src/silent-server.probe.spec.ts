@@ -22,7 +22,11 @@ describe('SilentServerProbe', () => {
     const probe = new SilentServerProbe(connection(false), failures, replace);
     probe.ackTimedOut();
     probe.ackTimedOut(); // one probe at a time
-    await jest.advanceTimersByTimeAsync(PROBE_MS);
+    await jest.advanceTimersByTimeAsync(PROBE_MS - 1);
+    expect(replace).not.toHaveBeenCalled();
+    // The deadline, then the event loop's next look at the sockets (an immediate).
+    await jest.advanceTimersByTimeAsync(1);
+    await jest.runOnlyPendingTimersAsync();
     expect(replace.mock.calls).toEqual([['127.0.0.1:4223']]);
   });
 

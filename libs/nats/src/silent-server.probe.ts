@@ -50,7 +50,13 @@ export class SilentServerProbe {
   /** One PING: true when its PONG comes within PROBE_MS (or the connection dropped meanwhile). */
   private async answers(): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
-    const silence = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), PROBE_MS)));
+    // Silence is concluded only after the event loop has read the sockets once more (an immediate
+    // runs after that poll): when the process stalls (a long GC pause, a saturated machine), the
+    // timer fires first on waking while a PONG that came in time still waits unread, and a
+    // healthy connection would be replaced, every write on it failed.
+    const silence = new Promise<false>(
+      (resolve) => (timer = setTimeout(() => setImmediate(() => resolve(false)), PROBE_MS)),
+    );
     // A flush rejected because the connection dropped: the client is reconnecting already.
     const pong = this.nc.flush().then(
       () => true,

@@ -9,13 +9,21 @@ const CHECK_INTERVAL_MS = 5000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
-/** What the schedule needs to know of the connection NatsConnectionManager owns. */
+/** What the schedule needs to know of the connection in use (NatsConnectionState). */
 export interface ConnectionView {
   /** The connection in use, connected or not. */
   current(): NatsConnection | undefined;
   /** Whether the connection in use is connected now (not reconnecting, not closed). */
   connected(): boolean;
   stopping(): boolean;
+}
+
+/** The provisioning loop running for one connection. */
+interface Provisioning {
+  nc: NatsConnection;
+  run: Promise<void>;
+  /** A trigger came while a look was under way: what that look finds may predate it. */
+  again: boolean;
 }
 
 /**
@@ -28,7 +36,7 @@ export interface ConnectionView {
 export class StreamReadiness {
   private streamReady = false;
   private bucket?: KV;
-  private provisioning?: { nc: NatsConnection; run: Promise<void> };
+  private provisioning?: Provisioning;
   private checkTimer?: NodeJS.Timeout;
 
   constructor(
@@ -63,18 +71,22 @@ export class StreamReadiness {
     this.streamReady = false;
   }
 
-  /** One provisioning loop per connection at a time: repeated triggers join the running one. */
+  /**
+   * One provisioning loop per connection at a time: a trigger while it runs joins it, and makes
+   * it look once more rather than trust a look that started before the trigger (a stream seen
+   * there just before it was deleted).
+   */
   provision(nc: NatsConnection): Promise<void> {
     this.streamReady = false;
     this.changed();
-    if (this.provisioning?.nc === nc) return this.provisioning.run;
-    const provisioning = {
-      nc,
-      run: this.provisionUntilReady(nc).finally(() => {
-        if (this.provisioning === provisioning) this.provisioning = undefined;
-      }),
-    };
+    const running = this.provisioning;
+    if (running?.nc === nc) {
+      running.again = true;
+      return running.run;
+    }
+    const provisioning: Provisioning = { nc, run: Promise.resolve(), again: false };
     this.provisioning = provisioning;
+    provisioning.run = this.provisionUntilReady(provisioning);
     return provisioning.run;
   }
 
@@ -83,21 +95,31 @@ export class StreamReadiness {
     return this.connection.connected() && nc === this.connection.current();
   }
 
-  private async provisionUntilReady(nc: NatsConnection): Promise<void> {
-    while (this.isCurrent(nc) && !nc.isClosed() && !this.connection.stopping()) {
-      try {
-        this.bucket = await this.provisioner.provision(nc);
-        if (!this.isCurrent(nc)) return;
-        this.streamReady = true;
-        this.changed();
-        this.failures.recovered();
-        return;
-      } catch (err) {
-        // A request cut off by a disconnect says nothing about the stream: the disconnect is reported.
-        if (!this.isCurrent(nc)) return;
-        this.failures.fail(err);
-        await sleep(PROVISION_RETRY_MS);
+  private async provisionUntilReady(provisioning: Provisioning): Promise<void> {
+    const { nc } = provisioning;
+    try {
+      while (this.isCurrent(nc) && !nc.isClosed() && !this.connection.stopping()) {
+        provisioning.again = false;
+        try {
+          this.bucket = await this.provisioner.provision(nc);
+          if (!this.isCurrent(nc)) return;
+          if (provisioning.again) continue;
+          this.streamReady = true;
+          this.changed();
+          this.failures.recovered();
+          return;
+        } catch (err) {
+          // A request cut off by a disconnect says nothing about the stream: the disconnect is reported.
+          if (!this.isCurrent(nc)) return;
+          this.failures.fail(err);
+          await sleep(PROVISION_RETRY_MS);
+        }
       }
+    } finally {
+      // Let go in the same step as the loop ends, not in a .finally() on its promise: that runs a
+      // microtask later, and a trigger in between (a write failing in the same turn) would join a
+      // loop that has ended, leaving the stream not ready with nothing left to provision it.
+      if (this.provisioning === provisioning) this.provisioning = undefined;
     }
   }
 
