@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
@@ -12,29 +12,13 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBu
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { IContainer, IProbe } from 'kubernetes-models/v1';
 import { fileVariable } from '@gateway/config';
-import { Environment } from '../apps/gateway/src/config/environment';
-import {
-  GATEWAY_SECRET_VARIABLES,
-  loadConfig,
-  SOURCE_VARIABLES,
-} from '../apps/gateway/src/config/load-config';
+import { GATEWAY_SECRET_VARIABLES, loadConfig } from '../apps/gateway/src/config/load-config';
+import { ENV_NAMES, ROOT, seconds } from './support/deployment';
 import { TestGateway } from './support/gateway';
 import { freePort, TestNatsServer } from './support/nats-server';
 import { kubectlBin } from './support/tools';
 
-const ROOT = join(__dirname, '..');
 const BASE = join(ROOT, 'deploy/k8s/base');
-
-/**
- * The gateway's own variable names, from the class that validates them at start, those its
- * sources declare, and the secrets' files.
- */
-const ENV_NAMES = new Set([
-  ...Object.keys(new Environment()),
-  ...SOURCE_VARIABLES,
-  ...GATEWAY_SECRET_VARIABLES,
-  ...GATEWAY_SECRET_VARIABLES.map(fileVariable),
-]);
 
 /** A production key for the checks that load the configuration as the pod would. */
 const KEY = 'from-the-secret-0123456789';
@@ -56,8 +40,6 @@ interface Manifest {
   metadata: { name: string; labels?: Record<string, string> };
   [field: string]: unknown;
 }
-
-const seconds = (ms: number) => Math.ceil(ms / 1000);
 
 describe('Kubernetes base (deploy/k8s/base)', () => {
   let manifests: Manifest[];
@@ -254,88 +236,5 @@ describe('Kubernetes base (deploy/k8s/base)', () => {
       );
       expect((await fetch(`${gateway.url}${path}`)).status).toBe(404);
     });
-  });
-});
-
-type ComposeService = {
-  command?: string[];
-  environment?: Record<string, string>;
-  volumes?: string[];
-  ports?: string[];
-  healthcheck?: { test: string[] };
-  stop_grace_period?: string;
-};
-
-describe('Docker Compose stack (docker-compose.yml)', () => {
-  const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as {
-    services: Record<string, ComposeService>;
-  };
-  const { nats, gateway, prometheus, grafana } = compose.services;
-  // `${VAR:-default}` as Compose resolves it with VAR unset.
-  const env = Object.fromEntries(
-    Object.entries(gateway.environment ?? {}).map(([k, v]) => [
-      k,
-      String(v).replace(/\$\{\w+:-([^}]*)\}/g, '$1'),
-    ]),
-  );
-  const mounts = (service: ComposeService) =>
-    (service.volumes ?? []).map((v) => {
-      const [source, target] = v.split(':');
-      return { source, target };
-    });
-  const bindMounts = Object.values(compose.services).flatMap((s) =>
-    mounts(s).filter((m) => m.source.startsWith('.')),
-  );
-
-  it('configures the gateway only with variables it knows, and values it accepts', () => {
-    expect(Object.keys(env).filter((n) => !ENV_NAMES.has(n))).toEqual([]);
-    expect(() => loadConfig(env)).not.toThrow();
-  });
-
-  it('runs NATS with JetStream, its store on a volume', () => {
-    const command = nats.command ?? [];
-    expect(command).toContain('-js');
-    const store = command[command.indexOf('-sd') + 1];
-    expect(mounts(nats)).toContainEqual({ source: expect.not.stringMatching(/^\./), target: store });
-    expect(env.NATS_URL).toBe('nats://nats:4222');
-  });
-
-  it("publishes the gateway's ports on loopback only, checks /readyz, and lets the drain finish before a kill", () => {
-    const { port, managementPort, shutdownGraceMs } = loadConfig(env);
-    // The development secret is public: a stack running on it is reachable from this machine only.
-    expect(gateway.ports).toEqual([
-      `127.0.0.1:${port}:${port}`,
-      `127.0.0.1:${managementPort}:${managementPort}`,
-    ]);
-    expect(gateway.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${managementPort}/readyz`);
-    expect(Number(/^(\d+)s$/.exec(gateway.stop_grace_period ?? '')?.[1])).toBeGreaterThan(
-      seconds(shutdownGraceMs),
-    );
-  });
-
-  it('mounts only files that exist, and wires Prometheus and Grafana to each other and the gateway', () => {
-    expect(bindMounts.filter((m) => !existsSync(resolve(ROOT, m.source)))).toEqual([]);
-    const config = parse(readFileSync(join(ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
-      scrape_configs: { static_configs: { targets: string[] }[] }[];
-    };
-    expect(mounts(prometheus)).toContainEqual({ source: './deploy/prometheus', target: '/etc/prometheus' });
-    expect(config.scrape_configs[0].static_configs[0].targets).toEqual([
-      `gateway:${loadConfig(env).managementPort}`,
-    ]);
-
-    expect(mounts(grafana)).toContainEqual({
-      source: './deploy/grafana/provisioning',
-      target: '/etc/grafana/provisioning',
-    });
-    const provider = parse(
-      readFileSync(join(ROOT, 'deploy/grafana/provisioning/dashboards/at-gateway.yml'), 'utf8'),
-    ) as { providers: { options: { path: string } }[] };
-    const dashboards = mounts(grafana).find((m) => m.target === provider.providers[0].options.path);
-    expect(dashboards?.source).toBe('./deploy/grafana/dashboards');
-    expect(existsSync(join(ROOT, 'deploy/grafana/dashboards/at-gateway.json'))).toBe(true);
-    const datasource = parse(
-      readFileSync(join(ROOT, 'deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8'),
-    ) as { datasources: { url: string }[] };
-    expect(datasource.datasources[0].url).toBe('http://prometheus:9090');
   });
 });
