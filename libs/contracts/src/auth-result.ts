@@ -4,6 +4,11 @@ export interface AuthResult {
   readonly timestamp?: number;
   /** Unique per request; refused when seen again within the replay window. */
   readonly nonce?: string;
+  /**
+   * The nonce is the MAC of the signed bytes, the body among them: two requests under one nonce
+   * carry the same body (and timestamp), so telling them apart needs only what is unsigned.
+   */
+  readonly nonceSignsBody?: boolean;
   /** A scheme-provided idempotency key (Standard Webhooks' `webhook-id`). */
   readonly idempotencyKey?: string;
   /**

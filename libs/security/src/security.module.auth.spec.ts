@@ -27,6 +27,7 @@ describe('WebhookAuthGuard', () => {
     expect(latest<Authenticated>(request).auth).toEqual({
       timestamp: ts,
       nonce: `mac:${mac}`,
+      nonceSignsBody: true,
       singleUseNonce: true,
       signedBy: expect.anything(),
     });

@@ -40,4 +40,14 @@ describe('onExchangeEnd', () => {
     onExchangeEnd(exchangeOn(Object.assign(new EventEmitter(), { destroyed: true })).as, done);
     expect(done).toHaveBeenCalledTimes(1);
   });
+
+  it('runs every callback of one exchange once, on one listener of the response', () => {
+    const { res, socket, as } = exchangeOn();
+    const done = [jest.fn(), jest.fn(), jest.fn()];
+    done.forEach((d) => onExchangeEnd(as, d));
+    expect(res.listenerCount('close')).toBe(1);
+    res.emit('close');
+    socket.emit('close');
+    expect(done.map((d) => d.mock.calls.length)).toEqual([1, 1, 1]);
+  });
 });

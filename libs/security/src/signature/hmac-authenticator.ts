@@ -33,10 +33,10 @@ export class HmacAuthenticator {
   }
 
   /** Whom the matching keys speak for, and the replay claim: the MAC of the signed bytes. */
-  private claimOf(match: SignatureMatch): Pick<AuthResult, 'nonce' | 'signedBy'> {
+  private claimOf(match: SignatureMatch): Pick<AuthResult, 'nonce' | 'nonceSignsBody' | 'signedBy'> {
     if (match.keys.length === 0 || match.mac === undefined) {
       throw problem('invalid_signature', 'the signature does not match the request');
     }
-    return { nonce: `mac:${match.mac}`, signedBy: this.ownership.signedBy(match.keys) };
+    return { nonce: `mac:${match.mac}`, nonceSignsBody: true, signedBy: this.ownership.signedBy(match.keys) };
   }
 }
