@@ -10,7 +10,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { signedLoad } from './load.mjs';
-import { gatewayArgs, startNats, startTarget, workDir } from './processes.mjs';
+import { gatewayArgs, startNats, startTarget, workDir, BENCH_SECRET, benchGatewayEnv } from './processes.mjs';
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
@@ -24,7 +24,7 @@ const { values: opts, positionals } = parseArgs({
 if (positionals.length < 1)
   throw new Error('usage: npm run bench:compare -- <baseline checkout> [<candidate>]');
 const [baseline, candidate] = [positionals[0], positionals[1] ?? '.'].map((p) => resolve(p));
-const SECRET = 'bench-secret-0123456789';
+const SECRET = BENCH_SECRET;
 process.setMaxListeners(20); // each work directory removes itself on exit
 
 async function start(root) {
@@ -32,17 +32,7 @@ async function start(root) {
   const gateway = await startTarget(
     'gateway',
     gatewayArgs(root),
-    {
-      NATS_URL: (await startNats(dir)).url,
-      NATS_STREAM: 'bench',
-      NATS_STREAM_MAX_BYTES: '0',
-      API_KEY_HMAC_SECRET: SECRET,
-      RATE_LIMIT_RPS: '100000',
-      ENV: 'production',
-      LOG_LEVEL: 'info',
-      HOST: '127.0.0.1',
-      SHUTDOWN_DELAY_MS: '0',
-    },
+    benchGatewayEnv((await startNats(dir)).url),
     dir,
   );
   const load = {

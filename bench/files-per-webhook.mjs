@@ -17,11 +17,19 @@ import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { alertOf } from './load.mjs';
-import { freePort, gatewayArgs, gatewayMain, startNats, workDir } from './processes.mjs';
+import {
+  freePort,
+  gatewayArgs,
+  gatewayMain,
+  startNats,
+  workDir,
+  BENCH_SECRET,
+  benchGatewayEnv,
+} from './processes.mjs';
 
 const options = { json: { type: 'boolean' }, runs: { type: 'string', default: '3' } };
 const { values: opts } = parseArgs({ options });
-const SECRET = 'bench-secret-0123456789';
+const SECRET = BENCH_SECRET;
 const root = new URL('..', import.meta.url).pathname;
 const SETTLE_MS = 50; // after the answer: what the gateway does once it is out (log, metrics) counts too
 
@@ -95,15 +103,7 @@ async function startGateway(dir) {
   const env = {
     PATH: process.env.PATH,
     PORT: String(port),
-    NATS_URL: (await startNats(dir)).url,
-    NATS_STREAM: 'files-per-webhook',
-    API_KEY_HMAC_SECRET: SECRET,
-    ALLOWED_SOURCES: 'tradingview',
-    RATE_LIMIT_RPS: '100000',
-    ENV: 'production',
-    LOG_LEVEL: 'info',
-    HOST: '127.0.0.1',
-    SHUTDOWN_DELAY_MS: '0',
+    ...benchGatewayEnv((await startNats(dir)).url, 'files-per-webhook'),
   };
   const execArgv = [...nodeArgs, '--require', preload];
   const child = fork(main, [], { env, execArgv, stdio: ['ignore', log, log, 'ipc'] });

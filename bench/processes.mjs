@@ -132,3 +132,22 @@ export function gatewayArgs(checkout = root) {
   return args.map((a) => (a.endsWith('.js') ? join(checkout, a) : a));
 }
 export const referenceMain = join(root, 'bench/reference.mjs');
+
+export const BENCH_SECRET = 'bench-secret-0123456789';
+
+/** The gateway's environment in every benchmark: production mode, its default source, no limit in the way. */
+export function benchGatewayEnv(natsUrl, stream = 'bench') {
+  return {
+    NATS_URL: natsUrl,
+    NATS_STREAM: stream,
+    // A run writes far more than a day of signals: retention limits are not what it measures.
+    NATS_STREAM_MAX_BYTES: '0',
+    API_KEY_HMAC_SECRET: BENCH_SECRET,
+    ALLOWED_SOURCES: 'tradingview',
+    RATE_LIMIT_RPS: '100000',
+    ENV: 'production',
+    LOG_LEVEL: 'info',
+    HOST: '127.0.0.1',
+    SHUTDOWN_DELAY_MS: '0', // no load balancer to wait for
+  };
+}

@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { signedLoad } from './load.mjs';
-import { gatewayArgs, startNats, startTarget, workDir } from './processes.mjs';
+import { gatewayArgs, startNats, startTarget, workDir, BENCH_SECRET, benchGatewayEnv } from './processes.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -17,7 +17,7 @@ const { values: opts } = parseArgs({
     top: { type: 'string', default: '30' },
   },
 });
-const SECRET = 'bench-secret-0123456789';
+const SECRET = BENCH_SECRET;
 const dir = workDir();
 const out = resolve('.bench');
 mkdirSync(out, { recursive: true });
@@ -25,17 +25,7 @@ mkdirSync(out, { recursive: true });
 const gateway = await startTarget(
   'gateway',
   ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...gatewayArgs()],
-  {
-    NATS_URL: (await startNats(dir)).url,
-    NATS_STREAM_MAX_BYTES: '0',
-    NATS_STREAM: 'bench',
-    API_KEY_HMAC_SECRET: SECRET,
-    RATE_LIMIT_RPS: '100000',
-    ENV: 'production',
-    LOG_LEVEL: 'info',
-    HOST: '127.0.0.1',
-    SHUTDOWN_DELAY_MS: '0', // no load balancer to wait for
-  },
+  benchGatewayEnv((await startNats(dir)).url),
   dir,
 );
 const load = { ...gateway, secret: SECRET, connections: Number(opts.connections), bytes: Number(opts.bytes) };

@@ -12,7 +12,16 @@ import { existsSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { signedLoad } from './load.mjs';
-import { gatewayArgs, gatewayMain, referenceMain, startNats, startTarget, workDir } from './processes.mjs';
+import {
+  gatewayArgs,
+  gatewayMain,
+  referenceMain,
+  startNats,
+  startTarget,
+  workDir,
+  BENCH_SECRET,
+  benchGatewayEnv,
+} from './processes.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -28,25 +37,15 @@ const { values: opts } = parseArgs({
 });
 if (opts.smoke) Object.assign(opts, { connections: '8', seconds: '2', rounds: '1', warmup: '1' });
 
-const SECRET = 'bench-secret-0123456789';
+const SECRET = BENCH_SECRET;
 const STREAM = 'bench';
 
 if (!existsSync(gatewayMain)) execSync('npm run build --silent', { stdio: 'inherit' });
 const dir = workDir();
 const nats = await startNats(dir, { tls: opts.tls });
 const env = {
-  NATS_URL: nats.url,
+  ...benchGatewayEnv(nats.url, STREAM),
   ...(nats.caFile ? { NATS_TLS_CA_FILE: nats.caFile } : {}),
-  NATS_STREAM: STREAM,
-  // The run writes far more than a day of signals: retention limits are not what it measures.
-  NATS_STREAM_MAX_BYTES: '0',
-  API_KEY_HMAC_SECRET: SECRET,
-  ALLOWED_SOURCES: 'tradingview',
-  RATE_LIMIT_RPS: '100000',
-  ENV: 'production',
-  LOG_LEVEL: 'info',
-  HOST: '127.0.0.1',
-  SHUTDOWN_DELAY_MS: '0', // no load balancer to wait for
   // `SOURCE_POLICY='tradingview:scope=cluster' npm run bench` measures the cluster-wide bucket's
   // cost (docs/performance.md); the reference keeps its local bucket.
   ...(process.env.SOURCE_POLICY ? { SOURCE_POLICY: process.env.SOURCE_POLICY } : {}),

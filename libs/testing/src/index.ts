@@ -5,3 +5,4 @@ export * from './webhook-request';
 export * from './signing';
 export * from './canonical-signal';
 export { keyMatch } from './key-match';
+export { problemOf } from './problem-of';

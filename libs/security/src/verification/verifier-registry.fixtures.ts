@@ -4,7 +4,6 @@ import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import {
   type HmacKeys,
-  ProblemException,
   type RequestHead,
   ServedSources,
   type SignatureVerifier,
@@ -120,15 +119,7 @@ export const webhook = (route: string, headers: Record<string, string>, body = '
   w.body = Buffer.from(body);
   return w;
 };
-export const problemOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProblemException);
-    return (err as ProblemException).problem;
-  }
-  throw new Error('not refused');
-};
+export { problemOf } from '@gateway/testing';
 /** The whole check as a request meets it: the headers first, then the body with what they presented. */
 export const check = (verifier: RouteVerifier, request: WebhookContext, address?: string) =>
   verifier.precheck(request, address).authenticate(request);

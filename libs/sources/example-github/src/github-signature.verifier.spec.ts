@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { type HmacKeys, ProblemException } from '@gateway/contracts';
-import { keyMatch } from '@gateway/testing';
+import type { HmacKeys } from '@gateway/contracts';
+import { keyMatch, problemOf } from '@gateway/testing';
 import { GithubSignatureVerifier } from './github-signature.verifier';
 
 const SECRET = "It's a Secret to Everybody";
@@ -34,15 +34,6 @@ const headers = (over: Record<string, string> = {}) => ({
   'x-github-event': 'push',
   ...over,
 });
-const problemOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProblemException);
-    return (err as ProblemException).problem;
-  }
-  throw new Error('not refused');
-};
 
 describe('GithubSignatureVerifier', () => {
   const verifier = new GithubSignatureVerifier();

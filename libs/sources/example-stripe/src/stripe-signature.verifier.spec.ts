@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { type HmacKeys, ProblemException } from '@gateway/contracts';
-import { keyMatch } from '@gateway/testing';
+import type { HmacKeys } from '@gateway/contracts';
+import { keyMatch, problemOf } from '@gateway/testing';
 import { StripeSignatureVerifier } from './stripe-signature.verifier';
 
 const SECRET = 'whsec_test_secret';
@@ -31,15 +31,6 @@ const request = (header: string | undefined, b = body) => ({
   body: b,
   header: (name: string) => (name === 'stripe-signature' ? header : undefined),
 });
-const problemOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProblemException);
-    return (err as ProblemException).problem;
-  }
-  throw new Error('not refused');
-};
 
 describe('StripeSignatureVerifier', () => {
   const verifier = new StripeSignatureVerifier();
