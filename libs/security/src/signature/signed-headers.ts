@@ -20,7 +20,7 @@ export interface SignedHeaders {
  * The signed fields of the gateway's `X-Signature` scheme, or of Standard Webhooks when the
  * request carries `webhook-signature` (required on a `standard-webhooks` route): each present and
  * well-formed, else 401. The signature itself is checked for shape by `assertSignatureShape`,
- * after the timestamp's window.
+ * after the timestamp's window (a stale request is told so first, whatever its signature).
  */
 export function signedHeadersOf(head: RequestHead, route: HmacScheme): SignedHeaders {
   const standard = head.header('webhook-signature');

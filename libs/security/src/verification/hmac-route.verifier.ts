@@ -9,9 +9,9 @@ export type { HmacScheme } from '../signature/signed-headers';
 
 /**
  * A route served by the gateway's HMAC schemes (docs/contract.md 1.1, 1.1a), through the one
- * HmacAuthenticator every such route shares (its keys decoded once). The headers are read and the
- * timestamp's window checked once, before the body; the signature is checked with what was read
- * once the body is in.
+ * HmacAuthenticator every such route shares (its keys decoded once). The headers are read, the
+ * timestamp's window and the signature's shape checked once, before the body; the signature is
+ * checked with what was read once the body is in.
  */
 export class HmacRouteVerifier implements RouteVerifier {
   constructor(
@@ -23,11 +23,7 @@ export class HmacRouteVerifier implements RouteVerifier {
   precheck(head: RequestHead): PresentedCredentials {
     const signed = signedHeadersOf(head, this.scheme);
     assertFresh(Number(signed.timestamp), this.windowSec);
-    return {
-      authenticate: (webhook) => {
-        assertSignatureShape(signed);
-        return this.hmac.authenticate(signed, webhook.body);
-      },
-    };
+    assertSignatureShape(signed);
+    return { authenticate: (webhook) => this.hmac.authenticate(signed, webhook.body) };
   }
 }

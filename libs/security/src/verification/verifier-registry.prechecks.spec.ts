@@ -31,6 +31,12 @@ describe('VerifierRegistry', () => {
     it.each<[string, string, Record<string, string>, string]>([
       ['hmac: no X-Signature', 'h', { 'x-timestamp': now(), 'x-nonce': 'n' }, 'missing_signature'],
       [
+        'hmac: an X-Signature no key could make',
+        'h',
+        { 'x-signature': 'x', 'x-timestamp': now(), 'x-nonce': 'n' },
+        'invalid_signature',
+      ],
+      [
         'hmac: a timestamp that is not Unix seconds',
         'h',
         { 'x-signature': 'x', 'x-timestamp': 'soon', 'x-nonce': 'n' },
@@ -59,7 +65,8 @@ describe('VerifierRegistry', () => {
     });
 
     it('passes what the full check would then verify', () => {
-      expect(precheck('h', { 'x-signature': 'x', 'x-timestamp': now(), 'x-nonce': 'n' })).not.toThrow();
+      const signature = `sha256=${'ab'.repeat(32)}`;
+      expect(precheck('h', { 'x-signature': signature, 'x-timestamp': now(), 'x-nonce': 'n' })).not.toThrow();
       expect(precheck('m', { 'x-mac': 'ab', 'x-at': now() })).not.toThrow();
     });
 
