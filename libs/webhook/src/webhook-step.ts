@@ -20,9 +20,9 @@ export abstract class WebhookStep<In, Out> implements CanActivate {
   protected abstract pass(input: In, req: WebhookHttpRequest, res: Response): Out | Promise<Out>;
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const http = context.switchToHttp();
-    const req = http.getRequest<WebhookHttpRequest>();
-    const out = this.pass(req.webhook?.latest as In, req, http.getResponse<Response>());
+    // The HTTP arguments by index: `switchToHttp()` makes three closures on every call.
+    const req = context.getArgByIndex<WebhookHttpRequest>(0);
+    const out = this.pass(req.webhook?.latest as In, req, context.getArgByIndex<Response>(1));
     // Synchronous steps stay synchronous: no promise and no extra turn per request.
     if (!(out instanceof Promise)) return handOn(req, out);
     return out.then((result) => handOn(req, result));

@@ -3,5 +3,5 @@ import type { WebhookHttpRequest } from '@gateway/webhook';
 
 /** Injects the result of the route's last guard; pair it with NormalizationPipe. */
 export const Webhook = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<WebhookHttpRequest>().webhook?.latest,
+  (_: unknown, ctx: ExecutionContext) => ctx.getArgByIndex<WebhookHttpRequest>(0).webhook?.latest,
 );
