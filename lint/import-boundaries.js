@@ -8,6 +8,7 @@
  *  - sources (libs/sources/*) never import nats, security or ingress, and only the catalog
  *    lists sources;
  *  - security and nats never import sources;
+ *  - webhook and json-schema import contracts alone;
  *  - libraries never import apps, no app imports another app, and no relative import leaves its
  *    library or app (another library is reached only through its `@gateway/<lib>` index);
  *  - no import of a package's internal build paths (`dist/`, `lib/`), whose layout is not its API.
@@ -95,6 +96,11 @@ const notTheCatalog = {
   regex: '^@gateway/sources-catalog$',
   message: 'Only the apps read the catalog of sources; a source never lists the others.',
 };
+const onlyContracts = {
+  regex: '^@gateway/(?!contracts$)',
+  message:
+    'webhook and json-schema build on contracts alone: the libraries that use them import them, never the reverse.',
+};
 const noSources = {
   regex: '^@gateway/sources-',
   message: 'security and nats never import sources: sources plug into them, not the other way round.',
@@ -117,6 +123,7 @@ const importBoundaries = [
   restrict(['libs/sources/**/*.ts'], [sourcesNever, notTheCatalog], ['libs/sources/catalog/**']),
   restrict(['libs/sources/catalog/**/*.ts'], [sourcesNever]),
   restrict(['libs/security/**/*.ts', 'libs/nats/**/*.ts'], [noSources]),
+  restrict(['libs/webhook/**/*.ts', 'libs/json-schema/**/*.ts'], [onlyContracts]),
 ];
 
 module.exports = { importBoundaries, noRelativeEscape };

@@ -56,6 +56,12 @@ describe('import boundaries (eslint.config.mjs)', () => {
       "import { X } from '@gateway/sources-core';",
     ],
     ['nats never imports sources', 'libs/nats/src/x.ts', "import { X } from '@gateway/sources-tradingview';"],
+    ['webhook builds on contracts alone', 'libs/webhook/src/x.ts', "import { X } from '@gateway/security';"],
+    [
+      'json-schema builds on contracts alone',
+      'libs/json-schema/src/x.ts',
+      "import { X } from '@gateway/nats';",
+    ],
     [
       'no deep path into a library',
       'apps/gateway/src/x.ts',
