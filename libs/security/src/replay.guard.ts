@@ -29,12 +29,11 @@ export class ReplayGuard extends WebhookStep<Allowed, Claimed> {
     const { webhook, auth, sourceId } = allowed;
     const { nonce } = auth;
     if (nonce === undefined) return { ...allowed, redelivery: false };
-    const policy = this.policies.of(sourceId);
     const claim = await this.nonces.claim(
       nonce,
       requestDigest(webhook, auth),
       webhook.storeDeadline,
-      policy.priority,
+      this.policies.priorityOf(sourceId),
     );
     if (
       claim === 'replayed' ||

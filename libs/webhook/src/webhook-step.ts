@@ -57,8 +57,3 @@ export function webhookSteps<const Steps extends readonly AnyStep[]>(
 ): Steps {
   return steps;
 }
-
-/** The result the last of `Steps` gives: what the route's pipe and handler start from. */
-export type LastGiven<Steps extends readonly unknown[]> = Steps extends readonly [...unknown[], infer Last]
-  ? GivesOf<Last>
-  : never;
